@@ -1,0 +1,97 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "mediaflow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mediaflow", targets: ["mediaflow"]),
+        .library(name: "MediaflowServer", targets: ["MediaflowServer"]),
+        .library(name: "MediaflowTesting", targets: ["MediaflowTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        .target(name: "MediaflowModel", swiftSettings: strict),
+        .target(name: "MediaflowStore", dependencies: ["MediaflowModel"], swiftSettings: strict),
+        .target(
+            name: "MediaflowSQLite",
+            dependencies: ["MediaflowStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "MediaflowMedia",
+            dependencies: [
+                "MediaflowModel",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "MediaflowServer",
+            dependencies: [
+                "MediaflowModel", "MediaflowStore", "MediaflowSQLite", "MediaflowMedia",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "MediaflowTesting",
+            dependencies: [
+                "MediaflowModel", "MediaflowServer",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "mediaflow",
+            dependencies: [
+                "MediaflowServer", "MediaflowModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "MediaflowModelTests", dependencies: ["MediaflowModel"], swiftSettings: strict),
+        .testTarget(
+            name: "MediaflowStoreTests",
+            dependencies: ["MediaflowStore", "MediaflowSQLite"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MediaflowMediaTests",
+            dependencies: ["MediaflowMedia", "MediaflowTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MediaflowServerTests",
+            dependencies: [
+                "MediaflowServer", "MediaflowTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Golden")],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,92 @@
+import Foundation
+import Subprocess
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
+
+/// Runs an external tool (ffmpeg, ffprobe, MediaInfo) with bounded output capture and a time limit.
+/// Cancelling the calling task, or running past the limit, terminates the tool (SIGTERM, then SIGKILL).
+public struct ToolRunner: Sendable {
+    /// The most standard output kept, in bytes; more is an error, not a silent truncation.
+    public var outputLimit: Int
+    /// How long a run may take.
+    public var timeout: Duration
+
+    public init(outputLimit: Int = 64 << 20, timeout: Duration = .seconds(600)) {
+        self.outputLimit = outputLimit
+        self.timeout = timeout
+    }
+
+    /// Runs `tool` with `arguments` and returns its standard output.
+    /// - Throws: `ToolError` when the tool is missing, fails, times out or prints too much.
+    public func run(_ tool: String, _ arguments: [String]) async throws -> String {
+        let limit = outputLimit
+        let result = try await withThrowingTaskGroup(of: ToolOutcome?.self) { group in
+            group.addTask {
+                var options = PlatformOptions()
+                options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
+                do {
+                    let result = try await Subprocess.run(
+                        .name(tool), arguments: Arguments(arguments), platformOptions: options,
+                        output: .string(limit: limit), error: .string(limit: 256 << 10))
+                    return ToolOutcome(
+                        status: result.terminationStatus, output: result.standardOutput,
+                        error: result.standardError)
+                } catch let error as SubprocessError {
+                    if error.code == .executableNotFound { throw ToolError.notFound(tool) }
+                    if error.code == .outputLimitExceeded { throw ToolError.outputTooLarge(tool, limit: limit) }
+                    throw ToolError.failed(tool, status: -1, message: "\(error)")
+                }
+            }
+            group.addTask { [timeout] in
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = try await group.next()!
+            group.cancelAll()
+            guard let outcome = first else { throw ToolError.timedOut(tool, after: timeout) }
+            return outcome
+        }
+        guard case .exited(0) = result.status else {
+            throw ToolError.failed(tool, status: result.exitCode, message: result.lastErrorLine)
+        }
+        return result.output
+    }
+}
+
+private struct ToolOutcome: Sendable {
+    var status: TerminationStatus
+    var output: String
+    var error: String
+
+    var exitCode: Int32 {
+        switch status {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
+        }
+    }
+
+    var lastErrorLine: String {
+        error.split(whereSeparator: \.isNewline).last.map(String.init) ?? "no message"
+    }
+}
+
+/// Why an external tool did not give a result.
+public enum ToolError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notFound(String)
+    case failed(String, status: Int32, message: String)
+    case timedOut(String, after: Duration)
+    case outputTooLarge(String, limit: Int)
+
+    public var description: String {
+        switch self {
+        case .notFound(let tool): "\(tool) is not installed"
+        case .failed(let tool, let status, let message): "\(tool) failed with status \(status): \(message)"
+        case .timedOut(let tool, let after): "\(tool) did not finish within \(after)"
+        case .outputTooLarge(let tool, let limit): "\(tool) printed more than \(limit) bytes"
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// A unit of work for a media service, as the job repository stores and serves it.
+///
+/// Field names are the seed protocol's. `jobInput`, `jobOutput`, `progress`, `statusMessage`,
+/// `priority` and `processJob` continue it where the seed stops.
+public struct Job: Codable, Sendable, Equatable {
+    public var context: String?
+    public var id: String?
+    public var type: JobType
+    public var jobProfile: JobProfileReference
+    public var hasRelatedResource: RelatedResource?
+    public var jobInput: [String: JSONValue]?
+    public var jobStatus: JobStatus?
+    public var statusMessage: String?
+    public var progress: Double?
+    public var priority: JobPriority?
+    public var startJob: String?
+    public var processJob: String?
+    public var jobOutput: [String: JSONValue]?
+    public var dateCreated: Date?
+    public var dateModified: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case context = "@context"
+        case id, type, jobProfile, hasRelatedResource, jobInput, jobStatus, statusMessage, progress, priority
+        case startJob, processJob, jobOutput, dateCreated, dateModified
+    }
+
+    /// Makes a job description; the repository fills `id`, status and dates when it stores it.
+    public init(
+        type: JobType, profile: String, relatedResource: RelatedResource? = nil, jobInput: [String: JSONValue]? = nil
+    ) {
+        self.type = type
+        self.jobProfile = JobProfileReference(label: profile)
+        self.hasRelatedResource = relatedResource
+        self.jobInput = jobInput
+    }
+
+    /// The status, `NEW` when none was stored yet.
+    public var status: JobStatus { jobStatus ?? .new }
+
+    /// The value of a named input: a member of `jobInput`, or `hasRelatedResource` for the seed's essence input.
+    public func input(named name: String) -> JSONValue? {
+        if name == "hasRelatedResource", let resource = hasRelatedResource {
+            return .object(["type": .string(resource.type), "locator": .string(resource.locator)])
+        }
+        return jobInput?[name]
+    }
+}
+
+/// The `jobProfile` member of a job: a reference by label.
+public struct JobProfileReference: Codable, Sendable, Equatable {
+    public var label: String
+    public var type: String
+
+    /// A reference to the profile with this label.
+    public init(label: String) {
+        self.label = label
+        self.type = "JobProfile"
+    }
+}
+
+/// The `hasRelatedResource` member of a job: the essence the job works on.
+public struct RelatedResource: Codable, Sendable, Equatable {
+    public var type: String
+    public var locator: String
+
+    /// An essence of the given type at a locator (`file://`, `http://`, `https://`).
+    public init(type: String = "BMEssence", locator: String) {
+        self.type = type
+        self.locator = locator
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The request to run a job (`POST /StartJob`), and the record the repository keeps of it.
+public struct StartJob: Codable, Sendable, Equatable {
+    public var context: String?
+    public var id: String?
+    public var type: String
+    public var job: String
+    public var priority: JobPriority?
+    public var asyncEndpoint: AsyncEndpoint?
+    public var dateCreated: Date?
+    public var dateModified: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case context = "@context"
+        case id, type, job, priority, asyncEndpoint, dateCreated, dateModified
+    }
+
+    /// A start request for the job at `job`.
+    public init(job: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil) {
+        self.type = "StartJob"
+        self.job = job
+        self.priority = priority
+        self.asyncEndpoint = asyncEndpoint
+    }
+}
+
+/// Where a caller wants to hear of a job's end, and, for a service, where to report progress.
+public struct AsyncEndpoint: Codable, Sendable, Equatable {
+    public var update: String?
+    public var success: String?
+    public var failure: String?
+
+    /// Endpoints for progress, success and failure; any may be absent.
+    public init(update: String? = nil, success: String? = nil, failure: String? = nil) {
+        self.update = update
+        self.success = success
+        self.failure = failure
+    }
+}
+
+/// The job processor's request to a service (`POST /ProcessJob`), and the service's record of it.
+public struct ProcessJob: Codable, Sendable, Equatable {
+    public var context: String?
+    public var id: String?
+    public var type: String
+    public var job: String
+    public var asyncEndpoint: AsyncEndpoint
+    public var dateCreated: Date?
+    public var dateModified: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case context = "@context"
+        case id, type, job, asyncEndpoint, dateCreated, dateModified
+    }
+
+    /// A request to process the job at `job`, reporting to `asyncEndpoint`.
+    public init(job: String, asyncEndpoint: AsyncEndpoint) {
+        self.type = "ProcessJob"
+        self.job = job
+        self.asyncEndpoint = asyncEndpoint
+    }
+}
+
+/// A service's report on a job it runs: progress (`POST /UpdateJob`) or the end (`POST /StopJob`).
+public struct JobReport: Codable, Sendable, Equatable {
+    public var context: String?
+    public var type: String
+    public var job: String
+    public var processJob: String?
+    public var jobStatus: JobStatus
+    public var progress: Double?
+    public var statusMessage: String?
+    public var jobOutput: [String: JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case context = "@context"
+        case type, job, processJob, jobStatus, progress, statusMessage, jobOutput
+    }
+
+    /// A progress report: the job runs, `progress` percent done.
+    public static func update(job: String, processJob: String?, progress: Double?, message: String? = nil) -> JobReport {
+        JobReport(
+            type: "UpdateJob", job: job, processJob: processJob, jobStatus: .running, progress: progress,
+            statusMessage: message)
+    }
+
+    /// A final report: completed with output, failed with a reason, or canceled.
+    public static func stop(
+        job: String, processJob: String?, status: JobStatus, output: [String: JSONValue]? = nil, message: String? = nil
+    ) -> JobReport {
+        JobReport(
+            type: "StopJob", job: job, processJob: processJob, jobStatus: status,
+            progress: status == .completed ? 100 : nil, statusMessage: message, jobOutput: output)
+    }
+
+    /// Makes a report from all its fields.
+    public init(
+        type: String, job: String, processJob: String?, jobStatus: JobStatus, progress: Double?,
+        statusMessage: String?, jobOutput: [String: JSONValue]? = nil
+    ) {
+        self.type = type
+        self.job = job
+        self.processJob = processJob
+        self.jobStatus = jobStatus
+        self.progress = progress
+        self.statusMessage = statusMessage
+        self.jobOutput = jobOutput
+    }
+}

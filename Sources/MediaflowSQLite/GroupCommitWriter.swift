@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Runs write closures in shared transactions: whatever arrives while one transaction commits goes
+/// into the next, so many small writes pay for one fsync. Each closure runs in its own savepoint, so
+/// one that throws is rolled back alone; none is acknowledged before its transaction commits.
+final class GroupCommitWriter: Sendable {
+    private let pool: DatabasePool
+    private let pending = Mutex<(items: [any PendingWrite], draining: Bool)>(([], false))
+    private let queue = DispatchQueue(label: "mediaflow.sqlite.writer", qos: .userInitiated)
+    private let maxBatch = 1024
+
+    init(pool: DatabasePool) { self.pool = pool }
+
+    /// Runs `body` in the next group transaction and returns its result once that has committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            submit(Write(body: body, continuation: continuation))
+        }
+    }
+
+    private func submit(_ item: any PendingWrite) {
+        let start = pending.withLock { state -> Bool in
+            state.items.append(item)
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+        if start { queue.async { self.drain() } }
+    }
+
+    private func drain() {
+        while true {
+            let batch = pending.withLock { state -> [any PendingWrite] in
+                let count = min(state.items.count, maxBatch)
+                let batch = Array(state.items.prefix(count))
+                state.items.removeFirst(count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            var failure: (any Error)?
+            do {
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction {
+                        for item in batch { item.run(in: db) }
+                        return .commit
+                    }
+                }
+            } catch {
+                failure = error
+            }
+            for item in batch { item.finish(commitFailure: failure) }
+        }
+    }
+}
+
+private protocol PendingWrite: Sendable {
+    func run(in db: Database)
+    func finish(commitFailure: (any Error)?)
+}
+
+private final class Write<T: Sendable>: PendingWrite, @unchecked Sendable {
+    // `result` is written on the writer queue, then read once on the same queue after commit.
+    private let body: @Sendable (Database) throws -> T
+    private let continuation: CheckedContinuation<T, any Error>
+    private var result: Result<T, any Error> = .failure(StoreErrorPlaceholder())
+
+    init(body: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func run(in db: Database) {
+        do {
+            try db.inSavepoint {
+                result = .success(try body(db))
+                return .commit
+            }
+        } catch {
+            result = .failure(error)
+        }
+    }
+
+    func finish(commitFailure: (any Error)?) {
+        if let commitFailure {
+            continuation.resume(throwing: commitFailure)
+        } else {
+            continuation.resume(with: result)
+        }
+    }
+}
+
+private struct StoreErrorPlaceholder: Error {}

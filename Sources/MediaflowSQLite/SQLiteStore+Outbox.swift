@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import MediaflowModel
+import MediaflowStore
+
+extension SQLiteStore {
+    public func claimOutbox(limit: Int, lease: Lease, now: Date) async throws -> [OutboxMessage] {
+        try await write { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE outbox SET lease_owner = ?, lease_until = ?
+                    WHERE seq IN (
+                        SELECT seq FROM outbox
+                        WHERE state = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                        ORDER BY next_attempt_at LIMIT ?)
+                    RETURNING *
+                    """,
+                arguments: [lease.owner, Column.millis(lease.until), Column.millis(now), Column.millis(now), limit]
+            ).map(Self.message(from:))
+        }
+    }
+
+    public func markDelivered(ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL
+                    WHERE id IN (\(Column.placeholders(ids.count)))
+                    """,
+                arguments: StatementArguments(ids))
+        }
+    }
+
+    public func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String, dead: Bool) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, state = ?,
+                        lease_owner = NULL, lease_until = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    attempts, Column.millis(nextAttemptAt), error,
+                    (dead ? OutboxState.dead : .pending).rawValue, id,
+                ])
+        }
+    }
+
+    public func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY seq LIMIT ?", arguments: [state.rawValue, limit]
+            ).map(Self.message(from:))
+        }
+    }
+
+    static func insert(_ message: OutboxMessage, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, last_error, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                message.id, message.target, message.body, message.attempts, Column.millis(message.nextAttemptAt),
+                message.state.rawValue, message.lastError, Column.millis(message.createdAt),
+            ])
+    }
+
+    private static func message(from row: Row) -> OutboxMessage {
+        OutboxMessage(
+            id: row["id"], target: row["target"], body: row["body"], attempts: row["attempts"],
+            nextAttemptAt: Column.date(row["next_attempt_at"]),
+            state: OutboxState(rawValue: row["state"]) ?? .pending, lastError: row["last_error"],
+            createdAt: Column.date(row["created_at"]))
+    }
+}

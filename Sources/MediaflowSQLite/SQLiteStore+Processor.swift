@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import MediaflowModel
+import MediaflowStore
+
+extension SQLiteStore {
+    public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
+        let startID = try Column.id(of: startJob.id, in: "StartJob")
+        let startDocument = try Column.text(startJob)
+        return try await write { db in
+            guard let job = try Self.loadJob(id: id, db) else { throw StoreError.notFound("No job \(id)") }
+            let transition = try JobLifecycle.apply(
+                .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
+            try db.execute(
+                sql: "INSERT INTO start_job (id, job_id, document) VALUES (?, ?, ?)",
+                arguments: [startID, id, startDocument])
+            try Self.saveJob(transition.job, id: id, db)
+            try Self.enqueue(entry, db)
+            return transition.job
+        }
+    }
+
+    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
+        try await write { db in
+            guard let job = try Self.loadJob(id: id, db) else { throw StoreError.notFound("No job \(id)") }
+            let endpoint = try job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
+                .flatMap { try Self.loadStartJob(id: $0.id, db)?.asyncEndpoint }
+            let transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
+            guard transition.changed else { return transition }
+            try Self.saveJob(transition.job, id: id, db)
+            try Self.settle(transition, jobID: id, lease: lease, notification: transition.notification(now: now), db)
+            return transition
+        }
+    }
+
+    public func enqueue(_ entry: DispatchEntry) async throws {
+        try await write { db in try Self.enqueue(entry, db) }
+    }
+
+    public func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
+        guard !profiles.isEmpty, limit > 0 else { return [] }
+        let profileList = Array(profiles)
+        return try await write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE dispatch SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+                    WHERE seq IN (
+                        SELECT seq FROM dispatch
+                        WHERE lease_until IS NULL AND profile IN (\(Column.placeholders(profileList.count)))
+                          AND not_before <= ?
+                        ORDER BY priority DESC, seq LIMIT ?)
+                    RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
+                    """,
+                arguments: [lease.owner, Column.millis(lease.until)] + StatementArguments(profileList)
+                    + [Column.millis(now), limit])
+            return rows.sorted { ($0["priority"] as Int, -($0["seq"] as Int64)) > ($1["priority"] as Int, -($1["seq"] as Int64)) }
+                .map(Self.entry(from:))
+        }
+    }
+
+    public func markDispatched(jobID: String, lease: Lease) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE dispatch SET dispatched = 1, lease_owner = ?, lease_until = ? WHERE job_id = ?",
+                arguments: [lease.owner, Column.millis(lease.until), jobID])
+        }
+    }
+
+    public func releaseDispatch(jobID: String, notBefore: Date) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, not_before = ?
+                    WHERE job_id = ?
+                    """,
+                arguments: [Column.millis(notBefore), jobID])
+        }
+    }
+
+    public func expiredDispatches(now: Date, limit: Int) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM dispatch WHERE lease_until < ? ORDER BY lease_until LIMIT ?",
+                arguments: [Column.millis(now), limit]
+            ).map { (Self.entry(from: $0), $0["dispatched"]) }
+        }
+    }
+
+    public func releaseAllLeases() async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE dispatch SET lease_until = 0 WHERE lease_until IS NOT NULL")
+            try db.execute(sql: "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_until IS NOT NULL")
+        }
+    }
+
+    public func settle(_ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?) async throws {
+        try await write { db in
+            try Self.settle(transition, jobID: jobID, lease: lease, notification: notification, db)
+        }
+    }
+
+    static func enqueue(_ entry: DispatchEntry, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO dispatch (job_id, job_url, job_type, profile, priority, attempts)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.jobID, entry.jobURL, entry.jobType.rawValue, entry.profile, entry.priority.rank, entry.attempts,
+            ])
+    }
+
+    static func settle(
+        _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?, _ db: Database
+    ) throws {
+        if transition.leavesQueue {
+            try db.execute(sql: "DELETE FROM dispatch WHERE job_id = ?", arguments: [jobID])
+        } else if transition.job.status == .queued {
+            try db.execute(
+                sql: "UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL WHERE job_id = ?",
+                arguments: [jobID])
+        } else if let lease {
+            try db.execute(
+                sql: "UPDATE dispatch SET lease_owner = ?, lease_until = ? WHERE job_id = ?",
+                arguments: [lease.owner, Column.millis(lease.until), jobID])
+        }
+        if let notification { try insert(notification, db) }
+    }
+
+    private static func entry(from row: Row) -> DispatchEntry {
+        let rank: Int = row["priority"]
+        return DispatchEntry(
+            jobID: row["job_id"], jobURL: row["job_url"], jobType: JobType(rawValue: row["job_type"]) ?? .ameJob,
+            profile: row["profile"], priority: JobPriority.allCases.first { $0.rank == rank } ?? .medium,
+            attempts: row["attempts"])
+    }
+}

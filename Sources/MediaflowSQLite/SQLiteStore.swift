@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import MediaflowModel
+import MediaflowStore
+
+/// The embedded store: one SQLite file in WAL mode, every commit synced (`synchronous=FULL`), with
+/// concurrent writes grouped into shared transactions.
+public final class SQLiteStore: JobStore {
+    let pool: DatabasePool
+    let writer: GroupCommitWriter
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// - Throws: `StoreError.unavailable` when the file cannot be opened or migrated.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteMigrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError.unavailable("Cannot open the SQLite database at \(path): \(error)")
+        }
+        writer = GroupCommitWriter(pool: pool)
+    }
+
+    /// Runs a write in the next group commit, translating database errors.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as DatabaseError {
+            throw StoreError.unavailable("SQLite write failed: \(error.resultCode)")
+        }
+    }
+
+    /// Runs a read on a snapshot of the last commit, translating database errors.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError.unavailable("SQLite read failed: \(error.resultCode)")
+        }
+    }
+}
+
+/// Conversions between the store's values and SQLite columns.
+enum Column {
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    static func text(_ value: some Encodable) throws -> String {
+        String(decoding: try ProtocolJSON.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try ProtocolJSON.decode(type, from: Data(text.utf8))
+    }
+
+    static func id(of url: String?, in collection: String) throws -> String {
+        guard let url, let link = ResourceLink(parsing: url, collection: collection) else {
+            throw StoreError.conflict("A \(collection) needs an id URL before it is stored")
+        }
+        return link.id
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+}

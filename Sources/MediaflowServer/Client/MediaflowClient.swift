@@ -1,0 +1,101 @@
+import AsyncHTTPClient
+import Foundation
+import MediaflowModel
+
+/// A client of a Mediaflow server's job protocol, as the CLI, the benchmark and the tests use it.
+public struct MediaflowClient: Sendable {
+    /// The server's base URL, without a trailing slash.
+    public let baseURL: String
+    let transport: HTTPTransport
+
+    public init(baseURL: String, httpClient: HTTPClient = .shared) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.transport = HTTPTransport(client: httpClient)
+    }
+
+    /// `POST /Job`: creates a job and returns it with its id and `NEW` status.
+    public func create(_ job: Job) async throws -> Job {
+        try await expect(201, transport.send(.POST, "\(baseURL)/Job", job)).decode(Job.self)
+    }
+
+    /// `POST /StartJob`: starts the job at `jobURL`.
+    public func start(jobURL: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil) async throws
+        -> StartJob
+    {
+        var request = StartJob(job: jobURL, priority: priority, asyncEndpoint: asyncEndpoint)
+        request.context = contextURL(baseURL: baseURL)
+        return try await expect(201, transport.send(.POST, "\(baseURL)/StartJob", request)).decode(StartJob.self)
+    }
+
+    /// `GET` of a job by its URL or id.
+    public func job(_ idOrURL: String) async throws -> Job {
+        let url = idOrURL.contains("/") ? idOrURL : "\(baseURL)/Job/\(idOrURL)"
+        return try await expect(200, transport.send(.GET, url)).decode(Job.self)
+    }
+
+    /// `GET /Job` with query parameters; returns the page's jobs and the next cursor.
+    public func jobs(_ parameters: [String: String] = [:]) async throws -> (jobs: [Job], nextCursor: String?) {
+        var components = URLComponents(string: "\(baseURL)/Job")!
+        if !parameters.isEmpty { components.queryItems = parameters.sorted { $0.key < $1.key }.map(URLQueryItem.init) }
+        struct Page: Decodable {
+            var items: [Job]
+            var nextCursor: String?
+        }
+        let page = try await expect(200, transport.send(.GET, components.string!)).decode(Page.self)
+        return (page.items, page.nextCursor)
+    }
+
+    /// `POST /CancelJob` for the job at `jobURL`.
+    public func cancel(jobURL: String) async throws -> Job {
+        let body = CancelJob(type: "CancelJob", job: jobURL)
+        return try await expect(200, transport.send(.POST, "\(baseURL)/CancelJob", body)).decode(Job.self)
+    }
+
+    /// `DELETE` of a finished job.
+    public func delete(jobURL: String) async throws {
+        _ = try await expect(204, transport.send(.DELETE, jobURL))
+    }
+
+    /// The profile with this label, or nil.
+    public func profile(_ label: String) async throws -> JobProfile? {
+        try await transport.get(JobProfile.self, "\(baseURL)/JobProfile/\(label)")
+    }
+
+    /// Polls the job until it ends, calling `onChange` each time its status, progress or message changes.
+    public func wait(
+        for jobURL: String, every interval: Duration = .milliseconds(200), onChange: (Job) -> Void = { _ in }
+    ) async throws -> Job {
+        var last: (JobStatus, Double?, String?)?
+        while true {
+            let job = try await job(jobURL)
+            if last == nil || last! != (job.status, job.progress, job.statusMessage) {
+                last = (job.status, job.progress, job.statusMessage)
+                onChange(job)
+            }
+            if job.status.isFinal { return job }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    private func expect(_ status: Int, _ reply: HTTPTransport.Reply) throws -> HTTPTransport.Reply {
+        guard reply.status == status else { throw ClientError(status: reply.status, body: reply.body) }
+        return reply
+    }
+}
+
+/// The server answered with an unexpected status; `detail` is the problem's detail when it sent one.
+public struct ClientError: Error, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var problem: JSONValue?
+
+    init(status: Int, body: Data) {
+        self.status = status
+        self.problem = try? ProtocolJSON.decode(JSONValue.self, from: body)
+    }
+
+    public var description: String {
+        let detail = problem?["detail"]?.stringValue ?? "no detail"
+        let pointer = problem?["pointer"]?.stringValue.map { " at \($0)" } ?? ""
+        return "The server answered \(status): \(detail)\(pointer)"
+    }
+}

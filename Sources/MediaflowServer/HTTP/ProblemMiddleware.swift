@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error a route throws into `application/problem+json`; an unexpected error becomes a 500
+/// whose incident id is logged, never a crash or a bare message.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            throw problem
+        } catch let error as HTTPError {
+            throw Problem(
+                error.status, slug: Self.slug(error.status), title: error.status.reasonPhrase,
+                detail: error.body ?? error.status.reasonPhrase)
+        } catch let error as any HTTPResponseError {
+            throw Problem(
+                error.status, slug: Self.slug(error.status), title: error.status.reasonPhrase,
+                detail: error.status == .contentTooLarge ? "The request body is too large" : "\(error)")
+        } catch let error as DecodingError {
+            throw Problem(decoding: error)
+        } catch {
+            let incident = UUID().uuidString.lowercased()
+            context.logger.error("Unexpected error", metadata: ["incident": "\(incident)", "error": "\(error)"])
+            throw Problem(
+                .internalServerError, slug: "internal-error", title: "Internal error",
+                detail: "The server failed; quote incident \(incident)", incident: incident)
+        }
+    }
+
+    private static func slug(_ status: HTTPResponse.Status) -> String {
+        status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "-")
+    }
+}

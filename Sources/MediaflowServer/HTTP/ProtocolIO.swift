@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import MediaflowModel
+import MediaflowStore
+
+/// Reading protocol payloads from requests and writing them to responses.
+enum ProtocolIO {
+    static let contentType = "application/json; charset=utf-8"
+
+    /// Decodes the request body as `T`, within `limit` bytes.
+    /// - Throws: `Problem` for an oversized body, bad JSON, or a field that does not fit `T`.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch {
+            throw Problem(
+                .contentTooLarge, slug: "body-too-large", title: "Request body too large",
+                detail: "The body exceeds \(limit) bytes", pointer: "")
+        }
+        do {
+            return try ProtocolJSON.decode(type, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw Problem(decoding: error)
+        }
+    }
+
+    /// A JSON response with `status`, and a `Location` header when given.
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil) throws
+        -> Response
+    {
+        let data = try ProtocolJSON.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        if let location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension StoreError {
+    /// The problem this store error means for a client.
+    var problem: Problem {
+        if isNotFound { return .notFound(message) }
+        if isConflict { return .conflict(message) }
+        return Problem(.serviceUnavailable, slug: "store-unavailable", title: "Store unavailable", detail: message)
+    }
+}
+
+/// Runs a store call, turning store errors into problems.
+func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StoreError {
+        throw error.problem
+    } catch let error as JobLifecycleError {
+        throw Problem.conflict(error.description, pointer: "/job")
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Hummingbird
+import MediaflowModel
+
+/// Routes every role serves: health, the JSON-LD context, the OpenAPI document and produced media files.
+struct SystemRoutes<Context: RequestContext>: Sendable {
+    let roles: Set<Role>
+    let baseURL: String
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/health") { _, _ in
+            try ProtocolIO.response(["status": "ok", "roles": JSONValue.array(roles.map(\.rawValue).sorted().map(JSONValue.string))] as JSONValue)
+        }
+        router.get("/context/default") { _, _ in try ProtocolIO.response(Self.context(baseURL: baseURL)) }
+        router.get("/openapi.json") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+    }
+
+    /// The JSON-LD context the payloads' `@context` points at.
+    static func context(baseURL: String) -> JSONValue {
+        let vocabulary = "\(baseURL)/vocabulary#"
+        var terms: [String: JSONValue] = ["@vocab": .string(vocabulary), "id": "@id", "type": "@type"]
+        for term in ["job", "startJob", "processJob", "locator", "success", "failure", "update"] {
+            terms[term] = ["@type": "@id"]
+        }
+        for term in ["dateCreated", "dateModified"] {
+            terms[term] = ["@type": "http://www.w3.org/2001/XMLSchema#dateTime"]
+        }
+        return ["@context": .object(terms)]
+    }
+}

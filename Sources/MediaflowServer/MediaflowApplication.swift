@@ -1,0 +1,140 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import MediaflowMedia
+import MediaflowModel
+import MediaflowSQLite
+import MediaflowStore
+import ServiceLifecycle
+
+/// Builds the server for a configuration: the routes of the roles it plays and their background services.
+/// - Throws: when the data directory or the database cannot be opened.
+public func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws
+    -> some ApplicationProtocol
+{
+    let parts = try await ApplicationParts(configuration, logger: logger)
+    let router = Router()
+    router.add(middleware: ProblemMiddleware())
+    parts.addRoutes(to: router)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaflow"),
+        logger: logger)
+    app.addServices(parts.services)
+    return app
+}
+
+/// The collaborators of one server process, wired according to its roles.
+struct ApplicationParts {
+    let configuration: ServerConfiguration
+    var services: [any Service] = []
+    var routeAdders: [(Router<BasicRequestContext>) -> Void] = []
+
+    init(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        self.configuration = configuration
+        let roles = configuration.roles
+        let baseURL = configuration.baseURL
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: configuration.databasePath)
+        let transport = HTTPTransport(client: .shared)
+        let limit = configuration.maxBodyBytes
+        let lease = Duration.milliseconds(Int64(configuration.leaseSeconds * 1000))
+
+        let directory: any ServiceDirectory
+        if roles.contains(.serviceRegistry) {
+            let registry = ServiceRegistry(store: store)
+            for profile in BuiltInCatalogue.profiles where try await registry.profile(profile.label) == nil {
+                var profile = profile
+                profile.id = "\(baseURL)/JobProfile/\(profile.label)"
+                profile.context = contextURL(baseURL: baseURL)
+                try await registry.upsert(profile)
+            }
+            routeAdders.append { ServiceRegistryController(registry: registry, baseURL: baseURL, maxBodyBytes: limit).addRoutes(to: $0) }
+            directory = registry
+        } else {
+            directory = RemoteServiceDirectory(transport: transport, registryURL: try Self.require(configuration, .serviceRegistry))
+        }
+
+        let ledger: any JobLedger
+        if roles.contains(.jobRepository) {
+            ledger = LocalJobLedger(store: store, baseURL: baseURL)
+            routeAdders.append {
+                JobRepositoryController(
+                    store: store, directory: directory, baseURL: baseURL, maxBodyBytes: limit,
+                    recordsStartJobs: !roles.contains(.jobProcessor)
+                ).addRoutes(to: $0)
+            }
+        } else {
+            ledger = RemoteJobLedger(
+                transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store)
+        }
+
+        let processorLink = LocalProcessorLink()
+        var host: MediaServiceHost?
+        if roles.contains(.ameService) {
+            let media = configuration.mediaDirectory
+            let tools = ToolRunner(timeout: .milliseconds(Int64(configuration.toolTimeoutSeconds * 1000)))
+            let workers: [String: any JobWorker] = [
+                BuiltInCatalogue.extractTechnicalMetadata.label: TechnicalMetadataWorker(
+                    resolver: LocatorResolver(httpClient: .shared, scratchDirectory: media.appendingPathComponent(".downloads")),
+                    extractor: MetadataExtractor(tools: tools),
+                    storage: OutputStorage(directory: media, baseURL: baseURL)),
+                BuiltInCatalogue.noOp.label: NoOpWorker(),
+            ]
+            let serviceHost = MediaServiceHost(
+                baseURL: baseURL, workers: workers, jobs: { try await ledger.job(at: $0) },
+                reporter: ReportSender(transport: transport, localProcessor: processorLink, logger: logger),
+                heartbeat: lease / 3, logger: logger)
+            host = serviceHost
+            services.append(serviceHost)
+            routeAdders.append { MediaServiceController(host: serviceHost, maxBodyBytes: limit).addRoutes(to: $0) }
+            services.append(
+                BuiltInServiceRegistration(
+                    services: BuiltInCatalogue.services(baseURL: baseURL, capacity: configuration.serviceCapacity),
+                    registry: directory as? ServiceRegistry,
+                    registryURL: configuration.url(of: .serviceRegistry), transport: transport, logger: logger))
+            let mediaFolder = media.path
+            routeAdders.append { router in
+                router.add(middleware: FileMiddleware(mediaFolder, urlBasePath: "/media", searchForIndexHtml: false))
+            }
+        }
+
+        if roles.contains(.jobProcessor) {
+            let outboxSignal = WorkSignal()
+            let dispatcher = JobDispatcher(
+                store: store, ledger: ledger, directory: directory,
+                invoker: ServiceInvoker(transport: transport, localHost: host, logger: logger),
+                baseURL: baseURL, leaseDuration: lease, releaseLeasesAtStart: true, logger: logger)
+            let processor = JobProcessor(
+                ledger: ledger, store: store, directory: directory, dispatcher: dispatcher, outbox: outboxSignal,
+                baseURL: baseURL, leaseDuration: lease, logger: logger)
+            processorLink.connect(processor, baseURL: baseURL)
+            services.append(dispatcher)
+            services.append(
+                OutboxDispatcher(
+                    store: store, transport: transport, signal: outboxSignal,
+                    maxAttempts: configuration.callbackAttempts, logger: logger))
+            routeAdders.append { JobProcessorController(processor: processor, maxBodyBytes: limit).addRoutes(to: $0) }
+        }
+        routeAdders.append { SystemRoutes(roles: roles, baseURL: baseURL).addRoutes(to: $0) }
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        for add in routeAdders { add(router) }
+    }
+
+    private static func require(_ configuration: ServerConfiguration, _ role: Role) throws -> String {
+        guard let url = configuration.url(of: role) else {
+            throw ConfigurationError("This process does not play \(role.rawValue): give its URL (--\(role.rawValue)-url)")
+        }
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+}
+
+/// A configuration that cannot work, with what to change.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

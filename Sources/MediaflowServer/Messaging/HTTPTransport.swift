@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import MediaflowModel
+import NIOCore
+import NIOHTTP1
+
+/// JSON over HTTP between roles and to callers, with the protocol's coding conventions.
+struct HTTPTransport: Sendable {
+    let client: HTTPClient
+    var timeout: TimeAmount = .seconds(30)
+
+    /// A response: its status and body.
+    struct Reply: Sendable {
+        var status: Int
+        var body: Data
+
+        var isSuccess: Bool { (200..<300).contains(status) }
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try ProtocolJSON.decode(type, from: body) }
+    }
+
+    /// Sends `body` (already JSON) with `method` to `url` and returns the reply.
+    /// - Throws: `TransportError` when the peer cannot be reached.
+    func send(_ method: NIOHTTP1.HTTPMethod, _ url: String, json body: Data? = nil, headers: [(String, String)] = [])
+        async throws -> Reply
+    {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: ProtocolIO.contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let buffer = try await response.body.collect(upTo: 16 << 20)
+            return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
+        } catch {
+            throw TransportError(url: url, reason: "\(error)")
+        }
+    }
+
+    /// Sends `value` encoded as JSON.
+    func send(_ method: NIOHTTP1.HTTPMethod, _ url: String, _ value: some Encodable) async throws -> Reply {
+        try await send(method, url, json: try ProtocolJSON.encode(value))
+    }
+
+    /// GETs `url` and decodes a `T`, or nil on 404.
+    /// - Throws: `TransportError` for any other failure.
+    func get<T: Decodable>(_ type: T.Type, _ url: String) async throws -> T? {
+        let reply = try await send(.GET, url)
+        if reply.status == 404 { return nil }
+        guard reply.isSuccess else { throw TransportError(url: url, reason: "answered \(reply.status)") }
+        return try reply.decode(type)
+    }
+}
+
+/// A peer could not be reached or did not answer as the protocol expects.
+struct TransportError: Error, Sendable, CustomStringConvertible {
+    var url: String
+    var reason: String
+
+    var description: String { "\(url): \(reason)" }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import MediaflowModel
+import MediaflowStore
+import ServiceLifecycle
+import Synchronization
+
+/// Hands queued jobs to services. Only profiles that some service has room for are claimed, so a
+/// backlog of long jobs in one profile never holds back short jobs in another; within what is claimed,
+/// higher priority and older jobs go first, to the service with the highest priority and lowest load.
+/// Jobs whose service stopped reporting are queued again when their lease runs out.
+final class JobDispatcher: Service, Sendable {
+    let store: any JobProcessorStore
+    let ledger: any JobLedger
+    let directory: any ServiceDirectory
+    let invoker: ServiceInvoker
+    let baseURL: String
+    let leaseDuration: Duration
+    let releaseLeasesAtStart: Bool
+    let logger: Logger
+    let owner = UUID().uuidString.lowercased()
+    let maxAttempts = 5
+    private let signal = WorkSignal()
+    /// Job id → service id, for the jobs this node handed out and has not heard the end of.
+    private let inFlight = Mutex<[String: String]>([:])
+
+    init(
+        store: any JobProcessorStore, ledger: any JobLedger, directory: any ServiceDirectory, invoker: ServiceInvoker,
+        baseURL: String, leaseDuration: Duration, releaseLeasesAtStart: Bool, logger: Logger
+    ) {
+        self.store = store
+        self.ledger = ledger
+        self.directory = directory
+        self.invoker = invoker
+        self.baseURL = baseURL
+        self.leaseDuration = leaseDuration
+        self.releaseLeasesAtStart = releaseLeasesAtStart
+        self.logger = logger
+    }
+
+    /// Tells the dispatcher new work may be waiting.
+    func wake() { signal.notify() }
+
+    /// Forgets a job this node dispatched, freeing its service's slot.
+    func release(jobID: String) {
+        if inFlight.withLock({ $0.removeValue(forKey: jobID) }) != nil { signal.notify() }
+    }
+
+    /// Asks the service running a canceled job to stop.
+    func forwardCancel(_ processJob: String) async { await invoker.cancel(processJob) }
+
+    func run() async throws {
+        if releaseLeasesAtStart { try await store.releaseAllLeases() }
+        try await cancelWhenGracefulShutdown { await self.dispatchUntilCancelled() }
+    }
+
+    private func dispatchUntilCancelled() async {
+        var lastSweep = ContinuousClock.now - .seconds(3600)
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                do {
+                    if ContinuousClock.now - lastSweep > leaseDuration / 4 {
+                        try await sweepExpiredLeases()
+                        lastSweep = .now
+                    }
+                    let dispatched = try await dispatchRound(group: &group)
+                    if !dispatched { await signal.wait(timeout: min(leaseDuration / 4, .seconds(1))) }
+                } catch {
+                    logger.error("Dispatch round failed: \(error)")
+                    await signal.wait(timeout: .seconds(1))
+                }
+            }
+        }
+    }
+
+    /// Claims what the services have room for and sends each claimed job off; false when nothing was claimed.
+    private func dispatchRound(group: inout DiscardingTaskGroup) async throws -> Bool {
+        let services = try await directory.services()
+        let load = inFlight.withLock { Dictionary($0.values.map { ($0, 1) }, uniquingKeysWith: +) }
+        var free = Dictionary(uniqueKeysWithValues: services.compactMap { service in
+            service.id.map { ($0, max(0, service.capacity - load[$0, default: 0])) }
+        })
+        let profiles = Set(services.filter { free[$0.id ?? ""]! > 0 }.flatMap(\.jobProfiles))
+        let room = free.values.reduce(0, +)
+        guard room > 0, !profiles.isEmpty else { return false }
+        let now = Timestamp.now()
+        let claimed = try await store.claimDispatch(
+            profiles: profiles, limit: min(room, 256), lease: Lease(owner: owner, until: now + leaseDuration), now: now)
+        for entry in claimed {
+            let candidates = services.filter { $0.offers(entry.jobType, profile: entry.profile) && free[$0.id!]! > 0 }
+            guard let service = candidates.max(by: { lhs, rhs in
+                (lhs.priority, -Double(load[lhs.id!, default: 0]) / Double(lhs.capacity))
+                    < (rhs.priority, -Double(load[rhs.id!, default: 0]) / Double(rhs.capacity))
+            }) else {
+                try await store.releaseDispatch(jobID: entry.jobID, notBefore: now + .milliseconds(200))
+                continue
+            }
+            free[service.id!]! -= 1
+            inFlight.withLock { $0[entry.jobID] = service.id! }
+            group.addTask { await self.dispatch(entry, to: service) }
+        }
+        return !claimed.isEmpty
+    }
+
+    private func dispatch(_ entry: DispatchEntry, to service: MediaService) async {
+        var processJob = ProcessJob(
+            job: entry.jobURL,
+            asyncEndpoint: AsyncEndpoint(
+                update: "\(baseURL)/UpdateJob", success: "\(baseURL)/StopJob", failure: "\(baseURL)/StopJob"))
+        processJob.context = contextURL(baseURL: baseURL)
+        do {
+            let accepted = try await invoker.send(processJob, to: service.processJobEndpoint)
+            let now = Timestamp.now()
+            let lease = Lease(owner: owner, until: now + leaseDuration)
+            try await store.markDispatched(jobID: entry.jobID, lease: lease)
+            _ = try await ledger.apply(
+                .scheduled(processJob: accepted.id ?? service.processJobEndpoint), toJobAt: entry.jobURL, lease: lease,
+                now: now)
+        } catch {
+            inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
+            await dispatchFailed(entry, service: service, error: error)
+        }
+    }
+
+    private func dispatchFailed(_ entry: DispatchEntry, service: MediaService, error: any Error) async {
+        logger.warning("ProcessJob to \(service.label) failed (attempt \(entry.attempts)): \(error)")
+        do {
+            if entry.attempts >= maxAttempts {
+                _ = try await ledger.apply(
+                    .abandoned(reason: "No service accepted the job after \(entry.attempts) attempts: \(error)"),
+                    toJobAt: entry.jobURL, lease: nil, now: Timestamp.now())
+            } else {
+                let backoff = Duration.milliseconds(250 << min(entry.attempts, 6))
+                try await store.releaseDispatch(jobID: entry.jobID, notBefore: Timestamp.now() + backoff)
+            }
+        } catch {
+            logger.error("Could not requeue job \(entry.jobID): \(error)")
+        }
+    }
+
+    /// Queues again the jobs whose lease ran out: their service stopped reporting, or their node died.
+    private func sweepExpiredLeases() async throws {
+        let now = Timestamp.now()
+        for (entry, wasDispatched) in try await store.expiredDispatches(now: now, limit: 500) {
+            inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
+            if wasDispatched {
+                _ = try? await ledger.apply(.leaseExpired, toJobAt: entry.jobURL, lease: nil, now: now)
+                logger.info("Lease of job \(entry.jobID) expired; queued again")
+            }
+            try await store.releaseDispatch(jobID: entry.jobID, notBefore: now)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MediaflowModel
+import MediaflowStore
+
+/// What the job processor needs of the job repository: read a job, record a start, apply an event.
+/// In one process this is the shared store, in one transaction; across processes it is the seed's HTTP
+/// messages to the repository, plus the processor's own store for its queue and outbox.
+protocol JobLedger: Sendable {
+    /// The job at `url`, or nil when there is none.
+    func job(at url: String) async throws -> Job?
+    /// Records `startJob`, moves the job to `QUEUED` and enqueues it for dispatch.
+    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job)
+    /// Applies `event` to the job at `url`, settling the dispatch queue and the outbox.
+    func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition
+}
+
+/// The ledger when the repository runs in this process: one store, one transaction per change.
+struct LocalJobLedger: JobLedger {
+    let store: any JobStore
+    let baseURL: String
+
+    func job(at url: String) async throws -> Job? {
+        guard let link = ResourceLink(parsing: url, collection: "Job") else { return nil }
+        return try await store.job(id: link.id)
+    }
+
+    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
+        guard let link = ResourceLink(parsing: url, collection: "Job") else { throw StoreError.notFound("No job at \(url)") }
+        var record = startJob
+        record.id = ResourceLink.new(baseURL: baseURL, collection: "StartJob").url
+        record.context = contextURL(baseURL: baseURL)
+        record.dateCreated = now
+        record.dateModified = now
+        let job = try await store.queueJob(id: link.id, startJob: record, entry: entry, now: now)
+        return (record, job)
+    }
+
+    func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
+        guard let link = ResourceLink(parsing: url, collection: "Job") else { throw StoreError.notFound("No job at \(url)") }
+        return try await store.applyEvent(event, toJob: link.id, lease: lease, now: now)
+    }
+}
+
+/// The ledger when the repository is another process: the seed's messages 4–9 over HTTP.
+struct RemoteJobLedger: JobLedger {
+    let transport: HTTPTransport
+    let repositoryURL: String
+    let store: any JobProcessorStore
+
+    func job(at url: String) async throws -> Job? {
+        try await transport.get(Job.self, url)
+    }
+
+    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
+        guard var job = try await job(at: url) else { throw StoreError.notFound("No job at \(url)") }
+        let recorded = try await transport.send(.POST, "\(repositoryURL)/StartJob", startJob)
+        guard recorded.status == 201 else { throw TransportError(url: repositoryURL, reason: "StartJob answered \(recorded.status)") }
+        let record = try recorded.decode(StartJob.self)
+        job = try JobLifecycle.apply(
+            .queued(startJob: record.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now
+        ).job
+        try await store.enqueue(entry)
+        let updated = try await put(job, url: url)
+        return (record, updated)
+    }
+
+    func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
+        guard let job = try await job(at: url) else { throw StoreError.notFound("No job at \(url)") }
+        let endpoint = try await job.startJob.asyncMap { try await transport.get(StartJob.self, $0)?.asyncEndpoint } ?? nil
+        var transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
+        guard transition.changed else { return transition }
+        transition.job = try await put(transition.job, url: url)
+        let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
+        try await store.settle(transition, jobID: jobID, lease: lease, notification: transition.notification(now: now))
+        return transition
+    }
+
+    private func put(_ job: Job, url: String) async throws -> Job {
+        let reply = try await transport.send(.PUT, url, job)
+        guard reply.isSuccess else { throw TransportError(url: url, reason: "PUT answered \(reply.status)") }
+        return try reply.decode(Job.self)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

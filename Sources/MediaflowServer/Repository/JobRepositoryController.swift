@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import MediaflowModel
+import MediaflowStore
+
+/// The job repository's routes: `/Job` and the `StartJob` records.
+struct JobRepositoryController<Context: RequestContext>: Sendable {
+    let store: any JobRepositoryStore
+    let directory: any ServiceDirectory
+    let baseURL: String
+    let maxBodyBytes: Int
+    /// True when no processor runs here, so `POST /StartJob` records a start (seed message 6).
+    let recordsStartJobs: Bool
+
+    func addRoutes(to router: Router<Context>) {
+        router.post("/Job") { request, _ in try await create(request) }
+        router.get("/Job") { request, _ in try await list(request) }
+        router.get("/Job/:id") { _, context in try await get(context) }
+        router.put("/Job/:id") { request, context in try await replace(request, context) }
+        router.delete("/Job/:id") { _, context in
+            try await storeCall { try await store.deleteJob(id: try context.parameters.require("id")) }
+            return Response(status: .noContent)
+        }
+        router.get("/StartJob/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let record = try await storeCall({ try await store.startJob(id: id) }) else {
+                throw Problem.notFound("No StartJob \(id)")
+            }
+            return try ProtocolIO.response(record)
+        }
+        if recordsStartJobs {
+            router.post("/StartJob") { request, _ in try await recordStart(request) }
+        }
+    }
+
+    /// `POST /Job` (seed messages 1–2).
+    func create(_ request: Request) async throws -> Response {
+        var job = try await ProtocolIO.decode(Job.self, from: request, limit: maxBodyBytes)
+        try await JobValidator(directory: directory).validate(job)
+        let now = Timestamp.now()
+        let link = ResourceLink.new(baseURL: baseURL, collection: "Job")
+        job.context = contextURL(baseURL: baseURL)
+        job.id = link.url
+        job.jobStatus = .new
+        job.dateCreated = now
+        job.dateModified = now
+        for field in [\Job.startJob, \.processJob, \.statusMessage] { job[keyPath: field] = nil }
+        job.progress = nil
+        job.jobOutput = nil
+        job.priority = nil
+        try await storeCall { try await store.insertJob(job) }
+        return try ProtocolIO.response(job, status: .created, location: link.path)
+    }
+
+    func get(_ context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let job = try await storeCall({ try await store.job(id: id) }) else {
+            throw Problem.notFound("No job \(id)")
+        }
+        return try ProtocolIO.response(job)
+    }
+
+    /// `PUT /Job/{id}` (seed messages 8–9): the processor writes the job's new state.
+    func replace(_ request: Request, _ context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        var job = try await ProtocolIO.decode(Job.self, from: request, limit: maxBodyBytes)
+        guard let current = try await storeCall({ try await store.job(id: id) }) else {
+            throw Problem.notFound("No job \(id)")
+        }
+        job.context = current.context
+        job.id = current.id
+        job.dateCreated = current.dateCreated
+        job.dateModified = Timestamp.now()
+        try await storeCall { try await store.replaceJob(job) }
+        return try ProtocolIO.response(job)
+    }
+
+    /// `GET /Job`: newest first, filtered by `status`, `type`, `profile`, `createdAfter`, `createdBefore`,
+    /// paged by `limit` and `cursor`.
+    func list(_ request: Request) async throws -> Response {
+        let query = try JobQueryParser.parse(request.uri.queryParameters)
+        let page = try await storeCall { try await store.jobs(matching: query) }
+        var body: [String: JSONValue] = [
+            "items": try ProtocolJSON.decode(JSONValue.self, from: ProtocolJSON.encode(page.jobs))
+        ]
+        if let cursor = page.nextCursor {
+            body["nextCursor"] = .string(cursor)
+            var next = URLComponents(string: "\(baseURL)/Job")!
+            next.queryItems = request.uri.queryParameters.filter { $0.key != "cursor" }
+                .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+                + [URLQueryItem(name: "cursor", value: cursor)]
+            body["next"] = .string(next.string!)
+        }
+        return try ProtocolIO.response(JSONValue.object(body))
+    }
+
+    /// `POST /StartJob` on a repository without a processor (seed messages 6–7).
+    func recordStart(_ request: Request) async throws -> Response {
+        var record = try await ProtocolIO.decode(StartJob.self, from: request, limit: maxBodyBytes)
+        guard ResourceLink(parsing: record.job, collection: "Job") != nil else {
+            throw Problem.invalidField("/job", "must be the URL of a job")
+        }
+        let now = Timestamp.now()
+        let link = ResourceLink.new(baseURL: baseURL, collection: "StartJob")
+        record.context = contextURL(baseURL: baseURL)
+        record.id = link.url
+        record.dateCreated = now
+        record.dateModified = now
+        try await storeCall { try await store.insertStartJob(record) }
+        return try ProtocolIO.response(record, status: .created, location: link.path)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import MediaflowMedia
+import MediaflowModel
+
+/// The work behind one job profile of a built-in service.
+protocol JobWorker: Sendable {
+    /// Does the job's work and returns its `jobOutput`.
+    /// - Throws: any error; its description becomes the failed job's `statusMessage`.
+    func run(_ job: Job, context: WorkContext) async throws -> [String: JSONValue]
+}
+
+/// What a worker may use while it runs a job.
+struct WorkContext: Sendable {
+    /// The job's id.
+    var jobID: String
+    /// Reports progress, in percent, with a short message.
+    var progress: @Sendable (Double, String) async -> Void
+}
+
+/// Does nothing and completes at once: for measuring the platform itself.
+struct NoOpWorker: JobWorker {
+    func run(_ job: Job, context: WorkContext) async throws -> [String: JSONValue] { [:] }
+}
+
+/// `ExtractTechnicalMetadata`: MediaInfo's EBUCore document, kept as an output file, and a normalized summary.
+struct TechnicalMetadataWorker: JobWorker {
+    let resolver: LocatorResolver
+    let extractor: MetadataExtractor
+    let storage: OutputStorage
+
+    func run(_ job: Job, context: WorkContext) async throws -> [String: JSONValue] {
+        guard let locator = job.hasRelatedResource?.locator else {
+            throw MediaError.unreadable("the job has no hasRelatedResource.locator")
+        }
+        await context.progress(5, "Reading \(locator)")
+        let media = try await resolver.resolve(locator)
+        defer { media.release() }
+        await context.progress(20, "Running MediaInfo")
+        let result = try await extractor.extract(path: media.path)
+        await context.progress(90, "Storing the EBUCore document")
+        let ebuCore = try storage.write(Data(result.ebuCoreXML.utf8), jobID: context.jobID, name: "ebucore.xml")
+        return [
+            "technicalMetadata": try result.summary.jsonValue,
+            "ebucore": ebuCore.resource(format: "EBUCore 1.8"),
+        ]
+    }
+}
+
+/// Where built-in services write the files they produce: `DATA_DIR/media/{jobID}/NAME`, served at
+/// `PUBLIC_URL/media/{jobID}/NAME`.
+struct OutputStorage: Sendable {
+    let directory: URL
+    let baseURL: String
+
+    /// A file written for a job.
+    struct File: Sendable {
+        var url: String
+        var path: String
+
+        func resource(format: String) -> JSONValue {
+            ["type": "BMEssence", "locator": .string(url), "file": .string("file://" + path), "format": .string(format)]
+        }
+    }
+
+    func write(_ data: Data, jobID: String, name: String) throws -> File {
+        let folder = directory.appendingPathComponent(jobID)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent(name)
+        try data.write(to: file, options: .atomic)
+        return File(url: "\(baseURL)/media/\(jobID)/\(name)", path: file.path)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import MediaflowModel
+
+/// The job repository's records: jobs and the `StartJob`s that started them.
+public protocol JobRepositoryStore: Sendable {
+    /// Stores a new job; its `id` must be set.
+    func insertJob(_ job: Job) async throws
+    /// The job with this id, or nil.
+    func job(id: String) async throws -> Job?
+    /// Replaces a stored job (the repository's `PUT /Job/{id}`).
+    /// - Throws: `StoreError.notFound` when there is no such job.
+    func replaceJob(_ job: Job) async throws
+    /// Deletes a job in a final status.
+    /// - Throws: `StoreError.notFound`, or `StoreError.conflict` when the job has not ended.
+    func deleteJob(id: String) async throws
+    /// A page of jobs matching `query`, newest first.
+    func jobs(matching query: JobQuery) async throws -> JobPage
+    /// Stores a `StartJob` record; its `id` must be set.
+    func insertStartJob(_ startJob: StartJob) async throws
+    /// The `StartJob` record with this id, or nil.
+    func startJob(id: String) async throws -> StartJob?
+}
+
+/// The job processor's durable state: its dispatch queue and its outbox.
+public protocol JobProcessorStore: Sendable {
+    /// Puts a started job in the dispatch queue (a no-op when it is there already).
+    func enqueue(_ entry: DispatchEntry) async throws
+    /// Claims up to `limit` waiting entries whose profile is in `profiles`, highest priority and oldest first.
+    func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry]
+    /// Marks a claimed entry as handed to a service, under a fresh lease the service's reports renew.
+    func markDispatched(jobID: String, lease: Lease) async throws
+    /// Puts a claimed entry back to wait, e.g. after the service refused it.
+    func releaseDispatch(jobID: String, notBefore: Date) async throws
+    /// Entries whose lease ran out before `now`, and whether a service had taken them.
+    func expiredDispatches(now: Date, limit: Int) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)]
+    /// Gives up every lease at once: for an embedded store at start-up, when no other process can hold any.
+    func releaseAllLeases() async throws
+
+    /// Records what a transition means for the queue and the outbox, in one transaction.
+    func settle(_ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?) async throws
+
+    /// Claims up to `limit` pending outbox messages due by `now`.
+    func claimOutbox(limit: Int, lease: Lease, now: Date) async throws -> [OutboxMessage]
+    /// Marks messages delivered.
+    func markDelivered(ids: [String]) async throws
+    /// Records a failed delivery: when to try again, or that the message is dead.
+    func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String, dead: Bool) async throws
+    /// Outbox messages in a state, oldest first (dead letters for operators, pending for tests).
+    func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage]
+}
+
+/// One store holding both roles' records, so that their changes commit together.
+public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
+    /// Records a `StartJob` and queues its job for dispatch, in one transaction.
+    /// - Throws: `StoreError.notFound` or a `JobLifecycleError` when the job is not `NEW`.
+    func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job
+
+    /// Applies an event to a job and settles the queue and outbox, in one transaction.
+    /// - Parameter lease: the lease to renew on the job's dispatch entry, if any.
+    func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition
+}
+
+/// The service registry's records.
+public protocol RegistryStore: Sendable {
+    func upsertService(_ service: MediaService) async throws
+    func services() async throws -> [MediaService]
+    func deleteService(id: String) async throws
+    func upsertProfile(_ profile: JobProfile) async throws
+    func profiles() async throws -> [JobProfile]
+    func deleteProfile(label: String) async throws
+}
+
+extension JobTransition {
+    /// The outbox message that notifies the caller, if the transition calls for one.
+    public func notification(now: Date) throws -> OutboxMessage? {
+        guard let target = notify else { return nil }
+        return OutboxMessage(target: target, body: try ProtocolJSON.encode(job), nextAttemptAt: now, createdAt: now)
+    }
+}

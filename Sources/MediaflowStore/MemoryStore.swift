@@ -1,0 +1,268 @@
+import Foundation
+import MediaflowModel
+import Synchronization
+
+/// A store kept in memory: for unit tests of the layers above the store, and as the reference
+/// behaviour the conformance suite checks every driver against.
+public final class MemoryStore: JobStore {
+    struct QueueRow {
+        var entry: DispatchEntry
+        var seq: Int
+        var lease: Lease?
+        var dispatched = false
+        var notBefore: Date = .distantPast
+    }
+    struct State {
+        var jobs: [String: (seq: Int, job: Job)] = [:]
+        var startJobs: [String: StartJob] = [:]
+        var queue: [String: QueueRow] = [:]
+        var outbox: [(seq: Int, message: OutboxMessage, lease: Lease?)] = []
+        var services: [String: MediaService] = [:]
+        var profiles: [String: JobProfile] = [:]
+        var seq = 0
+
+        mutating func nextSeq() -> Int {
+            seq += 1
+            return seq
+        }
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    // MARK: Repository
+
+    public func insertJob(_ job: Job) async throws {
+        let id = try Self.id(of: job)
+        try state.withLock { state in
+            guard state.jobs[id] == nil else { throw StoreError.conflict("Job \(id) exists already") }
+            state.jobs[id] = (state.nextSeq(), job)
+        }
+    }
+
+    public func job(id: String) async throws -> Job? { state.withLock { $0.jobs[id]?.job } }
+
+    public func replaceJob(_ job: Job) async throws {
+        let id = try Self.id(of: job)
+        try state.withLock { state in
+            guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
+            state.jobs[id] = (row.seq, job)
+        }
+    }
+
+    public func deleteJob(id: String) async throws {
+        try state.withLock { state in
+            guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
+            guard row.job.status.isFinal else {
+                throw StoreError.conflict("Job \(id) is \(row.job.status.rawValue); only a finished job can be deleted")
+            }
+            state.jobs[id] = nil
+        }
+    }
+
+    public func jobs(matching query: JobQuery) async throws -> JobPage {
+        let before = query.cursor.flatMap(Int.init) ?? Int.max
+        let rows = state.withLock { state in
+            state.jobs.values.filter { $0.seq < before && query.matches($0.job) }.sorted { $0.seq > $1.seq }
+        }
+        let page = rows.prefix(query.limit)
+        let next = rows.count > query.limit ? page.last.map { String($0.seq) } : nil
+        return JobPage(jobs: page.map(\.job), nextCursor: next)
+    }
+
+    public func insertStartJob(_ startJob: StartJob) async throws {
+        let id = try Self.id(of: startJob.id, in: "StartJob")
+        state.withLock { $0.startJobs[id] = startJob }
+    }
+
+    public func startJob(id: String) async throws -> StartJob? { state.withLock { $0.startJobs[id] } }
+
+    // MARK: Processor
+
+    public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
+        let startID = try Self.id(of: startJob.id, in: "StartJob")
+        return try state.withLock { state in
+            guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
+            let transition = try JobLifecycle.apply(
+                .queued(startJob: startJob.id ?? "", priority: entry.priority), to: row.job, endpoint: nil, now: now)
+            state.startJobs[startID] = startJob
+            state.jobs[id] = (row.seq, transition.job)
+            Self.enqueue(entry, in: &state)
+            return transition.job
+        }
+    }
+
+    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
+        try state.withLock { state in
+            guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
+            let endpoint = row.job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
+                .flatMap { state.startJobs[$0.id]?.asyncEndpoint }
+            let transition = try JobLifecycle.apply(event, to: row.job, endpoint: endpoint, now: now)
+            guard transition.changed else { return transition }
+            state.jobs[id] = (row.seq, transition.job)
+            try Self.settle(transition, jobID: id, lease: lease, notification: transition.notification(now: now), in: &state)
+            return transition
+        }
+    }
+
+    public func enqueue(_ entry: DispatchEntry) async throws {
+        state.withLock { Self.enqueue(entry, in: &$0) }
+    }
+
+    public func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
+        state.withLock { state in
+            let due = state.queue.values.filter {
+                $0.lease == nil && profiles.contains($0.entry.profile) && $0.notBefore <= now
+            }
+            let picked = due.sorted {
+                ($0.entry.priority.rank, -$0.seq) > ($1.entry.priority.rank, -$1.seq)
+            }.prefix(limit)
+            return picked.map { row in
+                state.queue[row.entry.jobID]?.lease = lease
+                state.queue[row.entry.jobID]?.entry.attempts += 1
+                return state.queue[row.entry.jobID]!.entry
+            }
+        }
+    }
+
+    public func markDispatched(jobID: String, lease: Lease) async throws {
+        state.withLock { state in
+            state.queue[jobID]?.lease = lease
+            state.queue[jobID]?.dispatched = true
+        }
+    }
+
+    public func releaseDispatch(jobID: String, notBefore: Date) async throws {
+        state.withLock { state in
+            state.queue[jobID]?.lease = nil
+            state.queue[jobID]?.dispatched = false
+            state.queue[jobID]?.notBefore = notBefore
+        }
+    }
+
+    public func expiredDispatches(now: Date, limit: Int) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
+        state.withLock { state in
+            state.queue.values.filter { ($0.lease?.until ?? .distantFuture) < now }.prefix(limit)
+                .map { ($0.entry, $0.dispatched) }
+        }
+    }
+
+    public func releaseAllLeases() async throws {
+        state.withLock { state in
+            for key in state.queue.keys where state.queue[key]?.lease != nil {
+                state.queue[key]?.lease = Lease(owner: "", until: .distantPast)
+            }
+            for index in state.outbox.indices { state.outbox[index].lease = nil }
+        }
+    }
+
+    public func settle(_ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?) async throws {
+        state.withLock { Self.settle(transition, jobID: jobID, lease: lease, notification: notification, in: &$0) }
+    }
+
+    public func claimOutbox(limit: Int, lease: Lease, now: Date) async throws -> [OutboxMessage] {
+        state.withLock { state in
+            var claimed: [OutboxMessage] = []
+            for index in state.outbox.indices where claimed.count < limit {
+                let row = state.outbox[index]
+                guard row.message.state == .pending, row.message.nextAttemptAt <= now,
+                    (row.lease?.until ?? .distantPast) < now
+                else { continue }
+                state.outbox[index].lease = lease
+                claimed.append(row.message)
+            }
+            return claimed
+        }
+    }
+
+    public func markDelivered(ids: [String]) async throws {
+        let set = Set(ids)
+        state.withLock { state in
+            for index in state.outbox.indices where set.contains(state.outbox[index].message.id) {
+                state.outbox[index].message.state = .delivered
+                state.outbox[index].lease = nil
+            }
+        }
+    }
+
+    public func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String, dead: Bool) async throws {
+        state.withLock { state in
+            for index in state.outbox.indices where state.outbox[index].message.id == id {
+                state.outbox[index].message.attempts = attempts
+                state.outbox[index].message.nextAttemptAt = nextAttemptAt
+                state.outbox[index].message.lastError = error
+                state.outbox[index].message.state = dead ? .dead : .pending
+                state.outbox[index].lease = nil
+            }
+        }
+    }
+
+    public func outboxMessages(state wanted: OutboxState, limit: Int) async throws -> [OutboxMessage] {
+        state.withLock { state in
+            Array(state.outbox.filter { $0.message.state == wanted }.prefix(limit).map(\.message))
+        }
+    }
+
+    // MARK: Registry
+
+    public func upsertService(_ service: MediaService) async throws {
+        let id = try Self.id(of: service.id, in: "Service")
+        state.withLock { $0.services[id] = service }
+    }
+
+    public func services() async throws -> [MediaService] {
+        state.withLock { $0.services.values.sorted { $0.label < $1.label } }
+    }
+
+    public func deleteService(id: String) async throws {
+        try state.withLock { state in
+            guard state.services.removeValue(forKey: id) != nil else { throw StoreError.notFound("No service \(id)") }
+        }
+    }
+
+    public func upsertProfile(_ profile: JobProfile) async throws {
+        state.withLock { $0.profiles[profile.label] = profile }
+    }
+
+    public func profiles() async throws -> [JobProfile] {
+        state.withLock { $0.profiles.values.sorted { $0.label < $1.label } }
+    }
+
+    public func deleteProfile(label: String) async throws {
+        try state.withLock { state in
+            guard state.profiles.removeValue(forKey: label) != nil else {
+                throw StoreError.notFound("No job profile \(label)")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func enqueue(_ entry: DispatchEntry, in state: inout State) {
+        guard state.queue[entry.jobID] == nil else { return }
+        state.queue[entry.jobID] = QueueRow(entry: entry, seq: state.nextSeq())
+    }
+
+    private static func settle(
+        _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?, in state: inout State
+    ) {
+        if transition.leavesQueue {
+            state.queue[jobID] = nil
+        } else if transition.job.status == .queued, state.queue[jobID] != nil {
+            state.queue[jobID]?.lease = nil
+            state.queue[jobID]?.dispatched = false
+        } else if let lease, state.queue[jobID] != nil {
+            state.queue[jobID]?.lease = lease
+        }
+        if let notification { state.outbox.append((state.nextSeq(), notification, nil)) }
+    }
+
+    private static func id(of job: Job) throws -> String { try id(of: job.id, in: "Job") }
+
+    private static func id(of url: String?, in collection: String) throws -> String {
+        guard let url, let link = ResourceLink(parsing: url, collection: collection) else {
+            throw StoreError.conflict("A \(collection) needs an id URL before it is stored")
+        }
+        return link.id
+    }
+}

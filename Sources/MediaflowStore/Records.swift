@@ -1,0 +1,112 @@
+import Foundation
+import MediaflowModel
+
+/// A filter and page request for listing jobs, newest first.
+public struct JobQuery: Sendable, Equatable {
+    public var status: JobStatus?
+    public var type: JobType?
+    public var profile: String?
+    public var createdAfter: Date?
+    public var createdBefore: Date?
+    public var limit: Int
+    /// The opaque cursor of the previous page's `nextCursor`.
+    public var cursor: String?
+
+    /// A query; every filter is optional.
+    public init(
+        status: JobStatus? = nil, type: JobType? = nil, profile: String? = nil, createdAfter: Date? = nil,
+        createdBefore: Date? = nil, limit: Int = 50, cursor: String? = nil
+    ) {
+        self.status = status
+        self.type = type
+        self.profile = profile
+        self.createdAfter = createdAfter
+        self.createdBefore = createdBefore
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    /// True when `job` passes every filter (the cursor aside).
+    public func matches(_ job: Job) -> Bool {
+        if let status, job.status != status { return false }
+        if let type, job.type != type { return false }
+        if let profile, job.jobProfile.label != profile { return false }
+        if let createdAfter, let created = job.dateCreated, created < createdAfter { return false }
+        if let createdBefore, let created = job.dateCreated, created >= createdBefore { return false }
+        return true
+    }
+}
+
+/// One page of jobs and the cursor of the next, nil on the last page.
+public struct JobPage: Sendable, Equatable {
+    public var jobs: [Job]
+    public var nextCursor: String?
+
+    public init(jobs: [Job], nextCursor: String?) {
+        self.jobs = jobs
+        self.nextCursor = nextCursor
+    }
+}
+
+/// A started job waiting in, or claimed from, the job processor's dispatch queue.
+public struct DispatchEntry: Sendable, Equatable {
+    public var jobID: String
+    public var jobURL: String
+    public var jobType: JobType
+    public var profile: String
+    public var priority: JobPriority
+    /// Dispatch attempts so far.
+    public var attempts: Int
+
+    public init(jobID: String, jobURL: String, jobType: JobType, profile: String, priority: JobPriority, attempts: Int = 0) {
+        self.jobID = jobID
+        self.jobURL = jobURL
+        self.jobType = jobType
+        self.profile = profile
+        self.priority = priority
+        self.attempts = attempts
+    }
+}
+
+/// A claim on work (a dispatch entry or outbox message): who holds it, and until when.
+public struct Lease: Sendable, Equatable {
+    public var owner: String
+    public var until: Date
+
+    public init(owner: String, until: Date) {
+        self.owner = owner
+        self.until = until
+    }
+}
+
+/// A notification written in the same transaction as the change it reports, delivered later at least once.
+public struct OutboxMessage: Sendable, Equatable {
+    /// Stable id, sent as the `Idempotency-Key` header.
+    public var id: String
+    public var target: String
+    public var body: Data
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var state: OutboxState
+    public var lastError: String?
+    public var createdAt: Date
+
+    public init(
+        id: String = UUID().uuidString.lowercased(), target: String, body: Data, attempts: Int = 0,
+        nextAttemptAt: Date, state: OutboxState = .pending, lastError: String? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.target = target
+        self.body = body
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.state = state
+        self.lastError = lastError
+        self.createdAt = createdAt
+    }
+}
+
+/// Where an outbox message stands.
+public enum OutboxState: String, Sendable, Codable, CaseIterable {
+    case pending, delivered, dead
+}

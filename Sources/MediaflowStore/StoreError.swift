@@ -1,0 +1,20 @@
+/// An error from a store, whatever the backend; drivers translate their own errors into it.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Code: Sendable, Equatable {
+        case notFound, conflict, unavailable
+    }
+    private let code: Code
+    /// What went wrong, safe to show a client: no SQL, no secrets.
+    public let message: String
+
+    /// The record does not exist.
+    public static func notFound(_ message: String) -> StoreError { StoreError(code: .notFound, message: message) }
+    /// The record is not in a state that allows the change.
+    public static func conflict(_ message: String) -> StoreError { StoreError(code: .conflict, message: message) }
+    /// The backend failed; the operation may be retried.
+    public static func unavailable(_ message: String) -> StoreError { StoreError(code: .unavailable, message: message) }
+
+    public var isNotFound: Bool { code == .notFound }
+    public var isConflict: Bool { code == .conflict }
+    public var description: String { message }
+}

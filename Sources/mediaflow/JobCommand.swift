@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import MediaflowModel
+import MediaflowServer
+
+struct JobCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "job", abstract: "Submit, follow and manage jobs.",
+        subcommands: [Submit.self, Get.self, List.self, Cancel.self, Delete.self])
+}
+
+/// Where the server is: `--server`, or `MEDIAFLOW_URL`, or the default local server.
+struct ServerOption: ParsableArguments {
+    @Option(help: "The server's URL (MEDIAFLOW_URL; default http://127.0.0.1:8080).")
+    var server: String = ProcessInfo.processInfo.environment["MEDIAFLOW_URL"] ?? "http://127.0.0.1:8080"
+
+    var client: MediaflowClient { MediaflowClient(baseURL: server) }
+}
+
+extension JobCommand {
+    struct Submit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create and start a job on a media file or URL.")
+
+        @Argument(help: "The input: a local file, or a file://, http:// or https:// URL.") var input: String
+        @Option(help: "The job profile.") var profile = "ExtractTechnicalMetadata"
+        @Option(help: "The job type (default: the profile's).") var type: String?
+        @Option(help: "LOW, MEDIUM, HIGH or URGENT.") var priority = "MEDIUM"
+        @Option(name: .customLong("param"), help: "A job input, name=value (repeatable).") var parameters: [String] = []
+        @Option(help: "A URL to POST the finished job to (asyncEndpoint success and failure).") var callback: String?
+        @Flag(help: "Follow the job until it ends and print its result.") var wait = false
+        @OptionGroup var server: ServerOption
+
+        func run() async throws {
+            let client = server.client
+            guard let priority = JobPriority(rawValue: priority.uppercased()) else {
+                throw ValidationError("--priority must be LOW, MEDIUM, HIGH or URGENT")
+            }
+            let jobType = try await resolveType(client)
+            var inputs: [String: JSONValue] = [:]
+            for parameter in parameters {
+                let parts = parameter.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw ValidationError("--param takes name=value, not '\(parameter)'") }
+                inputs[parts[0]] = .string(parts[1])
+            }
+            let job = Job(
+                type: jobType, profile: profile, relatedResource: RelatedResource(locator: Self.locator(for: input)),
+                jobInput: inputs.isEmpty ? nil : inputs)
+            let created = try await client.create(job)
+            let endpoint = callback.map { AsyncEndpoint(success: $0, failure: $0) }
+            _ = try await client.start(jobURL: created.id!, priority: priority, asyncEndpoint: endpoint)
+            print("job \(created.id!)")
+            guard wait else { return }
+            let final = try await client.wait(for: created.id!) { job in
+                let progress = job.progress.map { String(format: " %3.0f%%", $0) } ?? ""
+                print("  \(job.status.rawValue)\(progress)\(job.statusMessage.map { "  \($0)" } ?? "")")
+            }
+            JobReportPrinter.print(final)
+            if final.status != .completed { throw ExitCode(1) }
+        }
+
+        private func resolveType(_ client: MediaflowClient) async throws -> JobType {
+            if let type {
+                guard let value = JobType(rawValue: type) else {
+                    throw ValidationError("--type must be one of \(JobType.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return value
+            }
+            return try await client.profile(profile)?.jobType ?? .ameJob
+        }
+
+        static func locator(for input: String) -> String {
+            if input.contains("://") { return input }
+            let path = URL(fileURLWithPath: input).standardizedFileURL.path
+            return "file://" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a job as JSON.")
+        @Argument(help: "The job's id or URL.") var job: String
+        @OptionGroup var server: ServerOption
+
+        func run() async throws {
+            let job = try await server.client.job(job)
+            print(String(decoding: try JSONEncoder.pretty.encode(job), as: UTF8.self))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
+        @Option(help: "Only jobs in this status.") var status: String?
+        @Option(help: "Only jobs with this profile.") var profile: String?
+        @Option(help: "How many.") var limit = 20
+        @OptionGroup var server: ServerOption
+
+        func run() async throws {
+            var parameters = ["limit": String(limit)]
+            parameters["status"] = status
+            parameters["profile"] = profile
+            for job in try await server.client.jobs(parameters).jobs {
+                let created = job.dateCreated.map(Timestamp.format) ?? ""
+                print("\(job.id ?? "")  \(job.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(job.jobProfile.label)  \(created)")
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a job that has not ended.")
+        @Argument(help: "The job's id or URL.") var job: String
+        @OptionGroup var server: ServerOption
+
+        func run() async throws {
+            let url = job.contains("/") ? job : "\(server.client.baseURL)/Job/\(job)"
+            print(try await server.client.cancel(jobURL: url).status.rawValue)
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a finished job.")
+        @Argument(help: "The job's id or URL.") var job: String
+        @OptionGroup var server: ServerOption
+
+        func run() async throws {
+            try await server.client.delete(jobURL: job.contains("/") ? job : "\(server.client.baseURL)/Job/\(job)")
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var pretty: JSONEncoder {
+        let encoder = ProtocolJSON.encoder()
+        encoder.outputFormatting.insert(.prettyPrinted)
+        return encoder
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import MediaflowModel
+
+/// Prints a finished job for a person: its status, and the technical metadata when there is some.
+enum JobReportPrinter {
+    static func print(_ job: Job) {
+        Swift.print("\(job.status.rawValue): \(job.statusMessage ?? "")")
+        guard let output = job.jobOutput else { return }
+        if let metadata = output["technicalMetadata"] {
+            row("container", metadata["container"]?.stringValue)
+            row("duration", metadata["durationSeconds"]?.numberValue.map { String(format: "%.3f s", $0) })
+            for video in metadata["video"]?.arrayValue ?? [] {
+                let size = "\(int(video["width"]))x\(int(video["height"]))"
+                let rate = video["frameRate"]?.numberValue.map { String(format: "%g fps", $0) } ?? "? fps"
+                row("video", "\(video["codec"]?.stringValue ?? "?") \(size) \(rate)")
+            }
+            for audio in metadata["audio"]?.arrayValue ?? [] {
+                row("audio", "\(audio["codec"]?.stringValue ?? "?") \(int(audio["channels"])) ch \(int(audio["sampleRate"])) Hz")
+            }
+        }
+        row("EBUCore", output["ebucore"]?["locator"]?.stringValue)
+    }
+
+    private static func row(_ name: String, _ value: String?) {
+        guard let value else { return }
+        Swift.print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(value)")
+    }
+
+    private static func int(_ value: JSONValue?) -> String { value?.numberValue.map { String(Int($0)) } ?? "?" }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Logging
+import MediaflowServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a Mediaflow server: by default every role, on an embedded SQLite database.")
+
+    @Option(help: "Address to listen on (MEDIAFLOW_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (MEDIAFLOW_PORT; default 8080).") var port: String?
+    @Option(help: "Folder of the database and produced media (MEDIAFLOW_DATA_DIR; default ./data).") var dataDir: String?
+    @Option(help: "URL clients reach this server at (MEDIAFLOW_PUBLIC_URL).") var publicURL: String?
+    @Option(help: "Comma-separated roles: job-repository, job-processor, service-registry, ame-service.")
+    var roles: String?
+    @Option(help: "SQLite file (MEDIAFLOW_DATABASE; default DATA_DIR/mediaflow.sqlite).") var database: String?
+    @Option(help: "The job repository's URL when this server does not play it.") var jobRepositoryUrl: String?
+    @Option(help: "The job processor's URL when this server does not play it.") var jobProcessorUrl: String?
+    @Option(help: "The service registry's URL when this server does not play it.") var serviceRegistryUrl: String?
+    @Option(help: "Seconds a service may stay silent before its job is queued again (default 30).")
+    var leaseSeconds: String?
+    @Option(help: "Callback delivery attempts before a dead letter (default 12).") var callbackAttempts: String?
+    @Option(help: "Largest request body, in bytes (default 1048576).") var maxBodyBytes: String?
+    @Option(help: "Longest run of an external tool, in seconds (default 600).") var toolTimeoutSeconds: String?
+    @Option(help: "Jobs each built-in media service runs at once (default 4).") var serviceCapacity: String?
+    @Option(help: "A JSON config file (MEDIAFLOW_CONFIG).") var config: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+
+    func run() async throws {
+        let flags: [String: String?] = [
+            "host": host, "port": port, "dataDir": dataDir, "publicURL": publicURL, "roles": roles,
+            "database": database, "repositoryURL": jobRepositoryUrl, "processorURL": jobProcessorUrl,
+            "registryURL": serviceRegistryUrl, "leaseSeconds": leaseSeconds, "callbackAttempts": callbackAttempts,
+            "maxBodyBytes": maxBodyBytes, "toolTimeoutSeconds": toolTimeoutSeconds,
+            "serviceCapacity": serviceCapacity, "config": config,
+        ]
+        let configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration.resolve(flags: flags.compactMapValues { $0 })
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        var logger = Logger(label: "mediaflow")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.runService()
+    }
+}
