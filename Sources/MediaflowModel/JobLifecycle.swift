@@ -28,6 +28,14 @@ public struct JobTransition: Sendable, Equatable {
     public var notify: String?
     /// The `ProcessJob` the running service should be told to cancel, if any.
     public var cancelProcessJob: String?
+
+    public init(job: Job, changed: Bool, leavesQueue: Bool, notify: String?, cancelProcessJob: String?) {
+        self.job = job
+        self.changed = changed
+        self.leavesQueue = leavesQueue
+        self.notify = notify
+        self.cancelProcessJob = cancelProcessJob
+    }
 }
 
 /// The job lifecycle as a pure function: a job and an event in, a transition out.

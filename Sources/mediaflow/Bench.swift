@@ -1,2 +1,28 @@
 import ArgumentParser
-struct Bench: AsyncParsableCommand {}
+import Foundation
+import MediaflowServer
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the platform.", subcommands: [Jobs.self])
+
+    struct Jobs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "No-op jobs through the whole job protocol on SQLite: throughput and StartJob-to-callback latency.")
+
+        @Option(help: "Jobs measured.") var jobs = 20_000
+        @Option(help: "Jobs run first, unmeasured.") var warmup = 2_000
+        @Option(help: "Jobs in flight at once.") var concurrency = 64
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-bench-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try await JobsBenchmark(
+                jobs: jobs, warmup: warmup, concurrency: concurrency, dataDirectory: directory.path
+            ).run()
+            print(String(format: "%d jobs in %.2f s, %d in flight, SQLite (synchronous=FULL, group commit)", result.jobs, result.seconds, concurrency))
+            print(String(format: "StartJob to callback: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
+            print(String(format: "%.0f jobs/s", result.jobsPerSecond))
+        }
+    }
+}

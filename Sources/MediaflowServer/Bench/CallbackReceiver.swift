@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import Logging
+import MediaflowModel
+import Synchronization
+
+/// An HTTP endpoint that takes job callbacks (`POST /done`) and lets callers await the one for a job.
+public final class CallbackReceiver: Sendable {
+    private struct State {
+        var waiters: [String: CheckedContinuation<Void, Never>] = [:]
+        var arrived: [String: Job] = [:]
+        var deliveries: [(job: String, idempotencyKey: String?)] = []
+        var refusing = false
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// An application taking callbacks at `POST /done`, `/success` and `/failure` on loopback at `port`.
+    public func application(port: Int, logger: Logger) -> some ApplicationProtocol {
+        let router = Router()
+        router.post("/:endpoint") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 16 << 20)
+            let job = try ProtocolJSON.decode(Job.self, from: Data(body.readableBytesView))
+            let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
+            guard self.received(job, idempotencyKey: key) else { return Response(status: .serviceUnavailable) }
+            return Response(status: .noContent)
+        }
+        return Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+    }
+
+    /// Returns once the callback for the job with this URL has arrived.
+    public func arrival(of jobURL: String) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.arrived[jobURL] != nil { return true }
+                state.waiters[jobURL] = continuation
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// The job as the callback delivered it, if it has arrived.
+    public func delivered(_ jobURL: String) -> Job? { state.withLock { $0.arrived[jobURL] } }
+
+    /// Every accepted delivery so far: the job URL and the `Idempotency-Key` it came with.
+    public var deliveries: [(job: String, idempotencyKey: String?)] { state.withLock { $0.deliveries } }
+
+    /// While refusing, every callback is answered 503, as by a caller that is down.
+    public func setRefusing(_ refusing: Bool) { state.withLock { $0.refusing = refusing } }
+
+    private func received(_ job: Job, idempotencyKey: String?) -> Bool {
+        guard let id = job.id else { return true }
+        let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+            if state.refusing { return (false, nil) }
+            state.arrived[id] = job
+            state.deliveries.append((id, idempotencyKey))
+            return (true, state.waiters.removeValue(forKey: id))
+        }
+        waiter?.resume()
+        return accepted
+    }
+}
+
+/// Picks a free TCP port on loopback by binding port 0.
+public enum FreePort {
+    public static func pick() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ConfigurationError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw ConfigurationError("Could not bind a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

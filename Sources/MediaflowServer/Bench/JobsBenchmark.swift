@@ -1,0 +1,113 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import MediaflowModel
+import ServiceLifecycle
+import Synchronization
+
+/// `mediaflow bench jobs`: no-op jobs through the whole protocol against a server in this process on
+/// SQLite — `POST /Job`, `POST /StartJob`, dispatch, `UpdateJob`, `StopJob`, and the success callback
+/// to a receiver over HTTP — measuring throughput and the latency from `StartJob` to callback.
+public struct JobsBenchmark: Sendable {
+    public var jobs: Int
+    public var warmup: Int
+    public var concurrency: Int
+    public var dataDirectory: String
+
+    public init(jobs: Int, warmup: Int, concurrency: Int, dataDirectory: String) {
+        self.jobs = jobs
+        self.warmup = warmup
+        self.concurrency = concurrency
+        self.dataDirectory = dataDirectory
+    }
+
+    /// What one run measured.
+    public struct Result: Sendable {
+        public var jobs: Int
+        public var seconds: Double
+        public var latencies: [Double]
+
+        public var jobsPerSecond: Double { Double(jobs) / seconds }
+
+        /// The latency at quantile `q` (0...1), in milliseconds.
+        public func latency(_ q: Double) -> Double {
+            let sorted = latencies.sorted()
+            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000
+        }
+    }
+
+    /// Starts the server and the callback receiver, runs the warm-up and the measured jobs, and stops them.
+    public func run() async throws -> Result {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        var configuration = ServerConfiguration()
+        configuration.port = try FreePort.pick()
+        configuration.dataDirectory = dataDirectory
+        let receiver = CallbackReceiver()
+        let receiverPort = try FreePort.pick()
+        let server = try await buildApplication(configuration, logger: logger)
+        let callbacks = receiver.application(port: receiverPort, logger: logger)
+        let group = ServiceGroup(services: [server, callbacks], gracefulShutdownSignals: [], logger: logger)
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            let client = MediaflowClient(baseURL: configuration.baseURL, httpClient: httpClient)
+            try await Self.waitUntilHealthy(client)
+            let endpoint = AsyncEndpoint(
+                success: "http://127.0.0.1:\(receiverPort)/done", failure: "http://127.0.0.1:\(receiverPort)/done")
+            _ = try await drive(count: warmup, client: client, receiver: receiver, endpoint: endpoint)
+            let result = try await drive(count: jobs, client: client, receiver: receiver, endpoint: endpoint)
+            await group.triggerGracefulShutdown()
+            try await httpClient.shutdown()
+            return result
+        }
+    }
+
+    private func drive(count: Int, client: MediaflowClient, receiver: CallbackReceiver, endpoint: AsyncEndpoint)
+        async throws -> Result
+    {
+        let next = Ticket()
+        let start = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var mine: [Double] = []
+                    while next.take() < count {
+                        let job = try await client.create(Job(type: .ameJob, profile: "NoOp"))
+                        let started = ContinuousClock.now
+                        async let arrival: Void = receiver.arrival(of: job.id!)
+                        _ = try await client.start(jobURL: job.id!, asyncEndpoint: endpoint)
+                        try await arrival
+                        mine.append((ContinuousClock.now - started).seconds)
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [Double]()) { $0 += $1 }
+        }
+        return Result(jobs: count, seconds: (ContinuousClock.now - start).seconds, latencies: latencies)
+    }
+
+    private static func waitUntilHealthy(_ client: MediaflowClient) async throws {
+        for _ in 0..<200 {
+            if (try? await client.transport.send(.GET, "\(client.baseURL)/health"))?.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ConfigurationError("The benchmark server did not start")
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Hands out 0, 1, 2, … to concurrent workers.
+private final class Ticket: Sendable {
+    private let counter = Atomic<Int>(0)
+
+    func take() -> Int { counter.add(1, ordering: .relaxed).oldValue }
+}

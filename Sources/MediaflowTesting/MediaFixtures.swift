@@ -1,0 +1,48 @@
+import Foundation
+import Subprocess
+
+/// Real media for tests, made with ffmpeg: a test pattern with a tone.
+public enum MediaFixtures {
+    /// Writes an H.264/AAC MP4 clip of `seconds` seconds, `width`x`height` at 25 fps with 48 kHz stereo
+    /// audio, into `directory`, and returns its URL.
+    public static func clip(
+        in directory: URL, name: String = "clip.mp4", seconds: Int = 2, width: Int = 320, height: Int = 240
+    ) async throws -> URL {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(name)
+        let result = try await run(
+            .name("ffmpeg"),
+            arguments: [
+                "-nostdin", "-loglevel", "error", "-y",
+                "-f", "lavfi", "-i", "testsrc=size=\(width)x\(height):rate=25:duration=\(seconds)",
+                "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=\(seconds)",
+                "-ac", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", file.path,
+            ],
+            output: .discarded, error: .string(limit: 64 << 10))
+        guard result.terminationStatus.isSuccess else {
+            throw FixtureError("ffmpeg failed: \(result.standardError)")
+        }
+        return file
+    }
+
+    /// Writes a text file that is not media.
+    public static func textFile(in directory: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("notes.txt")
+        try Data("These are not the frames you are looking for.\n".utf8).write(to: file)
+        return file
+    }
+
+    /// A fresh temporary folder.
+    public static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// A fixture that could not be made.
+public struct FixtureError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The `mediaflow` binary run as a child process, for tests that kill and restart a server.
+public final class ServerProcess: @unchecked Sendable {
+    private let process = Process()
+    public let baseURL: String
+
+    /// Starts `mediaflow serve` with `arguments`, listening on `port`; its output goes to `log`.
+    public init(port: Int, arguments: [String], log: URL) throws {
+        baseURL = "http://127.0.0.1:\(port)"
+        process.executableURL = try Self.binary()
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port)] + arguments
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    /// The process id.
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Kills the process with SIGKILL, as a crash would, and waits for it to be gone.
+    public func crash() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Stops the process with SIGTERM and waits for it.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// The built `mediaflow` executable beside the test bundle.
+    public static func binary() throws -> URL {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("mediaflow")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        throw FixtureError("The mediaflow binary was not found near \(CommandLine.arguments[0]); run swift build first")
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import Logging
+import MediaflowServer
+import ServiceLifecycle
+
+/// Runs `body` with an HTTP server on loopback that serves `file` at `/media/{delaySeconds}/{name}`,
+/// after waiting `delaySeconds`: an input that keeps a job running for as long as a test needs.
+public func withSlowMediaServer<T: Sendable>(
+    serving file: URL, _ body: @Sendable (_ baseURL: String) async throws -> T
+) async throws -> T {
+    let port = try FreePort.pick()
+    let router = Router()
+    router.get("/media/:delay/:name") { _, context in
+        let delay = Double(context.parameters.get("delay") ?? "0") ?? 0
+        try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+        let data = try Data(contentsOf: file)
+        return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+    var logger = Logger(label: "slow-media")
+    logger.logLevel = .critical
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+    let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        defer { tasks.cancelAll() }
+        let url = "http://127.0.0.1:\(port)"
+        try await waitForPort(url)
+        do {
+            let result = try await body(url)
+            await group.triggerGracefulShutdown()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+    }
+}

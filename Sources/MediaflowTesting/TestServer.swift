@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import MediaflowServer
+import ServiceLifecycle
+
+/// A Mediaflow server running in the test process on a loopback port, with its own data folder.
+public struct TestServer: Sendable {
+    public let configuration: ServerConfiguration
+    public var baseURL: String { configuration.baseURL }
+    public var client: MediaflowClient { MediaflowClient(baseURL: baseURL) }
+
+    /// A configuration on a free loopback port with a fresh data folder and short leases.
+    public static func configuration(roles: Set<Role> = Set(Role.allCases)) throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.port = try FreePort.pick()
+        configuration.dataDirectory = MediaFixtures.temporaryDirectory().path
+        configuration.roles = roles
+        configuration.leaseSeconds = 2
+        return configuration
+    }
+}
+
+/// Runs `body` with servers for `configurations` started (all of them at once, so roles can find each
+/// other), and stops them after, whatever `body` does.
+public func withServers<T: Sendable>(
+    _ configurations: [ServerConfiguration], _ body: @Sendable ([TestServer]) async throws -> T
+) async throws -> T {
+    var logger = Logger(label: "test-server")
+    logger.logLevel = .critical
+    var services: [any Service] = []
+    for configuration in configurations {
+        services.append(try await buildApplication(configuration, logger: logger))
+    }
+    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
+    let servers = configurations.map(TestServer.init)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        defer { tasks.cancelAll() }
+        for server in servers { try await waitForHealth(server.baseURL) }
+        do {
+            let result = try await body(servers)
+            await group.triggerGracefulShutdown()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+    }
+}
+
+/// Runs `body` with one server of `configuration`.
+public func withServer<T: Sendable>(
+    _ configuration: ServerConfiguration? = nil, _ body: @Sendable (TestServer) async throws -> T
+) async throws -> T {
+    try await withServers([configuration ?? TestServer.configuration()]) { try await body($0[0]) }
+}
+
+/// Waits until `GET /health` answers 200.
+public func waitForHealth(_ baseURL: String, timeout: Duration = .seconds(20)) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        let request = HTTPClientRequest(url: "\(baseURL)/health")
+        if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok {
+            return
+        }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw FixtureError("\(baseURL) did not become healthy within \(timeout)")
+}
+
+/// Runs `body` with a callback receiver listening on a free loopback port; `body` gets its base URL, where
+/// any `POST /NAME` is a callback.
+public func withCallbackReceiver<T: Sendable>(
+    _ body: @Sendable (CallbackReceiver, String) async throws -> T
+) async throws -> T {
+    let receiver = CallbackReceiver()
+    let port = try FreePort.pick()
+    var logger = Logger(label: "callbacks")
+    logger.logLevel = .critical
+    let app = receiver.application(port: port, logger: logger)
+    let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        defer { tasks.cancelAll() }
+        let url = "http://127.0.0.1:\(port)"
+        try await waitForPort(url)
+        do {
+            let result = try await body(receiver, url)
+            await group.triggerGracefulShutdown()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+    }
+}
+
+/// Waits until something answers HTTP at `url`.
+public func waitForPort(_ url: String, timeout: Duration = .seconds(10)) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(1))) != nil { return }
+        try await Task.sleep(for: .milliseconds(30))
+    }
+    throw FixtureError("Nothing answered at \(url)")
+}
+
+/// Waits for `condition` to hold, polling, or fails after `timeout`.
+public func eventually(
+    timeout: Duration = .seconds(20), _ what: String, _ condition: @Sendable () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw FixtureError("Timed out after \(timeout) waiting for: \(what)")
+}

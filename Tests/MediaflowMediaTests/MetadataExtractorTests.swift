@@ -1,0 +1,80 @@
+import Foundation
+import MediaflowMedia
+import MediaflowTesting
+import Testing
+
+@Suite struct MetadataExtractorTests {
+    @Test func readsTheTechnicalMetadataOfARealClip() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try await MediaFixtures.clip(in: folder, seconds: 3, width: 640, height: 360)
+        let result = try await MetadataExtractor().extract(path: clip.path)
+        let summary = result.summary
+        #expect(summary.container == "MPEG-4")
+        #expect(abs((summary.durationSeconds ?? 0) - 3) < 0.1)
+        #expect(summary.video.count == 1)
+        #expect(summary.video.first?.codec == "AVC")
+        #expect(summary.video.first?.width == 640)
+        #expect(summary.video.first?.height == 360)
+        #expect(summary.video.first?.frameRate == 25)
+        #expect(summary.audio.first?.codec == "AAC")
+        #expect(summary.audio.first?.channels == 2)
+        #expect(summary.audio.first?.sampleRate == 48000)
+        #expect(result.ebuCoreXML.contains("<ebucore:ebuCoreMain"))
+        #expect(result.ebuCoreXML.contains("AVC"))
+    }
+
+    @Test func aFileThatIsNotMediaIsRefused() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try MediaFixtures.textFile(in: folder)
+        await #expect(throws: MediaError.notMedia) { try await MetadataExtractor().extract(path: text.path) }
+    }
+}
+
+@Suite struct ToolRunnerTests {
+    @Test func aToolPastItsTimeLimitIsKilled() async throws {
+        let runner = ToolRunner(timeout: .milliseconds(300))
+        let started = ContinuousClock.now
+        await #expect(throws: ToolError.timedOut("sleep", after: .milliseconds(300))) {
+            try await runner.run("sleep", ["30"])
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func aMissingToolIsNamed() async throws {
+        await #expect(throws: ToolError.notFound("no-such-tool-here")) {
+            try await ToolRunner().run("no-such-tool-here", [])
+        }
+    }
+
+    @Test func outputPastTheLimitIsAnErrorNotATruncation() async throws {
+        let runner = ToolRunner(outputLimit: 1000)
+        await #expect(throws: ToolError.outputTooLarge("head", limit: 1000)) {
+            try await runner.run("head", ["-c", "5000", "/dev/zero"])
+        }
+    }
+
+    @Test func aFailingToolReportsItsStatusAndMessage() async throws {
+        let error = await #expect(throws: ToolError.self) { try await ToolRunner().run("ls", ["/no/such/folder"]) }
+        guard case .failed(let tool, let status, let message) = error else {
+            Issue.record("expected a failure, got \(String(describing: error))")
+            return
+        }
+        #expect(tool == "ls")
+        #expect(status != 0)
+        #expect(message.contains("/no/such/folder"))
+    }
+}
+
+@Suite struct LocatorResolverTests {
+    @Test func fileLocatorsMustPointAtAReadableFile() async throws {
+        let resolver = LocatorResolver(httpClient: .shared, scratchDirectory: MediaFixtures.temporaryDirectory())
+        await #expect(throws: MediaError.unreadable("no such file /no/such.mp4")) {
+            try await resolver.resolve("file:///no/such.mp4")
+        }
+        await #expect(throws: MediaError.unsupportedLocator("ftp://host/clip.mp4")) {
+            try await resolver.resolve("ftp://host/clip.mp4")
+        }
+    }
+}
