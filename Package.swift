@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "MediaflowServerTests",
             dependencies: [
-                "MediaflowServer", "MediaflowTesting",
+                "MediaflowServer", "MediaflowTesting", "mediaflow",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             resources: [.copy("Golden")],

@@ -57,7 +57,7 @@ struct ApplicationParts {
             directory = RemoteServiceDirectory(transport: transport, registryURL: try Self.require(configuration, .serviceRegistry))
         }
 
-        let ledger: any JobLedger
+        var ledger: (any JobLedger)?
         if roles.contains(.jobRepository) {
             ledger = LocalJobLedger(store: store, baseURL: baseURL)
             routeAdders.append {
@@ -66,14 +66,14 @@ struct ApplicationParts {
                     recordsStartJobs: !roles.contains(.jobProcessor)
                 ).addRoutes(to: $0)
             }
-        } else {
+        } else if !roles.isDisjoint(with: [.jobProcessor, .ameService]) {
             ledger = RemoteJobLedger(
                 transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store)
         }
 
         let processorLink = LocalProcessorLink()
         var host: MediaServiceHost?
-        if roles.contains(.ameService) {
+        if roles.contains(.ameService), let ledger {
             let media = configuration.mediaDirectory
             let tools = ToolRunner(timeout: .milliseconds(Int64(configuration.toolTimeoutSeconds * 1000)))
             let workers: [String: any JobWorker] = [
@@ -101,7 +101,7 @@ struct ApplicationParts {
             }
         }
 
-        if roles.contains(.jobProcessor) {
+        if roles.contains(.jobProcessor), let ledger {
             let outboxSignal = WorkSignal()
             let dispatcher = JobDispatcher(
                 store: store, ledger: ledger, directory: directory,

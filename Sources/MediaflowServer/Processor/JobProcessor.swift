@@ -45,7 +45,7 @@ final class JobProcessor: Sendable {
         guard job.status == .new else {
             throw Problem.conflict("The job is \(job.status.rawValue); only a NEW job can be started", pointer: "/job")
         }
-        guard try await directory.services().contains(where: { $0.offers(job.type, profile: job.jobProfile.label) }) else {
+        guard try await directory.offers(job.type, profile: job.jobProfile.label) else {
             throw Problem.invalidField(
                 "/job", "no registered service runs \(job.type.rawValue) jobs with profile \(job.jobProfile.label)")
         }

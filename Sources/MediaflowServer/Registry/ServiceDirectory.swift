@@ -7,9 +7,20 @@ import Synchronization
 protocol ServiceDirectory: Sendable {
     func services() async throws -> [MediaService]
     func profiles() async throws -> [JobProfile]
+    /// Forgets anything cached, so that the next read sees the registry as it is now.
+    func invalidate()
 }
 
 extension ServiceDirectory {
+    func invalidate() {}
+
+    /// True when a service runs jobs of `type` with `profile`, asking the registry afresh before saying no.
+    func offers(_ type: JobType, profile: String) async throws -> Bool {
+        if try await services().contains(where: { $0.offers(type, profile: profile) }) { return true }
+        invalidate()
+        return try await services().contains { $0.offers(type, profile: profile) }
+    }
+
     /// The profile with this label, or nil.
     func profile(_ label: String) async throws -> JobProfile? {
         try await profiles().first { $0.label == label }
@@ -72,6 +83,7 @@ final class RemoteServiceDirectory: ServiceDirectory {
 
     func services() async throws -> [MediaService] { try await current().services }
     func profiles() async throws -> [JobProfile] { try await current().profiles }
+    func invalidate() { cache.withLock { $0 = nil } }
 
     private func current() async throws -> (services: [MediaService], profiles: [JobProfile]) {
         let now = ContinuousClock.now

@@ -12,6 +12,7 @@ struct JobValidator: Sendable {
         guard job.jobProfile.type == "JobProfile" else {
             throw Problem.invalidField("/jobProfile/type", "must be \"JobProfile\"")
         }
+        if try await directory.profile(job.jobProfile.label) == nil { directory.invalidate() }
         guard let profile = try await directory.profile(job.jobProfile.label) else {
             let known = try await directory.profiles().map(\.label).joined(separator: ", ")
             throw Problem.invalidField("/jobProfile/label", "unknown job profile '\(job.jobProfile.label)'; known: \(known)")

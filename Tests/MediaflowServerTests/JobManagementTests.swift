@@ -1,0 +1,105 @@
+import Foundation
+import MediaflowModel
+import MediaflowServer
+import MediaflowTesting
+import Testing
+
+@Suite struct JobManagementTests {
+    @Test func cancelStopsTheRunningServiceAndTellsTheCaller() async throws {
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
+        try await withSlowMediaServer(serving: clip) { media in
+            try await withCallbackReceiver { receiver, callback in
+                try await withServer { server in
+                    let job = try await server.client.create(
+                        Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
+                            relatedResource: RelatedResource(locator: "\(media)/media/30/clip.mp4")))
+                    _ = try await server.client.start(
+                        jobURL: job.id!, asyncEndpoint: AsyncEndpoint(success: callback + "/success", failure: callback + "/failure"))
+                    try await eventually("the job runs") { try await server.client.job(job.id!).status == .running }
+                    let started = ContinuousClock.now
+                    let canceled = try await server.client.cancel(jobURL: job.id!)
+                    #expect(canceled.status == .canceled)
+                    await receiver.arrival(of: job.id!)
+                    #expect(receiver.delivered(job.id!)?.status == .canceled)
+                    #expect(ContinuousClock.now - started < .seconds(10))
+                    #expect(try await server.client.job(job.id!).status == .canceled)
+                    let again = await #expect(throws: ClientError.self) { try await server.client.cancel(jobURL: job.id!) }
+                    #expect(again?.status == 409)
+                }
+            }
+        }
+    }
+
+    @Test func jobsAreListedFilteredPagedAndDeleted() async throws {
+        try await withServer { server in
+            let client = server.client
+            var urls: [String] = []
+            for _ in 0..<5 { urls.append(try await client.create(Job(type: .ameJob, profile: "NoOp")).id!) }
+            _ = try await client.start(jobURL: urls[0])
+            _ = try await client.wait(for: urls[0])
+            let page1 = try await client.jobs(["limit": "2"])
+            #expect(page1.jobs.map(\.id) == [urls[4], urls[3]])
+            let page2 = try await client.jobs(["limit": "2", "cursor": try #require(page1.nextCursor)])
+            #expect(page2.jobs.map(\.id) == [urls[2], urls[1]])
+            #expect(try await client.jobs(["status": "COMPLETED"]).jobs.map(\.id) == [urls[0]])
+            #expect(try await client.jobs(["status": "NEW", "profile": "NoOp", "type": "AmeJob"]).jobs.count == 4)
+            #expect(try await client.jobs(["createdAfter": "2999-01-01T00:00:00.000Z"]).jobs.isEmpty)
+
+            let refused = await #expect(throws: ClientError.self) { try await client.delete(jobURL: urls[1]) }
+            #expect(refused?.status == 409)
+            try await client.delete(jobURL: urls[0])
+            let gone = await #expect(throws: ClientError.self) { try await client.job(urls[0]) }
+            #expect(gone?.status == 404)
+        }
+    }
+
+    @Test func urgentJobsOvertakeAndOtherProfilesAreNotHeldBack() async throws {
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
+        var single = try TestServer.configuration()
+        single.serviceCapacity = 1
+        let configuration = single
+        try await withSlowMediaServer(serving: clip) { media in
+            try await withServer(configuration) { server in
+                let client = server.client
+                func metadataJob(_ delay: Int) async throws -> String {
+                    try await client.create(
+                        Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
+                            relatedResource: RelatedResource(locator: "\(media)/media/\(delay)/clip.mp4"))).id!
+                }
+                let blocker = try await metadataJob(2)
+                _ = try await client.start(jobURL: blocker)
+                try await eventually("the blocking job runs") { try await client.job(blocker).status == .running }
+                let low = try await metadataJob(0)
+                let urgent = try await metadataJob(0)
+                _ = try await client.start(jobURL: low, priority: .low)
+                _ = try await client.start(jobURL: urgent, priority: .urgent)
+                let noOp = try await client.create(Job(type: .ameJob, profile: "NoOp")).id!
+                _ = try await client.start(jobURL: noOp)
+                let quick = try await client.wait(for: noOp)
+                #expect(quick.status == .completed)
+                #expect(try await client.job(blocker).status == .running)
+                let lowDone = try await client.wait(for: low)
+                let urgentDone = try await client.wait(for: urgent)
+                #expect(try #require(urgentDone.dateModified) < (try #require(lowDone.dateModified)))
+            }
+        }
+    }
+}
+
+@Suite struct SystemRouteTests {
+    @Test func theServerDescribesItsProtocol() async throws {
+        try await withServer { server in
+            let http = RawHTTP(baseURL: server.baseURL)
+            let openAPI = try await http.get("/openapi.json")
+            #expect(openAPI.status == 200)
+            let paths = try #require(openAPI.json["paths"]?.objectValue)
+            for path in ["/Job", "/Job/{id}", "/StartJob", "/UpdateJob", "/StopJob", "/CancelJob", "/ProcessJob", "/Service", "/JobProfile"] {
+                #expect(paths[path] != nil, "missing \(path)")
+            }
+            let context = try await http.get("/context/default")
+            #expect(context.json["@context"]?["job"]?["@type"] == "@id")
+            let health = try await http.get("/health")
+            #expect(health.json["roles"]?.arrayValue?.count == 4)
+        }
+    }
+}
