@@ -16,18 +16,34 @@ public struct ResourceLink: Sendable, Hashable {
         self.id = id
     }
 
-    /// Reads a link of the form `BASE/COLLECTION/ID`; nil when `text` is not one.
+    /// Reads a link of the form `BASE/COLLECTION/ID`, where BASE is an `http(s)://` URL and ID a UUID;
+    /// nil when `text` is not one. (Hot path: it scans the text instead of building a `URL`.)
     public init?(parsing text: String, collection: String) {
-        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
-            url.host != nil
+        let utf8 = text.utf8
+        guard utf8.starts(with: "http://".utf8) || utf8.starts(with: "https://".utf8),
+            let idStart = utf8.lastIndex(of: UInt8(ascii: "/"))
         else { return nil }
-        let parts = url.path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.count >= 2, parts[parts.count - 2] == collection,
-            UUID(uuidString: String(parts[parts.count - 1])) != nil
-        else { return nil }
-        let suffix = "/\(collection)/\(parts[parts.count - 1])"
-        guard let range = text.range(of: suffix, options: .backwards) else { return nil }
-        self.init(baseURL: String(text[..<range.lowerBound]), collection: collection, id: String(parts.last!).lowercased())
+        let id = text[text.index(after: idStart)...]
+        guard Self.isUUID(id.utf8) else { return nil }
+        let head = text[..<idStart]
+        guard head.hasSuffix("/" + collection) else { return nil }
+        let base = head.dropLast(collection.count + 1)
+        guard let schemeEnd = base.range(of: "://"), base[schemeEnd.upperBound...].contains(where: { $0 != "/" }) else {
+            return nil
+        }
+        self.init(baseURL: String(base), collection: collection, id: id.lowercased())
+    }
+
+    private static func isUUID(_ bytes: Substring.UTF8View) -> Bool {
+        guard bytes.count == 36 else { return false }
+        for (offset, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(offset) {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (48...57).contains(byte) || (97...102).contains(byte) || (65...70).contains(byte) else { return false }
+            }
+        }
+        return true
     }
 
     /// The absolute URL text.

@@ -50,11 +50,14 @@ public enum ProtocolJSON {
         return decoder
     }
 
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = decoder()
+
     /// Encodes a value with the protocol's conventions.
-    public static func encode(_ value: some Encodable) throws -> Data { try encoder().encode(value) }
+    public static func encode(_ value: some Encodable) throws -> Data { try sharedEncoder.encode(value) }
 
     /// Decodes a value with the protocol's conventions.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try decoder().decode(type, from: data)
+        try sharedDecoder.decode(type, from: data)
     }
 }

@@ -74,10 +74,14 @@ private final class Write<T: Sendable>: PendingWrite, @unchecked Sendable {
 
     func run(in db: Database) {
         do {
-            try db.inSavepoint {
+            try db.cachedStatement(sql: "SAVEPOINT item").execute()
+            do {
                 result = .success(try body(db))
-                return .commit
+            } catch {
+                result = .failure(error)
+                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT item").execute()
             }
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT item").execute()
         } catch {
             result = .failure(error)
         }

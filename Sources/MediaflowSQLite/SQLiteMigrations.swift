@@ -14,6 +14,7 @@ enum SQLiteMigrations {
                         profile TEXT NOT NULL,
                         status TEXT NOT NULL,
                         created_at INTEGER NOT NULL,
+                        version INTEGER NOT NULL DEFAULT 0,
                         document TEXT NOT NULL
                     );
                     CREATE INDEX job_by_status ON job(status, seq);

@@ -7,15 +7,15 @@ extension SQLiteStore {
     public func claimOutbox(limit: Int, lease: Lease, now: Date) async throws -> [OutboxMessage] {
         try await write { db in
             try Row.fetchAll(
-                db,
-                sql: """
+                db.cachedStatement(
+                    sql: """
                     UPDATE outbox SET lease_owner = ?, lease_until = ?
                     WHERE seq IN (
                         SELECT seq FROM outbox
                         WHERE state = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
                         ORDER BY next_attempt_at LIMIT ?)
                     RETURNING *
-                    """,
+                    """),
                 arguments: [lease.owner, Column.millis(lease.until), Column.millis(now), Column.millis(now), limit]
             ).map(Self.message(from:))
         }
@@ -24,12 +24,12 @@ extension SQLiteStore {
     public func markDelivered(ids: [String]) async throws {
         guard !ids.isEmpty else { return }
         try await write { db in
-            try db.execute(
-                sql: """
-                    UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL
-                    WHERE id IN (\(Column.placeholders(ids.count)))
-                    """,
-                arguments: StatementArguments(ids))
+            try Column.execute(
+                """
+                UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL
+                WHERE id IN (\(Column.placeholders(ids.count)))
+                """,
+                StatementArguments(ids), db)
         }
     }
 
@@ -57,15 +57,15 @@ extension SQLiteStore {
     }
 
     static func insert(_ message: OutboxMessage, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, last_error, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+        try Column.execute(
+            """
+            INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, last_error, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 message.id, message.target, message.body, message.attempts, Column.millis(message.nextAttemptAt),
                 message.state.rawValue, message.lastError, Column.millis(message.createdAt),
-            ])
+            ], db)
     }
 
     private static func message(from row: Row) -> OutboxMessage {

@@ -7,30 +7,52 @@ extension SQLiteStore {
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try Column.id(of: startJob.id, in: "StartJob")
         let startDocument = try Column.text(startJob)
-        return try await write { db in
-            guard let job = try Self.loadJob(id: id, db) else { throw StoreError.notFound("No job \(id)") }
+        return try await updateJob(id: id) { job, _ in
             let transition = try JobLifecycle.apply(
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
-            try db.execute(
-                sql: "INSERT INTO start_job (id, job_id, document) VALUES (?, ?, ?)",
-                arguments: [startID, id, startDocument])
-            try Self.saveJob(transition.job, id: id, db)
-            try Self.enqueue(entry, db)
-            return transition.job
-        }
+            return (transition, { db in
+                try Column.execute(
+                    "INSERT INTO start_job (id, job_id, document) VALUES (?, ?, ?)", [startID, id, startDocument], db)
+                try Self.enqueue(entry, db)
+            })
+        }.job
     }
 
     public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
-        try await write { db in
-            guard let job = try Self.loadJob(id: id, db) else { throw StoreError.notFound("No job \(id)") }
-            let endpoint = try job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
-                .flatMap { try Self.loadStartJob(id: $0.id, db)?.asyncEndpoint }
+        try await updateJob(id: id) { job, endpoint in
             let transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
-            guard transition.changed else { return transition }
-            try Self.saveJob(transition.job, id: id, db)
-            try Self.settle(transition, jobID: id, lease: lease, notification: transition.notification(now: now), db)
-            return transition
+            let notification = try transition.notification(now: now)
+            return (transition, { db in try Self.settle(transition, jobID: id, lease: lease, notification: notification, db) })
         }
+    }
+
+    /// Reads the job outside the writer, decides its transition, and writes it with whatever else `decide`
+    /// asks for, provided no other change reached the job in between; otherwise decides again.
+    private func updateJob(
+        id: String,
+        decide: @escaping @Sendable (Job, AsyncEndpoint?) throws -> (JobTransition, @Sendable (Database) throws -> Void)
+    ) async throws -> JobTransition {
+        for _ in 0..<20 {
+            let snapshot = try await read { db -> (Job, Int64, AsyncEndpoint?)? in
+                guard let (job, version) = try Self.loadJob(id: id, db) else { return nil }
+                let endpoint = try job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
+                    .flatMap { try Self.loadStartJob(id: $0.id, db)?.asyncEndpoint }
+                return (job, version, endpoint)
+            }
+            guard let (job, version, endpoint) = snapshot else { throw StoreError.notFound("No job \(id)") }
+            let (transition, alsoWrite) = try decide(job, endpoint)
+            guard transition.changed else { return transition }
+            let document = try Column.text(transition.job)
+            let saved = try await write { db -> Bool in
+                guard try Self.saveJob(document, status: transition.job.status, id: id, version: version, db) else {
+                    return false
+                }
+                try alsoWrite(db)
+                return true
+            }
+            if saved { return transition }
+        }
+        throw StoreError.unavailable("Job \(id) kept changing while being updated; try again")
     }
 
     public func enqueue(_ entry: DispatchEntry) async throws {
@@ -42,8 +64,8 @@ extension SQLiteStore {
         let profileList = Array(profiles)
         return try await write { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
+                db.cachedStatement(
+                    sql: """
                     UPDATE dispatch SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
                     WHERE seq IN (
                         SELECT seq FROM dispatch
@@ -51,7 +73,7 @@ extension SQLiteStore {
                           AND not_before <= ?
                         ORDER BY priority DESC, seq LIMIT ?)
                     RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
-                    """,
+                    """),
                 arguments: [lease.owner, Column.millis(lease.until)] + StatementArguments(profileList)
                     + [Column.millis(now), limit])
             return rows.sorted { ($0["priority"] as Int, -($0["seq"] as Int64)) > ($1["priority"] as Int, -($1["seq"] as Int64)) }
@@ -59,22 +81,11 @@ extension SQLiteStore {
         }
     }
 
-    public func markDispatched(jobID: String, lease: Lease) async throws {
-        try await write { db in
-            try db.execute(
-                sql: "UPDATE dispatch SET dispatched = 1, lease_owner = ?, lease_until = ? WHERE job_id = ?",
-                arguments: [lease.owner, Column.millis(lease.until), jobID])
-        }
-    }
-
     public func releaseDispatch(jobID: String, notBefore: Date) async throws {
         try await write { db in
-            try db.execute(
-                sql: """
-                    UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, not_before = ?
-                    WHERE job_id = ?
-                    """,
-                arguments: [Column.millis(notBefore), jobID])
+            try Column.execute(
+                "UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, not_before = ? WHERE job_id = ?",
+                [Column.millis(notBefore), jobID], db)
         }
     }
 
@@ -101,29 +112,26 @@ extension SQLiteStore {
     }
 
     static func enqueue(_ entry: DispatchEntry, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO dispatch (job_id, job_url, job_type, profile, priority, attempts)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                entry.jobID, entry.jobURL, entry.jobType.rawValue, entry.profile, entry.priority.rank, entry.attempts,
-            ])
+        try Column.execute(
+            """
+            INSERT OR IGNORE INTO dispatch (job_id, job_url, job_type, profile, priority, attempts)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [entry.jobID, entry.jobURL, entry.jobType.rawValue, entry.profile, entry.priority.rank, entry.attempts], db)
     }
 
     static func settle(
         _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?, _ db: Database
     ) throws {
         if transition.leavesQueue {
-            try db.execute(sql: "DELETE FROM dispatch WHERE job_id = ?", arguments: [jobID])
+            try Column.execute("DELETE FROM dispatch WHERE job_id = ?", [jobID], db)
         } else if transition.job.status == .queued {
-            try db.execute(
-                sql: "UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL WHERE job_id = ?",
-                arguments: [jobID])
+            try Column.execute(
+                "UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL WHERE job_id = ?", [jobID], db)
         } else if let lease {
-            try db.execute(
-                sql: "UPDATE dispatch SET lease_owner = ?, lease_until = ? WHERE job_id = ?",
-                arguments: [lease.owner, Column.millis(lease.until), jobID])
+            try Column.execute(
+                "UPDATE dispatch SET dispatched = 1, lease_owner = ?, lease_until = ? WHERE job_id = ?",
+                [lease.owner, Column.millis(lease.until), jobID], db)
         }
         if let notification { try insert(notification, db) }
     }

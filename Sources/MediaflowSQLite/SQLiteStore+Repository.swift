@@ -8,42 +8,42 @@ extension SQLiteStore {
         let id = try Column.id(of: job.id, in: "Job")
         let document = try Column.text(job)
         try await write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM job WHERE id = ?", arguments: [id]) == true {
+            do {
+                try Column.execute(
+                    "INSERT INTO job (id, type, profile, status, created_at, document) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        id, job.type.rawValue, job.jobProfile.label, job.status.rawValue,
+                        Column.millis(job.dateCreated ?? Date()), document,
+                    ], db)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw StoreError.conflict("Job \(id) exists already")
             }
-            try db.execute(
-                sql: "INSERT INTO job (id, type, profile, status, created_at, document) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    id, job.type.rawValue, job.jobProfile.label, job.status.rawValue,
-                    Column.millis(job.dateCreated ?? Date()), document,
-                ])
         }
     }
 
     public func job(id: String) async throws -> Job? {
-        try await read { db in try Self.loadJob(id: id, db) }
+        try await read { db in try Self.loadJob(id: id, db)?.job }
     }
 
     public func replaceJob(_ job: Job) async throws {
         let id = try Column.id(of: job.id, in: "Job")
         let document = try Column.text(job)
         try await write { db in
-            try db.execute(
-                sql: "UPDATE job SET status = ?, document = ? WHERE id = ?",
-                arguments: [job.status.rawValue, document, id])
+            try Column.execute(
+                "UPDATE job SET status = ?, document = ?, version = version + 1 WHERE id = ?",
+                [job.status.rawValue, document, id], db)
             if db.changesCount == 0 { throw StoreError.notFound("No job \(id)") }
         }
     }
 
     public func deleteJob(id: String) async throws {
         try await write { db in
-            guard let status = try String.fetchOne(db, sql: "SELECT status FROM job WHERE id = ?", arguments: [id]) else {
-                throw StoreError.notFound("No job \(id)")
-            }
+            let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM job WHERE id = ?"), arguments: [id])
+            guard let status else { throw StoreError.notFound("No job \(id)") }
             guard JobStatus(rawValue: status)?.isFinal == true else {
                 throw StoreError.conflict("Job \(id) is \(status); only a finished job can be deleted")
             }
-            try db.execute(sql: "DELETE FROM job WHERE id = ?", arguments: [id])
+            try Column.execute("DELETE FROM job WHERE id = ?", [id], db)
         }
     }
 
@@ -74,7 +74,9 @@ extension SQLiteStore {
         let sql = "SELECT seq, document FROM job WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ?"
         let bound = arguments
         let rows = try await read { db in
-            try Row.fetchAll(db, sql: sql, arguments: bound).map { ($0["seq"] as Int64, $0["document"] as String) }
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: bound).map {
+                ($0["seq"] as Int64, $0["document"] as String)
+            }
         }
         let page = rows.prefix(query.limit)
         let jobs = try page.map { try Column.decode(Job.self, $0.1) }
@@ -87,9 +89,8 @@ extension SQLiteStore {
         let jobID = ResourceLink(parsing: startJob.job, collection: "Job")?.id ?? startJob.job
         let document = try Column.text(startJob)
         try await write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO start_job (id, job_id, document) VALUES (?, ?, ?)",
-                arguments: [id, jobID, document])
+            try Column.execute(
+                "INSERT OR REPLACE INTO start_job (id, job_id, document) VALUES (?, ?, ?)", [id, jobID, document], db)
         }
     }
 
@@ -97,19 +98,23 @@ extension SQLiteStore {
         try await read { db in try Self.loadStartJob(id: id, db) }
     }
 
-    static func loadJob(id: String, _ db: Database) throws -> Job? {
-        try String.fetchOne(db, sql: "SELECT document FROM job WHERE id = ?", arguments: [id])
-            .map { try Column.decode(Job.self, $0) }
+    /// A job and the version its row had, for an update that must not overwrite a concurrent one.
+    static func loadJob(id: String, _ db: Database) throws -> (job: Job, version: Int64)? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT document, version FROM job WHERE id = ?"), arguments: [id])
+        return try row.map { (try Column.decode(Job.self, $0["document"]), $0["version"]) }
     }
 
     static func loadStartJob(id: String, _ db: Database) throws -> StartJob? {
-        try String.fetchOne(db, sql: "SELECT document FROM start_job WHERE id = ?", arguments: [id])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM start_job WHERE id = ?"), arguments: [id])
             .map { try Column.decode(StartJob.self, $0) }
     }
 
-    static func saveJob(_ job: Job, id: String, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE job SET status = ?, document = ? WHERE id = ?",
-            arguments: [job.status.rawValue, try Column.text(job), id])
+    /// Writes a job's new state if its row is still at `version`; false when another change came first.
+    static func saveJob(_ document: String, status: JobStatus, id: String, version: Int64, _ db: Database) throws -> Bool {
+        try Column.execute(
+            "UPDATE job SET status = ?, document = ?, version = version + 1 WHERE id = ? AND version = ?",
+            [status.rawValue, document, id, version], db)
+        return db.changesCount == 1
     }
 }

@@ -35,10 +35,15 @@ public final class SQLiteStore: JobStore {
         }
     }
 
-    /// Runs a read on a snapshot of the last commit, translating database errors.
+    /// Runs a read on a snapshot of the last commit, translating database errors. Reads are short point
+    /// lookups, so they run on the calling thread rather than paying for a hop to a reader queue.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try readNow(body)
+    }
+
+    private func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try await pool.read(body)
+            return try pool.read(body)
         } catch let error as DatabaseError {
             throw StoreError.unavailable("SQLite read failed: \(error.resultCode)")
         }
@@ -63,6 +68,11 @@ enum Column {
             throw StoreError.conflict("A \(collection) needs an id URL before it is stored")
         }
         return link.id
+    }
+
+    /// Runs a statement compiled once per connection.
+    static func execute(_ sql: String, _ arguments: StatementArguments = [], _ db: Database) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
     static func placeholders(_ count: Int) -> String {

@@ -27,8 +27,6 @@ public protocol JobProcessorStore: Sendable {
     func enqueue(_ entry: DispatchEntry) async throws
     /// Claims up to `limit` waiting entries whose profile is in `profiles`, highest priority and oldest first.
     func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry]
-    /// Marks a claimed entry as handed to a service, under a fresh lease the service's reports renew.
-    func markDispatched(jobID: String, lease: Lease) async throws
     /// Puts a claimed entry back to wait, e.g. after the service refused it.
     func releaseDispatch(jobID: String, notBefore: Date) async throws
     /// Entries whose lease ran out before `now`, and whether a service had taken them.
@@ -36,7 +34,8 @@ public protocol JobProcessorStore: Sendable {
     /// Gives up every lease at once: for an embedded store at start-up, when no other process can hold any.
     func releaseAllLeases() async throws
 
-    /// Records what a transition means for the queue and the outbox, in one transaction.
+    /// Records what a transition means for the queue and the outbox, in one transaction: a job that ended
+    /// leaves the queue, one queued again waits anew, and one a service holds gets `lease`.
     func settle(_ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?) async throws
 
     /// Claims up to `limit` pending outbox messages due by `now`.

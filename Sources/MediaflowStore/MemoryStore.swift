@@ -125,13 +125,6 @@ public final class MemoryStore: JobStore {
         }
     }
 
-    public func markDispatched(jobID: String, lease: Lease) async throws {
-        state.withLock { state in
-            state.queue[jobID]?.lease = lease
-            state.queue[jobID]?.dispatched = true
-        }
-    }
-
     public func releaseDispatch(jobID: String, notBefore: Date) async throws {
         state.withLock { state in
             state.queue[jobID]?.lease = nil
@@ -253,6 +246,7 @@ public final class MemoryStore: JobStore {
             state.queue[jobID]?.dispatched = false
         } else if let lease, state.queue[jobID] != nil {
             state.queue[jobID]?.lease = lease
+            state.queue[jobID]?.dispatched = true
         }
         if let notification { state.outbox.append((state.nextSeq(), notification, nil)) }
     }

@@ -10,7 +10,11 @@ public final class ServerProcess: @unchecked Sendable {
         baseURL = "http://127.0.0.1:\(port)"
         process.executableURL = try Self.binary()
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port)] + arguments
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: log.path) {
+            guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+                throw FixtureError("Cannot create \(log.path)")
+            }
+        }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         process.standardOutput = handle

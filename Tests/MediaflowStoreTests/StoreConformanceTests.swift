@@ -130,7 +130,7 @@ func start(_ job: Job, in store: any JobStore, priority: JobPriority = .medium, 
         try await start(job, in: store)
         let lease = Lease(owner: "node", until: now.addingTimeInterval(5))
         _ = try await store.claimDispatch(profiles: ["P"], limit: 1, lease: lease, now: now)
-        try await store.markDispatched(jobID: id(job), lease: lease)
+        _ = try await store.applyEvent(.scheduled(processJob: "http://svc/ProcessJob/1"), toJob: id(job), lease: lease, now: now)
         #expect(try await store.expiredDispatches(now: now, limit: 10).isEmpty)
         let expired = try await store.expiredDispatches(now: now.addingTimeInterval(6), limit: 10)
         #expect(expired.map(\.entry.jobID) == [id(job)])

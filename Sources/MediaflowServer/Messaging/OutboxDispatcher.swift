@@ -23,7 +23,7 @@ final class OutboxDispatcher: Service, Sendable {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { await self.deliverUntilCancelled() }
+        await cancelWhenGracefulShutdown { await self.deliverUntilCancelled() }
     }
 
     private func deliverUntilCancelled() async {

@@ -51,7 +51,7 @@ final class JobDispatcher: Service, Sendable {
 
     func run() async throws {
         if releaseLeasesAtStart { try await store.releaseAllLeases() }
-        try await cancelWhenGracefulShutdown { await self.dispatchUntilCancelled() }
+        await cancelWhenGracefulShutdown { await self.dispatchUntilCancelled() }
     }
 
     private func dispatchUntilCancelled() async {
@@ -111,11 +111,9 @@ final class JobDispatcher: Service, Sendable {
         do {
             let accepted = try await invoker.send(processJob, to: service.processJobEndpoint)
             let now = Timestamp.now()
-            let lease = Lease(owner: owner, until: now + leaseDuration)
-            try await store.markDispatched(jobID: entry.jobID, lease: lease)
             _ = try await ledger.apply(
-                .scheduled(processJob: accepted.id ?? service.processJobEndpoint), toJobAt: entry.jobURL, lease: lease,
-                now: now)
+                .scheduled(processJob: accepted.id ?? service.processJobEndpoint), toJobAt: entry.jobURL,
+                lease: Lease(owner: owner, until: now + leaseDuration), now: now)
         } catch {
             inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
             await dispatchFailed(entry, service: service, error: error)
