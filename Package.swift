@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "MediaflowModel", swiftSettings: strict),
@@ -30,6 +31,16 @@ let package = Package(
         .target(
             name: "MediaflowSQLite",
             dependencies: ["MediaflowStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "MediaflowPostgres",
+            dependencies: [
+                "MediaflowStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -45,7 +56,7 @@ let package = Package(
         .target(
             name: "MediaflowServer",
             dependencies: [
-                "MediaflowModel", "MediaflowStore", "MediaflowSQLite", "MediaflowMedia",
+                "MediaflowModel", "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", "MediaflowMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "mediaflow",
             dependencies: [
-                "MediaflowServer", "MediaflowModel",
+                "MediaflowServer", "MediaflowModel", "MediaflowPostgres", "MediaflowSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -76,7 +87,9 @@ let package = Package(
         .testTarget(name: "MediaflowModelTests", dependencies: ["MediaflowModel"], swiftSettings: strict),
         .testTarget(
             name: "MediaflowStoreTests",
-            dependencies: ["MediaflowStore", "MediaflowSQLite"],
+            dependencies: [
+                "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -60,12 +60,16 @@ public struct MediaService: Codable, Sendable, Equatable {
     public var capacity: Int
     /// Preferred over services of lower priority when both have room.
     public var priority: Int
+    /// True for a Mediaflow node's own service, which only that node's processor dispatches to when it
+    /// has one of its own.
+    public var builtIn: Bool?
     public var dateCreated: Date?
     public var dateModified: Date?
 
     enum CodingKeys: String, CodingKey {
         case context = "@context"
-        case id, type, label, jobType, jobProfiles, processJobEndpoint, capacity, priority, dateCreated, dateModified
+        case id, type, label, jobType, jobProfiles, processJobEndpoint, capacity, priority, builtIn, dateCreated
+        case dateModified
     }
 
     /// A service description.
@@ -93,6 +97,7 @@ public struct MediaService: Codable, Sendable, Equatable {
         processJobEndpoint = try container.decode(String.self, forKey: .processJobEndpoint)
         capacity = try container.decodeIfPresent(Int.self, forKey: .capacity) ?? 4
         priority = try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0
+        builtIn = try container.decodeIfPresent(Bool.self, forKey: .builtIn)
         dateCreated = try container.decodeIfPresent(Date.self, forKey: .dateCreated)
         dateModified = try container.decodeIfPresent(Date.self, forKey: .dateModified)
     }

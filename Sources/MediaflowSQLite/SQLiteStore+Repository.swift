@@ -84,6 +84,18 @@ extension SQLiteStore {
         return JobPage(jobs: jobs, nextCursor: next)
     }
 
+    public func purge(createdBefore cutoff: Date) async throws -> Int {
+        let millis = Column.millis(cutoff)
+        return try await write { db in
+            let finished = "status IN ('COMPLETED', 'FAILED', 'CANCELED') AND created_at < ?"
+            try Column.execute("DELETE FROM start_job WHERE job_id IN (SELECT id FROM job WHERE \(finished))", [millis], db)
+            try Column.execute("DELETE FROM job WHERE \(finished)", [millis], db)
+            let purged = db.changesCount
+            try Column.execute("DELETE FROM outbox WHERE state = 'delivered' AND created_at < ?", [millis], db)
+            return purged
+        }
+    }
+
     public func insertStartJob(_ startJob: StartJob) async throws {
         let id = try Column.id(of: startJob.id, in: "StartJob")
         let jobID = ResourceLink(parsing: startJob.job, collection: "Job")?.id ?? startJob.job

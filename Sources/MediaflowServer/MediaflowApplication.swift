@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MediaflowMedia
 import MediaflowModel
+import MediaflowPostgres
 import MediaflowSQLite
 import MediaflowStore
 import ServiceLifecycle
@@ -22,6 +23,8 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaflow"),
         logger: logger)
     app.addServices(parts.services)
+    let startup = parts.startup
+    app.beforeServerStarts { for step in startup { try await step() } }
     return app
 }
 
@@ -30,6 +33,8 @@ struct ApplicationParts {
     let configuration: ServerConfiguration
     var services: [any Service] = []
     var routeAdders: [(Router<BasicRequestContext>) -> Void] = []
+    /// Steps run in order before the server takes requests, once the services (the store's pool) run.
+    var startup: [@Sendable () async throws -> Void] = []
 
     init(_ configuration: ServerConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -37,19 +42,30 @@ struct ApplicationParts {
         let baseURL = configuration.baseURL
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: configuration.databasePath)
+        let store: any JobStore
+        if let url = configuration.postgresURL {
+            let postgres = try PostgresStore(url: url, logger: logger)
+            services.append(postgres)
+            startup.append { try await postgres.migrate() }
+            store = postgres
+        } else {
+            store = try SQLiteStore(path: configuration.databasePath)
+        }
+        let sharedStore = configuration.postgresURL != nil
         let transport = HTTPTransport(client: .shared)
         let limit = configuration.maxBodyBytes
         let lease = Duration.milliseconds(Int64(configuration.leaseSeconds * 1000))
 
         let directory: any ServiceDirectory
         if roles.contains(.serviceRegistry) {
-            let registry = ServiceRegistry(store: store)
-            for profile in BuiltInCatalogue.profiles where try await registry.profile(profile.label) == nil {
-                var profile = profile
-                profile.id = "\(baseURL)/JobProfile/\(profile.label)"
-                profile.context = contextURL(baseURL: baseURL)
-                try await registry.upsert(profile)
+            let registry = ServiceRegistry(store: store, maxAge: sharedStore ? .seconds(2) : nil)
+            startup.append {
+                for profile in BuiltInCatalogue.profiles where try await registry.profile(profile.label) == nil {
+                    var profile = profile
+                    profile.id = "\(baseURL)/JobProfile/\(profile.label)"
+                    profile.context = contextURL(baseURL: baseURL)
+                    try await registry.upsert(profile)
+                }
             }
             routeAdders.append { ServiceRegistryController(registry: registry, baseURL: baseURL, maxBodyBytes: limit).addRoutes(to: $0) }
             directory = registry
@@ -65,6 +81,11 @@ struct ApplicationParts {
                     store: store, directory: directory, baseURL: baseURL, maxBodyBytes: limit,
                     recordsStartJobs: !roles.contains(.jobProcessor)
                 ).addRoutes(to: $0)
+            }
+            if configuration.retentionDays > 0 {
+                services.append(
+                    RetentionService(
+                        store: store, retention: .seconds(configuration.retentionDays * 86_400), logger: logger))
             }
         } else if !roles.isDisjoint(with: [.jobProcessor, .ameService]) {
             ledger = RemoteJobLedger(
@@ -106,7 +127,7 @@ struct ApplicationParts {
             let dispatcher = JobDispatcher(
                 store: store, ledger: ledger, directory: directory,
                 invoker: ServiceInvoker(transport: transport, localHost: host, logger: logger),
-                baseURL: baseURL, leaseDuration: lease, releaseLeasesAtStart: true, logger: logger)
+                baseURL: baseURL, leaseDuration: lease, releaseLeasesAtStart: !sharedStore, logger: logger)
             let processor = JobProcessor(
                 ledger: ledger, store: store, directory: directory, dispatcher: dispatcher, outbox: outboxSignal,
                 baseURL: baseURL, leaseDuration: lease, logger: logger)
@@ -114,8 +135,12 @@ struct ApplicationParts {
             services.append(dispatcher)
             services.append(
                 OutboxDispatcher(
-                    store: store, transport: transport, signal: outboxSignal,
+                    store: store, transport: transport, signal: outboxSignal, lease: lease,
                     maxAttempts: configuration.callbackAttempts, logger: logger))
+            if let announcer = store as? any WorkAnnouncer {
+                services.append(
+                    WakeupListener(announcer: announcer, onDispatch: dispatcher.wake, onOutbox: outboxSignal.notify))
+            }
             routeAdders.append { JobProcessorController(processor: processor, maxBodyBytes: limit).addRoutes(to: $0) }
         }
         routeAdders.append { SystemRoutes(roles: roles, baseURL: baseURL).addRoutes(to: $0) }

@@ -19,6 +19,7 @@ import Foundation
 /// | `maxBodyBytes`    | `--max-body-bytes`   | `MEDIAFLOW_MAX_BODY_BYTES`     | `1048576`                  |
 /// | `toolTimeoutSeconds` | `--tool-timeout-seconds` | `MEDIAFLOW_TOOL_TIMEOUT_SECONDS` | `600`           |
 /// | `serviceCapacity` | `--service-capacity` | `MEDIAFLOW_SERVICE_CAPACITY`   | `4`                        |
+/// | `retentionDays`   | `--retention-days`   | `MEDIAFLOW_RETENTION_DAYS`     | `30` (0 keeps jobs forever)|
 extension ServerConfiguration {
     /// The keys, as they are spelled in the config file; flags and variables derive from them.
     public static let keys: [(file: String, flag: String, variable: String)] = [
@@ -33,6 +34,7 @@ extension ServerConfiguration {
         ("maxBodyBytes", "max-body-bytes", "MEDIAFLOW_MAX_BODY_BYTES"),
         ("toolTimeoutSeconds", "tool-timeout-seconds", "MEDIAFLOW_TOOL_TIMEOUT_SECONDS"),
         ("serviceCapacity", "service-capacity", "MEDIAFLOW_SERVICE_CAPACITY"),
+        ("retentionDays", "retention-days", "MEDIAFLOW_RETENTION_DAYS"),
     ]
 
     /// Resolves the configuration from flags (by file key), the environment and a config file.
@@ -76,6 +78,7 @@ extension ServerConfiguration {
         maxBodyBytes = try number("maxBodyBytes", Int.self) ?? maxBodyBytes
         toolTimeoutSeconds = try number("toolTimeoutSeconds", Double.self) ?? toolTimeoutSeconds
         serviceCapacity = try number("serviceCapacity", Int.self) ?? serviceCapacity
+        retentionDays = try number("retentionDays", Double.self) ?? retentionDays
         if let text = values["roles"] {
             var roles = Set<Role>()
             for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
@@ -87,9 +90,6 @@ extension ServerConfiguration {
             }
             guard !roles.isEmpty else { throw ConfigurationError("roles must name at least one role") }
             self.roles = roles
-        }
-        if let database, database.hasPrefix("postgres") {
-            throw ConfigurationError("database: PostgreSQL is not supported yet; use a SQLite file path")
         }
     }
 }

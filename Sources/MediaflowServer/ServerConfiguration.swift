@@ -22,7 +22,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var publicURL: String?
     /// The roles this process plays.
     public var roles: Set<Role> = Set(Role.allCases)
-    /// The database: a file path or `sqlite:PATH`; defaults to `DATA_DIR/mediaflow.sqlite`.
+    /// The database: a SQLite file path (or `sqlite:PATH`), or `postgres://USER:PASSWORD@HOST:PORT/DB` for
+    /// several nodes sharing one database; defaults to `DATA_DIR/mediaflow.sqlite`.
     public var database: String?
     /// Where the other roles are, when this process does not play them.
     public var repositoryURL: String?
@@ -38,6 +39,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var toolTimeoutSeconds: Double = 600
     /// Jobs each built-in media service runs at once.
     public var serviceCapacity = 4
+    /// Days a finished job is kept; 0 keeps jobs forever.
+    public var retentionDays: Double = 30
 
     public init() {}
 
@@ -45,6 +48,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var baseURL: String {
         let url = publicURL ?? "http://\(host):\(port)"
         return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// The PostgreSQL URL, when the database is PostgreSQL.
+    public var postgresURL: String? {
+        guard let database, database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") else { return nil }
+        return database
     }
 
     /// The SQLite file path.

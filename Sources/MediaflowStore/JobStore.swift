@@ -15,6 +15,9 @@ public protocol JobRepositoryStore: Sendable {
     func deleteJob(id: String) async throws
     /// A page of jobs matching `query`, newest first.
     func jobs(matching query: JobQuery) async throws -> JobPage
+    /// Deletes finished jobs created before `cutoff`, their `StartJob` records and delivered callbacks as
+    /// old; returns how many jobs went.
+    func purge(createdBefore cutoff: Date) async throws -> Int
     /// Stores a `StartJob` record; its `id` must be set.
     func insertStartJob(_ startJob: StartJob) async throws
     /// The `StartJob` record with this id, or nil.
@@ -57,6 +60,13 @@ public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
     /// Applies an event to a job and settles the queue and outbox, in one transaction.
     /// - Parameter lease: the lease to renew on the job's dispatch entry, if any.
     func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition
+}
+
+/// A store shared by several processes that can tell each of them when another added work.
+public protocol WorkAnnouncer: Sendable {
+    /// Calls `onDispatch` when a job is queued and `onOutbox` when a notification is written, by any
+    /// process, until the task is cancelled.
+    func listen(onDispatch: @escaping @Sendable () -> Void, onOutbox: @escaping @Sendable () -> Void) async
 }
 
 /// The service registry's records.

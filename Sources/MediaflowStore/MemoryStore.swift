@@ -70,6 +70,17 @@ public final class MemoryStore: JobStore {
         return JobPage(jobs: page.map(\.job), nextCursor: next)
     }
 
+    public func purge(createdBefore cutoff: Date) async throws -> Int {
+        state.withLock { state in
+            let doomed = state.jobs.filter { $0.value.job.status.isFinal && ($0.value.job.dateCreated ?? cutoff) < cutoff }
+            for (id, _) in doomed { state.jobs[id] = nil }
+            let jobURLs = Set(doomed.values.compactMap(\.job.id))
+            state.startJobs = state.startJobs.filter { !jobURLs.contains($0.value.job) }
+            state.outbox.removeAll { $0.message.state == .delivered && $0.message.createdAt < cutoff }
+            return doomed.count
+        }
+    }
+
     public func insertStartJob(_ startJob: StartJob) async throws {
         let id = try Self.id(of: startJob.id, in: "StartJob")
         state.withLock { $0.startJobs[id] = startJob }

@@ -12,7 +12,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "URL clients reach this server at (MEDIAFLOW_PUBLIC_URL).") var publicURL: String?
     @Option(help: "Comma-separated roles: job-repository, job-processor, service-registry, ame-service.")
     var roles: String?
-    @Option(help: "SQLite file (MEDIAFLOW_DATABASE; default DATA_DIR/mediaflow.sqlite).") var database: String?
+    @Option(help: "SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DB (MEDIAFLOW_DATABASE; default DATA_DIR/mediaflow.sqlite).")
+    var database: String?
     @Option(help: "The job repository's URL when this server does not play it.") var jobRepositoryUrl: String?
     @Option(help: "The job processor's URL when this server does not play it.") var jobProcessorUrl: String?
     @Option(help: "The service registry's URL when this server does not play it.") var serviceRegistryUrl: String?
@@ -22,6 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest request body, in bytes (default 1048576).") var maxBodyBytes: String?
     @Option(help: "Longest run of an external tool, in seconds (default 600).") var toolTimeoutSeconds: String?
     @Option(help: "Jobs each built-in media service runs at once (default 4).") var serviceCapacity: String?
+    @Option(help: "Days a finished job is kept; 0 keeps them forever (default 30).") var retentionDays: String?
     @Option(help: "A JSON config file (MEDIAFLOW_CONFIG).") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
@@ -31,7 +33,7 @@ struct Serve: AsyncParsableCommand {
             "database": database, "repositoryURL": jobRepositoryUrl, "processorURL": jobProcessorUrl,
             "registryURL": serviceRegistryUrl, "leaseSeconds": leaseSeconds, "callbackAttempts": callbackAttempts,
             "maxBodyBytes": maxBodyBytes, "toolTimeoutSeconds": toolTimeoutSeconds,
-            "serviceCapacity": serviceCapacity, "config": config,
+            "serviceCapacity": serviceCapacity, "retentionDays": retentionDays, "config": config,
         ]
         let configuration: ServerConfiguration
         do {

@@ -1,22 +1,43 @@
 import Foundation
 import MediaflowModel
+import MediaflowPostgres
 import MediaflowSQLite
+import Logging
 import MediaflowStore
 import Testing
 
-/// The drivers every store test runs against.
+/// The drivers every store test runs against. PostgreSQL is reached at `MEDIAFLOW_TEST_POSTGRES_URL`
+/// (default `postgres://postgres@127.0.0.1:55432/mediaflow`, where `.ci/run` starts one); each test
+/// gets a schema of its own.
 enum Driver: String, CaseIterable, CustomTestStringConvertible {
-    case memory, sqlite
+    case memory, sqlite, postgres
 
     var testDescription: String { rawValue }
 
-    func makeStore() throws -> any JobStore {
+    static var postgresURL: String {
+        ProcessInfo.processInfo.environment["MEDIAFLOW_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:55432/mediaflow"
+    }
+
+    /// Runs `body` with a new, empty store of this driver.
+    func withStore(_ body: @Sendable (any JobStore) async throws -> Void) async throws {
         switch self {
-        case .memory: return MemoryStore()
+        case .memory:
+            try await body(MemoryStore())
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            return try SQLiteStore(path: folder.appendingPathComponent("test.sqlite").path)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try await body(try SQLiteStore(path: folder.appendingPathComponent("test.sqlite").path))
+        case .postgres:
+            let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let store = try PostgresStore(url: "\(Self.postgresURL)?schema=\(schema)", logger: Logger(label: "test"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+                try await body(store)
+                try await store.dropSchema()
+            }
         }
     }
 }
@@ -47,167 +68,177 @@ func start(_ job: Job, in store: any JobStore, priority: JobPriority = .medium, 
 
 @Suite struct RepositoryConformanceTests {
     @Test(arguments: Driver.allCases) func storedJobsReadBackUnchanged(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        let job = makeJob()
-        try await store.insertJob(job)
-        #expect(try await store.job(id: id(job)) == job)
-        #expect(try await store.job(id: UUID().uuidString.lowercased()) == nil)
-        await #expect(throws: StoreError.self) { try await store.insertJob(job) }
+        try await driver.withStore { store in
+            let job = makeJob()
+            try await store.insertJob(job)
+            #expect(try await store.job(id: id(job)) == job)
+            #expect(try await store.job(id: UUID().uuidString.lowercased()) == nil)
+            await #expect(throws: StoreError.self) { try await store.insertJob(job) }
+        }
     }
 
     @Test(arguments: Driver.allCases) func listingFiltersAndPagesNewestFirst(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        var jobs: [Job] = []
-        for index in 0..<7 {
-            let job = makeJob(profile: index % 2 == 0 ? "Even" : "Odd", created: now.addingTimeInterval(Double(index)))
-            try await store.insertJob(job)
-            jobs.append(job)
+        try await driver.withStore { store in
+            var jobs: [Job] = []
+            for index in 0..<7 {
+                let job = makeJob(profile: index % 2 == 0 ? "Even" : "Odd", created: now.addingTimeInterval(Double(index)))
+                try await store.insertJob(job)
+                jobs.append(job)
+            }
+            let first = try await store.jobs(matching: JobQuery(limit: 3))
+            #expect(first.jobs.map(\.id) == jobs.reversed().prefix(3).map(\.id))
+            let second = try await store.jobs(matching: JobQuery(limit: 3, cursor: first.nextCursor))
+            #expect(second.jobs.map(\.id) == jobs.reversed().dropFirst(3).prefix(3).map(\.id))
+            let last = try await store.jobs(matching: JobQuery(limit: 3, cursor: second.nextCursor))
+            #expect(last.jobs.count == 1)
+            #expect(last.nextCursor == nil)
+            #expect(try await store.jobs(matching: JobQuery(profile: "Even")).jobs.count == 4)
+            let window = JobQuery(createdAfter: now.addingTimeInterval(2), createdBefore: now.addingTimeInterval(5))
+            #expect(try await store.jobs(matching: window).jobs.count == 3)
+            #expect(try await store.jobs(matching: JobQuery(status: .completed)).jobs.isEmpty)
         }
-        let first = try await store.jobs(matching: JobQuery(limit: 3))
-        #expect(first.jobs.map(\.id) == jobs.reversed().prefix(3).map(\.id))
-        let second = try await store.jobs(matching: JobQuery(limit: 3, cursor: first.nextCursor))
-        #expect(second.jobs.map(\.id) == jobs.reversed().dropFirst(3).prefix(3).map(\.id))
-        let last = try await store.jobs(matching: JobQuery(limit: 3, cursor: second.nextCursor))
-        #expect(last.jobs.count == 1)
-        #expect(last.nextCursor == nil)
-        #expect(try await store.jobs(matching: JobQuery(profile: "Even")).jobs.count == 4)
-        let window = JobQuery(createdAfter: now.addingTimeInterval(2), createdBefore: now.addingTimeInterval(5))
-        #expect(try await store.jobs(matching: window).jobs.count == 3)
-        #expect(try await store.jobs(matching: JobQuery(status: .completed)).jobs.isEmpty)
     }
 
     @Test(arguments: Driver.allCases) func onlyFinishedJobsCanBeDeleted(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        var job = makeJob()
-        try await store.insertJob(job)
-        let conflict = await #expect(throws: StoreError.self) { try await store.deleteJob(id: id(job)) }
-        #expect(conflict?.isConflict == true)
-        job.jobStatus = .completed
-        try await store.replaceJob(job)
-        try await store.deleteJob(id: id(job))
-        #expect(try await store.job(id: id(job)) == nil)
-        let missing = await #expect(throws: StoreError.self) { try await store.deleteJob(id: id(job)) }
-        #expect(missing?.isNotFound == true)
+        try await driver.withStore { store in
+            var job = makeJob()
+            try await store.insertJob(job)
+            let conflict = await #expect(throws: StoreError.self) { try await store.deleteJob(id: id(job)) }
+            #expect(conflict?.isConflict == true)
+            job.jobStatus = .completed
+            try await store.replaceJob(job)
+            try await store.deleteJob(id: id(job))
+            #expect(try await store.job(id: id(job)) == nil)
+            let missing = await #expect(throws: StoreError.self) { try await store.deleteJob(id: id(job)) }
+            #expect(missing?.isNotFound == true)
+        }
     }
 }
 
 @Suite struct ProcessorConformanceTests {
     @Test(arguments: Driver.allCases) func queueingRecordsTheStartAndTheEntryTogether(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        let job = makeJob()
-        try await store.insertJob(job)
-        try await start(job, in: store)
-        let stored = try #require(try await store.job(id: id(job)))
-        #expect(stored.status == .queued)
-        let startID = ResourceLink(parsing: try #require(stored.startJob), collection: "StartJob")!.id
-        #expect(try await store.startJob(id: startID)?.job == job.id)
-        await #expect(throws: JobLifecycleError.self) { try await start(job, in: store) }
+        try await driver.withStore { store in
+            let job = makeJob()
+            try await store.insertJob(job)
+            try await start(job, in: store)
+            let stored = try #require(try await store.job(id: id(job)))
+            #expect(stored.status == .queued)
+            let startID = ResourceLink(parsing: try #require(stored.startJob), collection: "StartJob")!.id
+            #expect(try await store.startJob(id: startID)?.job == job.id)
+            await #expect(throws: JobLifecycleError.self) { try await start(job, in: store) }
+        }
     }
 
     @Test(arguments: Driver.allCases) func claimsTakeOnlyOfferedProfilesByPriorityThenAge(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        let long1 = makeJob(profile: "Long"), long2 = makeJob(profile: "Long")
-        let short = makeJob(profile: "Short"), urgent = makeJob(profile: "Short")
-        for job in [long1, long2, short, urgent] { try await store.insertJob(job) }
-        try await start(long1, in: store)
-        try await start(long2, in: store)
-        try await start(short, in: store, priority: .low)
-        try await start(urgent, in: store, priority: .urgent)
-        let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
-        let shorts = try await store.claimDispatch(profiles: ["Short"], limit: 10, lease: lease, now: now)
-        #expect(shorts.map(\.jobID) == [id(urgent), id(short)])
-        let longs = try await store.claimDispatch(profiles: ["Long", "Short"], limit: 1, lease: lease, now: now)
-        #expect(longs.map(\.jobID) == [id(long1)])
-        #expect(longs.first?.attempts == 1)
-        let again = try await store.claimDispatch(profiles: ["Long", "Short"], limit: 10, lease: lease, now: now)
-        #expect(again.map(\.jobID) == [id(long2)])
+        try await driver.withStore { store in
+            let long1 = makeJob(profile: "Long"), long2 = makeJob(profile: "Long")
+            let short = makeJob(profile: "Short"), urgent = makeJob(profile: "Short")
+            for job in [long1, long2, short, urgent] { try await store.insertJob(job) }
+            try await start(long1, in: store)
+            try await start(long2, in: store)
+            try await start(short, in: store, priority: .low)
+            try await start(urgent, in: store, priority: .urgent)
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
+            let shorts = try await store.claimDispatch(profiles: ["Short"], limit: 10, lease: lease, now: now)
+            #expect(shorts.map(\.jobID) == [id(urgent), id(short)])
+            let longs = try await store.claimDispatch(profiles: ["Long", "Short"], limit: 1, lease: lease, now: now)
+            #expect(longs.map(\.jobID) == [id(long1)])
+            #expect(longs.first?.attempts == 1)
+            let again = try await store.claimDispatch(profiles: ["Long", "Short"], limit: 10, lease: lease, now: now)
+            #expect(again.map(\.jobID) == [id(long2)])
+        }
     }
 
     @Test(arguments: Driver.allCases) func expiredLeasesAreFoundAndReleased(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        let job = makeJob()
-        try await store.insertJob(job)
-        try await start(job, in: store)
-        let lease = Lease(owner: "node", until: now.addingTimeInterval(5))
-        _ = try await store.claimDispatch(profiles: ["P"], limit: 1, lease: lease, now: now)
-        _ = try await store.applyEvent(.scheduled(processJob: "http://svc/ProcessJob/1"), toJob: id(job), lease: lease, now: now)
-        #expect(try await store.expiredDispatches(now: now, limit: 10).isEmpty)
-        let expired = try await store.expiredDispatches(now: now.addingTimeInterval(6), limit: 10)
-        #expect(expired.map(\.entry.jobID) == [id(job)])
-        #expect(expired.first?.wasDispatched == true)
-        try await store.releaseDispatch(jobID: id(job), notBefore: now.addingTimeInterval(1))
-        #expect(try await store.claimDispatch(profiles: ["P"], limit: 1, lease: lease, now: now).isEmpty)
-        #expect(try await store.claimDispatch(profiles: ["P"], limit: 1, lease: lease, now: now.addingTimeInterval(1)).count == 1)
+        try await driver.withStore { store in
+            let job = makeJob()
+            try await store.insertJob(job)
+            try await start(job, in: store)
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(5))
+            _ = try await store.claimDispatch(profiles: ["P"], limit: 1, lease: lease, now: now)
+            _ = try await store.applyEvent(.scheduled(processJob: "http://svc/ProcessJob/1"), toJob: id(job), lease: lease, now: now)
+            #expect(try await store.expiredDispatches(now: now, limit: 10).isEmpty)
+            let expired = try await store.expiredDispatches(now: now.addingTimeInterval(6), limit: 10)
+            #expect(expired.map(\.entry.jobID) == [id(job)])
+            #expect(expired.first?.wasDispatched == true)
+            try await store.releaseDispatch(jobID: id(job), notBefore: now.addingTimeInterval(1))
+            #expect(try await store.claimDispatch(profiles: ["P"], limit: 1, lease: lease, now: now).isEmpty)
+            #expect(try await store.claimDispatch(profiles: ["P"], limit: 1, lease: lease, now: now.addingTimeInterval(1)).count == 1)
+        }
     }
 
     @Test(arguments: Driver.allCases) func theEndOfAJobLeavesTheQueueAndWritesItsCallback(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        let job = makeJob()
-        try await store.insertJob(job)
-        try await start(job, in: store, endpoint: AsyncEndpoint(success: "http://caller/ok", failure: "http://caller/ko"))
-        let stop = JobReport.stop(job: job.id!, processJob: nil, status: .completed, output: ["x": 1])
-        let transition = try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now)
-        #expect(transition.job.status == .completed)
-        #expect(try await store.job(id: id(job))?.jobOutput == ["x": 1])
-        let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
-        #expect(try await store.claimDispatch(profiles: ["P"], limit: 10, lease: lease, now: now).isEmpty)
-        let messages = try await store.claimOutbox(limit: 10, lease: lease, now: now)
-        #expect(messages.map(\.target) == ["http://caller/ok"])
-        let delivered = try ProtocolJSON.decode(Job.self, from: messages[0].body)
-        #expect(delivered.status == .completed)
-        #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).isEmpty)
-        let duplicate = try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now)
-        #expect(!duplicate.changed)
-        #expect(try await store.outboxMessages(state: .pending, limit: 10).count == 1)
+        try await driver.withStore { store in
+            let job = makeJob()
+            try await store.insertJob(job)
+            try await start(job, in: store, endpoint: AsyncEndpoint(success: "http://caller/ok", failure: "http://caller/ko"))
+            let stop = JobReport.stop(job: job.id!, processJob: nil, status: .completed, output: ["x": 1])
+            let transition = try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now)
+            #expect(transition.job.status == .completed)
+            #expect(try await store.job(id: id(job))?.jobOutput == ["x": 1])
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
+            #expect(try await store.claimDispatch(profiles: ["P"], limit: 10, lease: lease, now: now).isEmpty)
+            let messages = try await store.claimOutbox(limit: 10, lease: lease, now: now)
+            #expect(messages.map(\.target) == ["http://caller/ok"])
+            let delivered = try ProtocolJSON.decode(Job.self, from: messages[0].body)
+            #expect(delivered.status == .completed)
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).isEmpty)
+            let duplicate = try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now)
+            #expect(!duplicate.changed)
+            #expect(try await store.outboxMessages(state: .pending, limit: 10).count == 1)
+        }
     }
 
     @Test(arguments: Driver.allCases) func failedDeliveriesAreRetriedThenDead(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
-        try await store.settle(
-            JobTransition(job: makeJob(), changed: true, leavesQueue: false, notify: nil, cancelProcessJob: nil),
-            jobID: "none", lease: nil, notification: message)
-        let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
-        #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).map(\.id) == [message.id])
-        try await store.markFailed(id: message.id, attempts: 1, nextAttemptAt: now.addingTimeInterval(2), error: "503", dead: false)
-        #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(1)).isEmpty)
-        let retry = try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(2))
-        #expect(retry.first?.attempts == 1)
-        #expect(retry.first?.lastError == "503")
-        try await store.markFailed(id: message.id, attempts: 2, nextAttemptAt: now, error: "503", dead: true)
-        #expect(try await store.outboxMessages(state: .dead, limit: 10).map(\.id) == [message.id])
-        #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(99)).isEmpty)
+        try await driver.withStore { store in
+            let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
+            try await store.settle(
+                JobTransition(job: makeJob(), changed: true, leavesQueue: false, notify: nil, cancelProcessJob: nil),
+                jobID: "none", lease: nil, notification: message)
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).map(\.id) == [message.id])
+            try await store.markFailed(id: message.id, attempts: 1, nextAttemptAt: now.addingTimeInterval(2), error: "503", dead: false)
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(1)).isEmpty)
+            let retry = try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(2))
+            #expect(retry.first?.attempts == 1)
+            #expect(retry.first?.lastError == "503")
+            try await store.markFailed(id: message.id, attempts: 2, nextAttemptAt: now, error: "503", dead: true)
+            #expect(try await store.outboxMessages(state: .dead, limit: 10).map(\.id) == [message.id])
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(99)).isEmpty)
+        }
     }
 
     @Test(arguments: Driver.allCases) func releasingAllLeasesFreesClaimedOutboxMessages(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
-        try await store.settle(
-            JobTransition(job: makeJob(), changed: true, leavesQueue: false, notify: nil, cancelProcessJob: nil),
-            jobID: "none", lease: nil, notification: message)
-        let lease = Lease(owner: "dead-node", until: now.addingTimeInterval(300))
-        #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).count == 1)
-        #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).isEmpty)
-        try await store.releaseAllLeases()
-        #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).count == 1)
+        try await driver.withStore { store in
+            let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
+            try await store.settle(
+                JobTransition(job: makeJob(), changed: true, leavesQueue: false, notify: nil, cancelProcessJob: nil),
+                jobID: "none", lease: nil, notification: message)
+            let lease = Lease(owner: "dead-node", until: now.addingTimeInterval(300))
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).count == 1)
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).isEmpty)
+            try await store.releaseAllLeases()
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).count == 1)
+        }
     }
 }
 
 @Suite struct RegistryConformanceTests {
     @Test(arguments: Driver.allCases) func servicesAndProfilesAreUpsertedAndDeleted(driver: Driver) async throws {
-        let store = try driver.makeStore()
-        var service = MediaService(label: "AME", jobType: .ameJob, jobProfiles: ["P"], processJobEndpoint: "http://svc/ProcessJob")
-        service.id = ResourceLink.new(baseURL: base, collection: "Service").url
-        try await store.upsertService(service)
-        service.capacity = 9
-        try await store.upsertService(service)
-        #expect(try await store.services() == [service])
-        try await store.upsertProfile(JobProfile(label: "P", jobType: nil, inputParameters: [JobParameter("x")]))
-        #expect(try await store.profiles().map(\.label) == ["P"])
-        try await store.deleteService(id: ResourceLink(parsing: service.id!, collection: "Service")!.id)
-        try await store.deleteProfile(label: "P")
-        #expect(try await store.services().isEmpty)
-        let missing = await #expect(throws: StoreError.self) { try await store.deleteProfile(label: "P") }
-        #expect(missing?.isNotFound == true)
+        try await driver.withStore { store in
+            var service = MediaService(label: "AME", jobType: .ameJob, jobProfiles: ["P"], processJobEndpoint: "http://svc/ProcessJob")
+            service.id = ResourceLink.new(baseURL: base, collection: "Service").url
+            try await store.upsertService(service)
+            service.capacity = 9
+            try await store.upsertService(service)
+            #expect(try await store.services() == [service])
+            try await store.upsertProfile(JobProfile(label: "P", jobType: nil, inputParameters: [JobParameter("x")]))
+            #expect(try await store.profiles().map(\.label) == ["P"])
+            try await store.deleteService(id: ResourceLink(parsing: service.id!, collection: "Service")!.id)
+            try await store.deleteProfile(label: "P")
+            #expect(try await store.services().isEmpty)
+            let missing = await #expect(throws: StoreError.self) { try await store.deleteProfile(label: "P") }
+            #expect(missing?.isNotFound == true)
+        }
     }
 }

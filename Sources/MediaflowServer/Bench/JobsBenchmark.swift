@@ -7,19 +7,22 @@ import ServiceLifecycle
 import Synchronization
 
 /// `mediaflow bench jobs`: no-op jobs through the whole protocol against a server in this process on
-/// SQLite — `POST /Job`, `POST /StartJob`, dispatch, `UpdateJob`, `StopJob`, and the success callback
+/// SQLite or PostgreSQL — `POST /Job`, `POST /StartJob`, dispatch, `UpdateJob`, `StopJob`, and the success callback
 /// to a receiver over HTTP — measuring throughput and the latency from `StartJob` to callback.
 public struct JobsBenchmark: Sendable {
     public var jobs: Int
     public var warmup: Int
     public var concurrency: Int
     public var dataDirectory: String
+    /// A PostgreSQL URL, or nil for SQLite in `dataDirectory`.
+    public var database: String?
 
-    public init(jobs: Int, warmup: Int, concurrency: Int, dataDirectory: String) {
+    public init(jobs: Int, warmup: Int, concurrency: Int, dataDirectory: String, database: String? = nil) {
         self.jobs = jobs
         self.warmup = warmup
         self.concurrency = concurrency
         self.dataDirectory = dataDirectory
+        self.database = database
     }
 
     /// What one run measured.
@@ -44,6 +47,7 @@ public struct JobsBenchmark: Sendable {
         var configuration = ServerConfiguration()
         configuration.port = try FreePort.pick()
         configuration.dataDirectory = dataDirectory
+        configuration.database = database
         let receiver = CallbackReceiver()
         let receiverPort = try FreePort.pick()
         let server = try await buildApplication(configuration, logger: logger)

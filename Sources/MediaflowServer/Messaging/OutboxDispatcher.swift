@@ -9,15 +9,21 @@ final class OutboxDispatcher: Service, Sendable {
     let store: any JobProcessorStore
     let transport: HTTPTransport
     let signal: WorkSignal
+    /// How long a claimed message is this node's before another may deliver it.
+    let lease: Duration
     let maxAttempts: Int
     let logger: Logger
     let owner = UUID().uuidString.lowercased()
     let batchSize = 128
 
-    init(store: any JobProcessorStore, transport: HTTPTransport, signal: WorkSignal, maxAttempts: Int, logger: Logger) {
+    init(
+        store: any JobProcessorStore, transport: HTTPTransport, signal: WorkSignal, lease: Duration, maxAttempts: Int,
+        logger: Logger
+    ) {
         self.store = store
         self.transport = transport
         self.signal = signal
+        self.lease = lease
         self.maxAttempts = maxAttempts
         self.logger = logger
     }
@@ -31,7 +37,7 @@ final class OutboxDispatcher: Service, Sendable {
             do {
                 let now = Date()
                 let batch = try await store.claimOutbox(
-                    limit: batchSize, lease: Lease(owner: owner, until: now + .seconds(60)), now: now)
+                    limit: batchSize, lease: Lease(owner: owner, until: now + lease), now: now)
                 if batch.isEmpty {
                     await signal.wait(timeout: .seconds(1))
                     continue

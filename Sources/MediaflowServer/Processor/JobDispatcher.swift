@@ -75,7 +75,7 @@ final class JobDispatcher: Service, Sendable {
 
     /// Claims what the services have room for and sends each claimed job off; false when nothing was claimed.
     private func dispatchRound(group: inout DiscardingTaskGroup) async throws -> Bool {
-        let services = try await directory.services()
+        let services = try await usableServices()
         let load = inFlight.withLock { Dictionary($0.values.map { ($0, 1) }, uniquingKeysWith: +) }
         var free = Dictionary(uniqueKeysWithValues: services.compactMap { service in
             service.id.map { ($0, max(0, service.capacity - load[$0, default: 0])) }
@@ -100,6 +100,14 @@ final class JobDispatcher: Service, Sendable {
             group.addTask { await self.dispatch(entry, to: service) }
         }
         return !claimed.isEmpty
+    }
+
+    /// The services this node dispatches to: external ones, and the built-in services of this node when it
+    /// has any (another node's built-in services are that node's to feed), else everybody's.
+    private func usableServices() async throws -> [MediaService] {
+        let services = try await directory.services()
+        guard let local = invoker.localHost?.endpoint else { return services }
+        return services.filter { $0.builtIn != true || $0.processJobEndpoint == local }
     }
 
     private func dispatch(_ entry: DispatchEntry, to service: MediaService) async {

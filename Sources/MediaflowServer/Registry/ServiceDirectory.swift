@@ -27,12 +27,19 @@ extension ServiceDirectory {
     }
 }
 
-/// The registry in this process: the store, read through a cache that every write refreshes.
+/// The registry in this process: the store, read through a cache that every write here refreshes and
+/// that, when other nodes share the store, is read again after `maxAge`.
 final class ServiceRegistry: ServiceDirectory {
     let store: any RegistryStore
-    private let cache = Mutex<(services: [MediaService], profiles: [JobProfile])?>(nil)
+    let maxAge: Duration?
+    private let cache = Mutex<(at: ContinuousClock.Instant, services: [MediaService], profiles: [JobProfile])?>(nil)
 
-    init(store: any RegistryStore) { self.store = store }
+    init(store: any RegistryStore, maxAge: Duration?) {
+        self.store = store
+        self.maxAge = maxAge
+    }
+
+    func invalidate() { cache.withLock { $0 = nil } }
 
     func services() async throws -> [MediaService] { try await cached().services }
     func profiles() async throws -> [JobProfile] { try await cached().profiles }
@@ -58,15 +65,18 @@ final class ServiceRegistry: ServiceDirectory {
     }
 
     private func cached() async throws -> (services: [MediaService], profiles: [JobProfile]) {
-        if let value = cache.withLock({ $0 }) { return value }
+        if let value = cache.withLock({ $0 }), maxAge.map({ ContinuousClock.now - value.at < $0 }) ?? true {
+            return (value.services, value.profiles)
+        }
         return try await reload()
     }
 
     @discardableResult
     private func reload() async throws -> (services: [MediaService], profiles: [JobProfile]) {
-        let value = (try await store.services(), try await store.profiles())
-        cache.withLock { $0 = value }
-        return value
+        let services = try await store.services()
+        let profiles = try await store.profiles()
+        cache.withLock { $0 = (.now, services, profiles) }
+        return (services, profiles)
     }
 }
 

@@ -14,16 +14,43 @@ enum BuiltInCatalogue {
 
     static let profiles = [extractTechnicalMetadata, noOp]
 
-    /// The built-in services of the process at `baseURL`, with fixed ids so a restart updates them in place.
+    /// The built-in services of the process at `baseURL`, with ids derived from it, so that a restart
+    /// updates them in place and every node of a cluster has its own.
     static func services(baseURL: String, capacity: Int) -> [MediaService] {
-        var ame = MediaService(
-            label: "Mediaflow AME service", jobType: .ameJob, jobProfiles: [extractTechnicalMetadata.label],
-            processJobEndpoint: "\(baseURL)/ProcessJob", capacity: capacity)
-        ame.id = ResourceLink(baseURL: baseURL, collection: "Service", id: "00000000-0000-4000-8000-00000000a0e1").url
-        var noOp = MediaService(
-            label: "Mediaflow no-op service", jobType: .ameJob, jobProfiles: [noOp.label],
-            processJobEndpoint: "\(baseURL)/ProcessJob", capacity: 256)
-        noOp.id = ResourceLink(baseURL: baseURL, collection: "Service", id: "00000000-0000-4000-8000-0000000000a0").url
-        return [ame, noOp]
+        let endpoint = "\(baseURL)/ProcessJob"
+        func builtIn(_ label: String, profile: JobProfile, capacity: Int) -> MediaService {
+            var service = MediaService(
+                label: label, jobType: .ameJob, jobProfiles: [profile.label], processJobEndpoint: endpoint,
+                capacity: capacity)
+            service.id = ResourceLink(
+                baseURL: baseURL, collection: "Service", id: StableUUID.make(from: "\(endpoint) \(label)")
+            ).url
+            service.builtIn = true
+            return service
+        }
+        return [
+            builtIn("Mediaflow AME service", profile: extractTechnicalMetadata, capacity: capacity),
+            builtIn("Mediaflow no-op service", profile: noOp, capacity: 256),
+        ]
     }
+}
+
+/// A UUID that is always the same for the same text (two FNV-1a hashes, formatted as a version 8 UUID).
+enum StableUUID {
+    static func make(from text: String) -> String {
+        func fnv(_ seed: UInt64) -> UInt64 {
+            text.utf8.reduce(seed) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        }
+        var bytes = withUnsafeBytes(of: fnv(0xcbf2_9ce4_8422_2325).bigEndian, Array.init)
+            + withUnsafeBytes(of: fnv(0x8422_2325_cbf2_9ce4).bigEndian, Array.init)
+        bytes[6] = (bytes[6] & 0x0f) | 0x80
+        bytes[8] = (bytes[8] & 0x3f) | 0x80
+        let hex = bytes.map { String($0, radix: 16).leftPadded() }.joined()
+        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        return parts.joined(separator: "-")
+    }
+}
+
+extension String {
+    fileprivate func leftPadded() -> String { count == 1 ? "0" + self : self }
 }

@@ -1,0 +1,76 @@
+import Logging
+import MediaflowStore
+import PostgresNIO
+
+extension PostgresStore {
+    /// The schema, as migrations applied in order, each once per database.
+    static let migrations: [(version: Int, statements: [String])] = [
+        (1, [
+            """
+            CREATE TABLE job (
+                seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, profile TEXT NOT NULL,
+                status TEXT NOT NULL, created_at BIGINT NOT NULL, version BIGINT NOT NULL DEFAULT 0, document TEXT NOT NULL)
+            """,
+            "CREATE INDEX job_by_status ON job(status, seq)",
+            "CREATE INDEX job_by_profile ON job(profile, seq)",
+            "CREATE INDEX job_by_created ON job(created_at)",
+            "CREATE TABLE start_job (id TEXT PRIMARY KEY, job_id TEXT NOT NULL, document TEXT NOT NULL)",
+            "CREATE INDEX start_job_by_job ON start_job(job_id)",
+            """
+            CREATE TABLE dispatch (
+                seq BIGSERIAL PRIMARY KEY, job_id TEXT NOT NULL UNIQUE, job_url TEXT NOT NULL, job_type TEXT NOT NULL,
+                profile TEXT NOT NULL, priority INT NOT NULL, attempts INT NOT NULL DEFAULT 0,
+                not_before BIGINT NOT NULL DEFAULT 0, dispatched BOOLEAN NOT NULL DEFAULT FALSE,
+                lease_owner TEXT, lease_until BIGINT)
+            """,
+            "CREATE INDEX dispatch_waiting ON dispatch(profile, priority DESC, seq) WHERE lease_until IS NULL",
+            "CREATE INDEX dispatch_leased ON dispatch(lease_until) WHERE lease_until IS NOT NULL",
+            """
+            CREATE TABLE outbox (
+                seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, target TEXT NOT NULL, body BYTEA NOT NULL,
+                attempts INT NOT NULL DEFAULT 0, next_attempt_at BIGINT NOT NULL, state TEXT NOT NULL, last_error TEXT,
+                created_at BIGINT NOT NULL, lease_owner TEXT, lease_until BIGINT)
+            """,
+            "CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending'",
+            "CREATE INDEX outbox_by_state ON outbox(state, seq)",
+            "CREATE TABLE service (id TEXT PRIMARY KEY, label TEXT NOT NULL, document TEXT NOT NULL)",
+            "CREATE TABLE job_profile (label TEXT PRIMARY KEY, document TEXT NOT NULL)",
+        ])
+    ]
+
+    /// Brings the schema up to date. Safe when several nodes start at once: the migrations run under a
+    /// transaction-scoped advisory lock, and each is recorded in the same transaction.
+    public func migrate() async throws {
+        if let schema {
+            try await query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
+        }
+        try await transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7402913)", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS mediaflow_migration (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                logger: logger)
+            var applied = Set<Int>()
+            for try await version in try await connection.query("SELECT version FROM mediaflow_migration", logger: logger)
+                .decode(Int.self)
+            {
+                applied.insert(version)
+            }
+            for migration in Self.migrations where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO mediaflow_migration (version) VALUES (\(migration.version))", logger: logger)
+                logger.info("Applied migration \(migration.version)")
+            }
+        }
+    }
+}
+
+extension PostgresStore {
+    /// Drops this store's schema and everything in it: for tests that made a schema of their own.
+    public func dropSchema() async throws {
+        guard let schema else { return }
+        try await query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import MediaflowModel
+import MediaflowStore
+import PostgresNIO
+
+extension PostgresStore {
+    public func claimOutbox(limit: Int, lease: Lease, now: Date) async throws -> [OutboxMessage] {
+        let now = PGColumn.millis(now)
+        let rows = try await query(
+            """
+            UPDATE outbox SET lease_owner = \(lease.owner), lease_until = \(PGColumn.millis(lease.until))
+            WHERE seq IN (
+                SELECT seq FROM outbox
+                WHERE state = 'pending' AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
+                ORDER BY next_attempt_at LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, target, body, attempts, next_attempt_at, state, last_error, created_at
+            """)
+        return try await Self.messages(rows)
+    }
+
+    public func markDelivered(ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        try await query(
+            "UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL WHERE id = ANY(\(ids))")
+    }
+
+    public func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String, dead: Bool) async throws {
+        let state = (dead ? OutboxState.dead : .pending).rawValue
+        try await query(
+            """
+            UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(PGColumn.millis(nextAttemptAt)),
+                last_error = \(error), state = \(state), lease_owner = NULL, lease_until = NULL
+            WHERE id = \(id)
+            """)
+    }
+
+    public func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage] {
+        let rows = try await query(
+            """
+            SELECT id, target, body, attempts, next_attempt_at, state, last_error, created_at FROM outbox
+            WHERE state = \(state.rawValue) ORDER BY seq LIMIT \(limit)
+            """)
+        return try await Self.messages(rows)
+    }
+
+    private static func messages(_ rows: PostgresRowSequence) async throws -> [OutboxMessage] {
+        var messages: [OutboxMessage] = []
+        for try await (id, target, body, attempts, next, state, lastError, created) in rows.decode(
+            (String, String, ByteBuffer, Int, Int64, String, String?, Int64).self)
+        {
+            messages.append(
+                OutboxMessage(
+                    id: id, target: target, body: Data(body.readableBytesView), attempts: attempts,
+                    nextAttemptAt: PGColumn.date(next), state: OutboxState(rawValue: state) ?? .pending,
+                    lastError: lastError, createdAt: PGColumn.date(created)))
+        }
+        return messages
+    }
+}

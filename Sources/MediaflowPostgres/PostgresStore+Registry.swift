@@ -1,0 +1,51 @@
+import Foundation
+import MediaflowModel
+import MediaflowStore
+import PostgresNIO
+
+extension PostgresStore {
+    public func upsertService(_ service: MediaService) async throws {
+        let id = try PGColumn.id(of: service.id, in: "Service")
+        let document = try PGColumn.text(service)
+        try await query(
+            """
+            INSERT INTO service (id, label, document) VALUES (\(id), \(service.label), \(document))
+            ON CONFLICT (id) DO UPDATE SET label = EXCLUDED.label, document = EXCLUDED.document
+            """)
+    }
+
+    public func services() async throws -> [MediaService] {
+        var services: [MediaService] = []
+        for try await document in try await query("SELECT document FROM service ORDER BY label, id").decode(String.self) {
+            services.append(try PGColumn.decode(MediaService.self, document))
+        }
+        return services
+    }
+
+    public func deleteService(id: String) async throws {
+        let rows = try await query("DELETE FROM service WHERE id = \(id) RETURNING id")
+        guard try await rows.collect().count == 1 else { throw StoreError.notFound("No service \(id)") }
+    }
+
+    public func upsertProfile(_ profile: JobProfile) async throws {
+        let document = try PGColumn.text(profile)
+        try await query(
+            """
+            INSERT INTO job_profile (label, document) VALUES (\(profile.label), \(document))
+            ON CONFLICT (label) DO UPDATE SET document = EXCLUDED.document
+            """)
+    }
+
+    public func profiles() async throws -> [JobProfile] {
+        var profiles: [JobProfile] = []
+        for try await document in try await query("SELECT document FROM job_profile ORDER BY label").decode(String.self) {
+            profiles.append(try PGColumn.decode(JobProfile.self, document))
+        }
+        return profiles
+    }
+
+    public func deleteProfile(label: String) async throws {
+        let rows = try await query("DELETE FROM job_profile WHERE label = \(label) RETURNING label")
+        guard try await rows.collect().count == 1 else { throw StoreError.notFound("No job profile \(label)") }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import MediaflowModel
+import MediaflowStore
+import PostgresNIO
+
+extension PostgresStore {
+    public func insertJob(_ job: Job) async throws {
+        let id = try PGColumn.id(of: job.id, in: "Job")
+        let document = try PGColumn.text(job)
+        let created = PGColumn.millis(job.dateCreated ?? Date())
+        do {
+            try await client.query(
+                """
+                INSERT INTO job (id, type, profile, status, created_at, document)
+                VALUES (\(id), \(job.type.rawValue), \(job.jobProfile.label), \(job.status.rawValue), \(created), \(document))
+                """, logger: logger)
+        } catch where Self.isUniqueViolation(error) {
+            throw StoreError.conflict("Job \(id) exists already")
+        } catch let error as PSQLError {
+            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+        }
+    }
+
+    public func job(id: String) async throws -> Job? {
+        for try await document in try await query("SELECT document FROM job WHERE id = \(id)").decode(String.self) {
+            return try PGColumn.decode(Job.self, document)
+        }
+        return nil
+    }
+
+    public func replaceJob(_ job: Job) async throws {
+        let id = try PGColumn.id(of: job.id, in: "Job")
+        let document = try PGColumn.text(job)
+        try await transaction { connection in
+            let rows = try await connection.query(
+                "UPDATE job SET status = \(job.status.rawValue), document = \(document), version = version + 1 WHERE id = \(id) RETURNING id",
+                logger: logger)
+            guard try await rows.collect().count == 1 else { throw StoreError.notFound("No job \(id)") }
+        }
+    }
+
+    public func deleteJob(id: String) async throws {
+        try await transaction { connection in
+            var status: String?
+            for try await value in try await connection.query(
+                "SELECT status FROM job WHERE id = \(id) FOR UPDATE", logger: logger
+            ).decode(String.self) { status = value }
+            guard let status else { throw StoreError.notFound("No job \(id)") }
+            guard JobStatus(rawValue: status)?.isFinal == true else {
+                throw StoreError.conflict("Job \(id) is \(status); only a finished job can be deleted")
+            }
+            try await connection.query("DELETE FROM job WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    public func jobs(matching query: JobQuery) async throws -> JobPage {
+        var sql = PostgresQuery(unsafeSQL: "SELECT seq, document FROM job WHERE seq < $1")
+        sql.binds.append(query.cursor.flatMap(Int64.init) ?? Int64.max)
+        func add(_ condition: String, _ value: some PostgresNonThrowingEncodable & Sendable) {
+            sql.binds.append(value)
+            sql.sql += " AND \(condition) $\(sql.binds.count)"
+        }
+        if let status = query.status { add("status =", status.rawValue) }
+        if let type = query.type { add("type =", type.rawValue) }
+        if let profile = query.profile { add("profile =", profile) }
+        if let after = query.createdAfter { add("created_at >=", PGColumn.millis(after)) }
+        if let before = query.createdBefore { add("created_at <", PGColumn.millis(before)) }
+        sql.binds.append(Int64(query.limit + 1))
+        sql.sql += " ORDER BY seq DESC LIMIT $\(sql.binds.count)"
+        var rows: [(Int64, String)] = []
+        for try await row in try await self.query(sql).decode((Int64, String).self) { rows.append(row) }
+        let page = rows.prefix(query.limit)
+        let jobs = try page.map { try PGColumn.decode(Job.self, $0.1) }
+        return JobPage(jobs: jobs, nextCursor: rows.count > query.limit ? page.last.map { String($0.0) } : nil)
+    }
+
+    public func insertStartJob(_ startJob: StartJob) async throws {
+        let id = try PGColumn.id(of: startJob.id, in: "StartJob")
+        let jobID = ResourceLink(parsing: startJob.job, collection: "Job")?.id ?? startJob.job
+        let document = try PGColumn.text(startJob)
+        try await query(
+            """
+            INSERT INTO start_job (id, job_id, document) VALUES (\(id), \(jobID), \(document))
+            ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document
+            """)
+    }
+
+    public func startJob(id: String) async throws -> StartJob? {
+        for try await document in try await query("SELECT document FROM start_job WHERE id = \(id)").decode(String.self) {
+            return try PGColumn.decode(StartJob.self, document)
+        }
+        return nil
+    }
+
+    public func purge(createdBefore cutoff: Date) async throws -> Int {
+        let millis = PGColumn.millis(cutoff)
+        return try await transaction { connection in
+            let rows = try await connection.query(
+                """
+                DELETE FROM job WHERE created_at < \(millis) AND status IN ('COMPLETED', 'FAILED', 'CANCELED')
+                RETURNING id
+                """, logger: logger)
+            var ids: [String] = []
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            try await connection.query("DELETE FROM start_job WHERE job_id = ANY(\(ids))", logger: logger)
+            try await connection.query(
+                "DELETE FROM outbox WHERE state = 'delivered' AND created_at < \(millis)", logger: logger)
+            return ids.count
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import MediaflowStore
+import PostgresNIO
+
+extension PostgresStore: WorkAnnouncer {
+    /// Listens for `NOTIFY` of new dispatch work and new outbox messages from any node, calling the
+    /// matching handler, until cancelled; reconnects after a lost connection.
+    public func listen(onDispatch: @escaping @Sendable () -> Void, onOutbox: @escaping @Sendable () -> Void) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for (channel, handler) in [(Self.dispatchChannel, onDispatch), (Self.outboxChannel, onOutbox)] {
+                            group.addTask {
+                                for try await _ in try await connection.listen(channel) { handler() }
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("LISTEN connection lost: \(Self.describe(error)); reconnecting")
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}

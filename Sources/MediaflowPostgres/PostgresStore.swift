@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import MediaflowModel
+import MediaflowStore
+import PostgresNIO
+import ServiceLifecycle
+
+/// The scale-out store: one PostgreSQL database shared by every node. Work is claimed with
+/// `FOR UPDATE SKIP LOCKED`, jobs are changed under row locks, and new work is announced with
+/// `NOTIFY` so idle nodes wake at once. Run it (`run()`) for as long as it is used.
+public final class PostgresStore: JobStore, Service {
+    let client: PostgresClient
+    let schema: String?
+    let logger: Logger
+
+    /// A store for `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]`.
+    /// - Throws: `StoreError.unavailable` for a URL that is not one.
+    public init(url: String, logger: Logger) throws {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
+            let host = components.host, let user = components.user, !components.path.dropFirst().isEmpty
+        else {
+            throw StoreError.unavailable("The database URL must look like postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        let schema = components.queryItems?.first { $0.name == "schema" }?.value
+        if let schema, schema.isEmpty || !schema.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            throw StoreError.unavailable("schema must be letters, digits and underscores")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: String(components.path.dropFirst()), tls: .disable)
+        configuration.options.maximumConnections = 16
+        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.schema = schema
+        self.logger = logger
+    }
+
+    /// Runs the connection pool until cancelled.
+    public func run() async throws {
+        await client.run()
+    }
+
+    /// Runs `body` in a transaction, translating database errors into `StoreError`.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError, closureError is StoreError || closureError is JobLifecycleError {
+                throw closureError
+            }
+            throw StoreError.unavailable("PostgreSQL transaction failed: \(Self.describe(error.closureError ?? error))")
+        } catch let error as PSQLError {
+            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+        }
+    }
+
+    /// Runs one statement outside a transaction, translating database errors.
+    @discardableResult
+    func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        do {
+            return try await client.query(query, logger: logger)
+        } catch let error as PSQLError {
+            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+        }
+    }
+
+    /// The server's own message, without the query text or bound values.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
+            return message
+        }
+        return "\(String(describing: type(of: error)))"
+    }
+
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+}
+
+/// Conversions between the store's values and PostgreSQL columns.
+enum PGColumn {
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    static func text(_ value: some Encodable) throws -> String {
+        String(decoding: try ProtocolJSON.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try ProtocolJSON.decode(type, from: Data(text.utf8))
+    }
+
+    static func id(of url: String?, in collection: String) throws -> String {
+        guard let url, let link = ResourceLink(parsing: url, collection: collection) else {
+            throw StoreError.conflict("A \(collection) needs an id URL before it is stored")
+        }
+        return link.id
+    }
+}
