@@ -88,7 +88,8 @@ let package = Package(
         .testTarget(
             name: "MediaflowStoreTests",
             dependencies: [
-                "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", .product(name: "Logging", package: "swift-log"),
+                "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", "MediaflowTesting",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

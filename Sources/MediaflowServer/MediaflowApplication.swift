@@ -111,11 +111,15 @@ struct ApplicationParts {
             host = serviceHost
             services.append(serviceHost)
             routeAdders.append { MediaServiceController(host: serviceHost, maxBodyBytes: limit).addRoutes(to: $0) }
-            services.append(
-                BuiltInServiceRegistration(
-                    services: BuiltInCatalogue.services(baseURL: baseURL, capacity: configuration.serviceCapacity),
-                    registry: directory as? ServiceRegistry,
-                    registryURL: configuration.url(of: .serviceRegistry), transport: transport, logger: logger))
+            let registration = BuiltInServiceRegistration(
+                services: BuiltInCatalogue.services(baseURL: baseURL, capacity: configuration.serviceCapacity),
+                registry: directory as? ServiceRegistry,
+                registryURL: configuration.url(of: .serviceRegistry), transport: transport, logger: logger)
+            if registration.registry != nil {
+                startup.append { try await registration.registerAll() }
+            } else {
+                services.append(registration)
+            }
             let mediaFolder = media.path
             routeAdders.append { router in
                 router.add(middleware: FileMiddleware(mediaFolder, urlBasePath: "/media", searchForIndexHtml: false))

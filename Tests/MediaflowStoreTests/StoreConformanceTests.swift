@@ -4,6 +4,7 @@ import MediaflowPostgres
 import MediaflowSQLite
 import Logging
 import MediaflowStore
+import MediaflowTesting
 import Testing
 
 /// The drivers every store test runs against. PostgreSQL is reached at `MEDIAFLOW_TEST_POSTGRES_URL`
@@ -13,10 +14,6 @@ enum Driver: String, CaseIterable, CustomTestStringConvertible {
     case memory, sqlite, postgres
 
     var testDescription: String { rawValue }
-
-    static var postgresURL: String {
-        ProcessInfo.processInfo.environment["MEDIAFLOW_TEST_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:55432/mediaflow"
-    }
 
     /// Runs `body` with a new, empty store of this driver.
     func withStore(_ body: @Sendable (any JobStore) async throws -> Void) async throws {
@@ -29,8 +26,7 @@ enum Driver: String, CaseIterable, CustomTestStringConvertible {
             defer { try? FileManager.default.removeItem(at: folder) }
             try await body(try SQLiteStore(path: folder.appendingPathComponent("test.sqlite").path))
         case .postgres:
-            let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let store = try PostgresStore(url: "\(Self.postgresURL)?schema=\(schema)", logger: Logger(label: "test"))
+            let store = try PostgresStore(url: TestDatabase.freshSchemaURL(), logger: Logger(label: "test"))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }
                 defer { group.cancelAll() }

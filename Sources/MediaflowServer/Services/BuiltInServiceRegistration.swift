@@ -3,8 +3,8 @@ import Logging
 import MediaflowModel
 import ServiceLifecycle
 
-/// Registers the built-in services at start-up: directly when the registry runs in this process,
-/// otherwise over HTTP, retrying until the registry answers.
+/// Registers the built-in services: before the server starts when the registry runs in this process
+/// (`registerAll`), otherwise over HTTP as a background service, retrying until the registry answers.
 struct BuiltInServiceRegistration: Service {
     let services: [MediaService]
     let registry: ServiceRegistry?
@@ -27,6 +27,11 @@ struct BuiltInServiceRegistration: Service {
             }
         }
         try? await gracefulShutdown()
+    }
+
+    /// Registers every built-in service in the local registry.
+    func registerAll() async throws {
+        for service in services { try await register(service) }
     }
 
     private func register(_ service: MediaService) async throws {

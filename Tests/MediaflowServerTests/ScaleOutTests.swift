@@ -1,0 +1,110 @@
+import Foundation
+import MediaflowModel
+import MediaflowServer
+import MediaflowTesting
+import Synchronization
+import Testing
+
+/// Three server processes sharing one PostgreSQL database behave as one system, and losing one of them
+/// with `kill -9` loses no job and no callback.
+@Suite(.serialized) struct ScaleOutTests {
+    @Test func aThreeNodeClusterLosesNothingWhenANodeIsKilled() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        let database = TestDatabase.freshSchemaURL(prefix: "cluster")
+        let total = 1000
+        try await withCallbackReceiver { receiver, callback in
+            var nodes: [ServerProcess] = []
+            for index in 0..<3 {
+                nodes.append(
+                    try ServerProcess(
+                        port: try FreePort.pick(),
+                        arguments: [
+                            "--database", database, "--lease-seconds", "2",
+                            "--data-dir", folder.appendingPathComponent("node\(index)").path,
+                        ],
+                        log: folder.appendingPathComponent("node\(index).log")))
+            }
+            defer { for node in nodes { node.stop() } }
+            for node in nodes { try await waitForHealth(node.baseURL) }
+            let clients = nodes.map { MediaflowClient(baseURL: $0.baseURL) }
+            let victim = nodes[1]
+            let run = ClusterRun()
+            let endpoint = AsyncEndpoint(success: callback + "/success", failure: callback + "/failure")
+
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<12 {
+                    group.addTask {
+                        var index = worker
+                        while index < total {
+                            if index == total / 3, run.killOnce() { victim.crash() }
+                            var node = index % 3
+                            if node == 1, run.victimKilled { node = 0 }
+                            run.accepted(try await Self.submit(to: clients[node], fallback: clients[2], endpoint))
+                            index += 12
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(run.victimKilled)
+            let jobs = run.jobs
+            #expect(jobs.count == total)
+
+            try await eventually(timeout: .seconds(90), "a callback for every job") {
+                Set(receiver.deliveries.map(\.job)).count == jobs.count
+            }
+            let survivor = clients[0]
+            for job in jobs { #expect(try await survivor.job(Self.id(job)).status == .completed) }
+            let keys = Dictionary(grouping: receiver.deliveries, by: \.job).mapValues { Set($0.map(\.idempotencyKey)) }
+            #expect(keys.values.allSatisfy { $0.count == 1 }, "a job completed more than once")
+            #expect(jobs.allSatisfy { receiver.delivered($0)?.status == .completed })
+        }
+    }
+}
+
+extension ScaleOutTests {
+    /// Creates and starts a no-op job as a client would: when the node dies under the request, the job is
+    /// created (or started, if it is still NEW) again through another node.
+    static func submit(to client: MediaflowClient, fallback: MediaflowClient, _ endpoint: AsyncEndpoint) async throws
+        -> String
+    {
+        let job: Job
+        do {
+            job = try await client.create(Job(type: .ameJob, profile: "NoOp"))
+        } catch is ClientError {
+            throw FixtureError("create refused")
+        } catch {
+            return try await submit(to: fallback, fallback: fallback, endpoint)
+        }
+        do {
+            _ = try await client.start(jobURL: job.id!, asyncEndpoint: endpoint)
+        } catch is ClientError {
+            throw FixtureError("start refused")
+        } catch {
+            if try await fallback.job(Self.id(job.id!)).status == .new {
+                _ = try await fallback.start(jobURL: job.id!, asyncEndpoint: endpoint)
+            }
+        }
+        return job.id!
+    }
+
+    /// The id in a job URL, which any node can answer for whichever node made the URL.
+    static func id(_ jobURL: String) -> String { ResourceLink(parsing: jobURL, collection: "Job")!.id }
+}
+
+/// What the workers of the cluster test share: whether the victim is dead, and the jobs accepted.
+private final class ClusterRun: Sendable {
+    private let state = Mutex<(killed: Bool, jobs: [String])>((false, []))
+
+    /// True for the one caller that gets to kill the victim.
+    func killOnce() -> Bool {
+        state.withLock { state in
+            defer { state.killed = true }
+            return !state.killed
+        }
+    }
+
+    var victimKilled: Bool { state.withLock { $0.killed } }
+    var jobs: [String] { state.withLock { $0.jobs } }
+    func accepted(_ job: String) { state.withLock { $0.jobs.append(job) } }
+}
