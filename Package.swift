@@ -89,7 +89,7 @@ let package = Package(
             name: "MediaflowStoreTests",
             dependencies: [
                 "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", "MediaflowTesting",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

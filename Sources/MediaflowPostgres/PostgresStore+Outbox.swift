@@ -5,18 +5,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func claimOutbox(limit: Int, lease: Lease, now: Date) async throws -> [OutboxMessage] {
-        let now = PGColumn.millis(now)
-        let rows = try await query(
-            """
-            UPDATE outbox SET lease_owner = \(lease.owner), lease_until = \(PGColumn.millis(lease.until))
-            WHERE seq IN (
-                SELECT seq FROM outbox
-                WHERE state = 'pending' AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
-                ORDER BY next_attempt_at LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id, target, body, attempts, next_attempt_at, state, last_error, created_at
-            """)
-        return try await Self.messages(rows)
+        try await Self.messages(try await query(HotQuery.claimOutbox(limit: limit, lease: lease, now: now)))
     }
 
     public func markDelivered(ids: [String]) async throws {

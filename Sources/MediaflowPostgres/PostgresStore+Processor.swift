@@ -39,17 +39,7 @@ extension PostgresStore {
 
     public func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
         guard !profiles.isEmpty, limit > 0 else { return [] }
-        let rows = try await query(
-            """
-            UPDATE dispatch SET lease_owner = \(lease.owner), lease_until = \(PGColumn.millis(lease.until)),
-                attempts = attempts + 1
-            WHERE seq IN (
-                SELECT seq FROM dispatch
-                WHERE lease_until IS NULL AND profile = ANY(\(Array(profiles))) AND not_before <= \(PGColumn.millis(now))
-                ORDER BY priority DESC, seq LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED)
-            RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
-            """)
+        let rows = try await query(HotQuery.claimDispatch(profiles: profiles, limit: limit, lease: lease, now: now))
         var entries: [(Int64, DispatchEntry)] = []
         for try await (seq, jobID, url, type, profile, rank, attempts) in rows.decode(
             (Int64, String, String, String, String, Int, Int).self)
@@ -72,11 +62,7 @@ extension PostgresStore {
     }
 
     public func expiredDispatches(now: Date, limit: Int) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
-        let rows = try await query(
-            """
-            SELECT job_id, job_url, job_type, profile, priority, attempts, dispatched FROM dispatch
-            WHERE lease_until < \(PGColumn.millis(now)) ORDER BY lease_until LIMIT \(limit)
-            """)
+        let rows = try await query(HotQuery.expiredDispatches(now: now, limit: limit))
         var result: [(entry: DispatchEntry, wasDispatched: Bool)] = []
         for try await (jobID, url, type, profile, rank, attempts, dispatched) in rows.decode(
             (String, String, String, String, Int, Int, Bool).self)
@@ -100,9 +86,9 @@ extension PostgresStore {
     /// The job, locked for the rest of the transaction, and its caller's endpoints.
     private func lockJob(id: String, _ connection: PostgresConnection) async throws -> (Job, AsyncEndpoint?)? {
         var document: String?
-        for try await value in try await connection.query(
-            "SELECT document FROM job WHERE id = \(id) FOR UPDATE", logger: logger
-        ).decode(String.self) { document = value }
+        for try await value in try await connection.query(HotQuery.lockJob(id: id), logger: logger).decode(String.self) {
+            document = value
+        }
         guard let document else { return nil }
         let job = try PGColumn.decode(Job.self, document)
         guard let link = job.startJob.flatMap({ ResourceLink(parsing: $0, collection: "StartJob") }) else { return (job, nil) }

@@ -54,21 +54,8 @@ extension PostgresStore {
     }
 
     public func jobs(matching query: JobQuery) async throws -> JobPage {
-        var sql = PostgresQuery(unsafeSQL: "SELECT seq, document FROM job WHERE seq < $1")
-        sql.binds.append(query.cursor.flatMap(Int64.init) ?? Int64.max)
-        func add(_ condition: String, _ value: some PostgresNonThrowingEncodable & Sendable) {
-            sql.binds.append(value)
-            sql.sql += " AND \(condition) $\(sql.binds.count)"
-        }
-        if let status = query.status { add("status =", status.rawValue) }
-        if let type = query.type { add("type =", type.rawValue) }
-        if let profile = query.profile { add("profile =", profile) }
-        if let after = query.createdAfter { add("created_at >=", PGColumn.millis(after)) }
-        if let before = query.createdBefore { add("created_at <", PGColumn.millis(before)) }
-        sql.binds.append(Int64(query.limit + 1))
-        sql.sql += " ORDER BY seq DESC LIMIT $\(sql.binds.count)"
         var rows: [(Int64, String)] = []
-        for try await row in try await self.query(sql).decode((Int64, String).self) { rows.append(row) }
+        for try await row in try await self.query(HotQuery.listJobs(query)).decode((Int64, String).self) { rows.append(row) }
         let page = rows.prefix(query.limit)
         let jobs = try page.map { try PGColumn.decode(Job.self, $0.1) }
         return JobPage(jobs: jobs, nextCursor: rows.count > query.limit ? page.last.map { String($0.0) } : nil)

@@ -1,0 +1,90 @@
+import Foundation
+import MediaflowStore
+import PostgresNIO
+
+/// The statements every node runs all the time, written once, so that what runs is what `EXPLAIN` checks.
+enum HotQuery {
+    /// Claims waiting dispatch entries in one statement; rows another node holds are skipped, not waited for.
+    static func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) -> PostgresQuery {
+        """
+        UPDATE dispatch SET lease_owner = \(lease.owner), lease_until = \(PGColumn.millis(lease.until)),
+            attempts = attempts + 1
+        WHERE seq IN (
+            SELECT seq FROM dispatch
+            WHERE lease_until IS NULL AND profile = ANY(\(Array(profiles))) AND not_before <= \(PGColumn.millis(now))
+            ORDER BY priority DESC, seq LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED)
+        RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
+        """
+    }
+
+    /// Claims due outbox messages in one statement.
+    static func claimOutbox(limit: Int, lease: Lease, now: Date) -> PostgresQuery {
+        let now = PGColumn.millis(now)
+        return """
+            UPDATE outbox SET lease_owner = \(lease.owner), lease_until = \(PGColumn.millis(lease.until))
+            WHERE seq IN (
+                SELECT seq FROM outbox
+                WHERE state = 'pending' AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
+                ORDER BY next_attempt_at LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, target, body, attempts, next_attempt_at, state, last_error, created_at
+            """
+    }
+
+    /// Dispatch entries whose lease ran out: their node or service is gone.
+    static func expiredDispatches(now: Date, limit: Int) -> PostgresQuery {
+        """
+        SELECT job_id, job_url, job_type, profile, priority, attempts, dispatched FROM dispatch
+        WHERE lease_until < \(PGColumn.millis(now)) ORDER BY lease_until LIMIT \(limit)
+        """
+    }
+
+    /// A job, locked until the end of the transaction.
+    static func lockJob(id: String) -> PostgresQuery {
+        "SELECT document FROM job WHERE id = \(id) FOR UPDATE"
+    }
+
+    /// A page of `GET /Job`, newest first.
+    static func listJobs(_ query: JobQuery) -> PostgresQuery {
+        var sql = PostgresQuery(unsafeSQL: "SELECT seq, document FROM job WHERE seq < $1")
+        sql.binds.append(query.cursor.flatMap(Int64.init) ?? Int64.max)
+        func add(_ condition: String, _ value: some PostgresNonThrowingEncodable & Sendable) {
+            sql.binds.append(value)
+            sql.sql += " AND \(condition) $\(sql.binds.count)"
+        }
+        if let status = query.status { add("status =", status.rawValue) }
+        if let type = query.type { add("type =", type.rawValue) }
+        if let profile = query.profile { add("profile =", profile) }
+        if let after = query.createdAfter { add("created_at >=", PGColumn.millis(after)) }
+        if let before = query.createdBefore { add("created_at <", PGColumn.millis(before)) }
+        sql.binds.append(Int64(query.limit + 1))
+        sql.sql += " ORDER BY seq DESC LIMIT $\(sql.binds.count)"
+        return sql
+    }
+}
+
+extension PostgresStore {
+    /// The plans PostgreSQL picks for the hot statements, by name: for checking that each uses an index.
+    public func explainHotQueries() async throws -> [String: String] {
+        let now = Date()
+        let lease = Lease(owner: "explain", until: now)
+        let queries: [(String, PostgresQuery)] = [
+            ("claimDispatch", HotQuery.claimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now)),
+            ("claimOutbox", HotQuery.claimOutbox(limit: 128, lease: lease, now: now)),
+            ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
+            ("lockJob", HotQuery.lockJob(id: UUID().uuidString.lowercased())),
+            ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
+            ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),
+        ]
+        var plans: [String: String] = [:]
+        for (name, hot) in queries {
+            var explain = hot
+            explain.sql = "EXPLAIN " + hot.sql
+            var lines: [String] = []
+            for try await line in try await query(explain).decode(String.self) { lines.append(line) }
+            plans[name] = lines.joined(separator: "\n")
+        }
+        return plans
+    }
+}
