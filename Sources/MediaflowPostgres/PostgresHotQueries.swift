@@ -7,11 +7,11 @@ enum HotQuery {
     /// Claims waiting dispatch entries in one statement; rows another node holds are skipped, not waited for.
     static func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) -> PostgresQuery {
         """
-        UPDATE dispatch SET lease_owner = \(lease.owner), lease_until = \(PGColumn.millis(lease.until)),
+        UPDATE dispatch SET lease_owner = \(lease.owner), lease_until = \(StoreCoding.millis(lease.until)),
             attempts = attempts + 1
         WHERE seq IN (
             SELECT seq FROM dispatch
-            WHERE lease_until IS NULL AND profile = ANY(\(Array(profiles))) AND not_before <= \(PGColumn.millis(now))
+            WHERE lease_until IS NULL AND profile = ANY(\(Array(profiles))) AND not_before <= \(StoreCoding.millis(now))
             ORDER BY priority DESC, seq LIMIT \(limit)
             FOR UPDATE SKIP LOCKED)
         RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
@@ -20,9 +20,9 @@ enum HotQuery {
 
     /// Claims due outbox messages in one statement.
     static func claimOutbox(limit: Int, lease: Lease, now: Date) -> PostgresQuery {
-        let now = PGColumn.millis(now)
+        let now = StoreCoding.millis(now)
         return """
-            UPDATE outbox SET lease_owner = \(lease.owner), lease_until = \(PGColumn.millis(lease.until))
+            UPDATE outbox SET lease_owner = \(lease.owner), lease_until = \(StoreCoding.millis(lease.until))
             WHERE seq IN (
                 SELECT seq FROM outbox
                 WHERE state = 'pending' AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
@@ -36,7 +36,7 @@ enum HotQuery {
     static func expiredDispatches(now: Date, limit: Int) -> PostgresQuery {
         """
         SELECT job_id, job_url, job_type, profile, priority, attempts, dispatched FROM dispatch
-        WHERE lease_until < \(PGColumn.millis(now)) ORDER BY lease_until LIMIT \(limit)
+        WHERE lease_until < \(StoreCoding.millis(now)) ORDER BY lease_until LIMIT \(limit)
         """
     }
 
@@ -56,8 +56,8 @@ enum HotQuery {
         if let status = query.status { add("status =", status.rawValue) }
         if let type = query.type { add("type =", type.rawValue) }
         if let profile = query.profile { add("profile =", profile) }
-        if let after = query.createdAfter { add("created_at >=", PGColumn.millis(after)) }
-        if let before = query.createdBefore { add("created_at <", PGColumn.millis(before)) }
+        if let after = query.createdAfter { add("created_at >=", StoreCoding.millis(after)) }
+        if let before = query.createdBefore { add("created_at <", StoreCoding.millis(before)) }
         sql.binds.append(Int64(query.limit + 1))
         sql.sql += " ORDER BY seq DESC LIMIT $\(sql.binds.count)"
         return sql

@@ -18,7 +18,7 @@ extension PostgresStore {
         let state = (dead ? OutboxState.dead : .pending).rawValue
         try await query(
             """
-            UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(PGColumn.millis(nextAttemptAt)),
+            UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(StoreCoding.millis(nextAttemptAt)),
                 last_error = \(error), state = \(state), lease_owner = NULL, lease_until = NULL
             WHERE id = \(id)
             """)
@@ -41,8 +41,8 @@ extension PostgresStore {
             messages.append(
                 OutboxMessage(
                     id: id, target: target, body: Data(body.readableBytesView), attempts: attempts,
-                    nextAttemptAt: PGColumn.date(next), state: OutboxState(rawValue: state) ?? .pending,
-                    lastError: lastError, createdAt: PGColumn.date(created)))
+                    nextAttemptAt: StoreCoding.date(next), state: OutboxState(rawValue: state) ?? .pending,
+                    lastError: lastError, createdAt: StoreCoding.date(created)))
         }
         return messages
     }

@@ -8,8 +8,8 @@ extension PostgresStore {
     static let outboxChannel = "mediaflow_outbox"
 
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
-        let startID = try PGColumn.id(of: startJob.id, in: "StartJob")
-        let startDocument = try PGColumn.text(startJob)
+        let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
+        let startDocument = try StoreCoding.text(startJob)
         return try await transaction { connection in
             guard let (job, _) = try await lockJob(id: id, connection) else { throw StoreError.notFound("No job \(id)") }
             let transition = try JobLifecycle.apply(
@@ -54,7 +54,7 @@ extension PostgresStore {
             try await connection.query(
                 """
                 UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL,
-                    not_before = \(PGColumn.millis(notBefore))
+                    not_before = \(StoreCoding.millis(notBefore))
                 WHERE job_id = \(jobID)
                 """, logger: logger)
             try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), '')", logger: logger)
@@ -90,18 +90,18 @@ extension PostgresStore {
             document = value
         }
         guard let document else { return nil }
-        let job = try PGColumn.decode(Job.self, document)
+        let job = try StoreCoding.decode(Job.self, document)
         guard let link = job.startJob.flatMap({ ResourceLink(parsing: $0, collection: "StartJob") }) else { return (job, nil) }
         for try await startDocument in try await connection.query(
             "SELECT document FROM start_job WHERE id = \(link.id)", logger: logger
         ).decode(String.self) {
-            return (job, try PGColumn.decode(StartJob.self, startDocument).asyncEndpoint)
+            return (job, try StoreCoding.decode(StartJob.self, startDocument).asyncEndpoint)
         }
         return (job, nil)
     }
 
     private func saveJob(_ job: Job, id: String, _ connection: PostgresConnection) async throws {
-        let document = try PGColumn.text(job)
+        let document = try StoreCoding.text(job)
         try await connection.query(
             "UPDATE job SET status = \(job.status.rawValue), document = \(document), version = version + 1 WHERE id = \(id)",
             logger: logger)
@@ -133,7 +133,7 @@ extension PostgresStore {
             try await connection.query(
                 """
                 UPDATE dispatch SET dispatched = TRUE, lease_owner = \(lease.owner),
-                    lease_until = \(PGColumn.millis(lease.until))
+                    lease_until = \(StoreCoding.millis(lease.until))
                 WHERE job_id = \(jobID)
                 """, logger: logger)
         }
@@ -145,8 +145,8 @@ extension PostgresStore {
             """
             INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, last_error, created_at)
             VALUES (\(message.id), \(message.target), \(ByteBuffer(bytes: message.body)), \(message.attempts),
-                \(PGColumn.millis(message.nextAttemptAt)), \(message.state.rawValue), \(message.lastError),
-                \(PGColumn.millis(message.createdAt)))
+                \(StoreCoding.millis(message.nextAttemptAt)), \(message.state.rawValue), \(message.lastError),
+                \(StoreCoding.millis(message.createdAt)))
             """, logger: logger)
         try await connection.query("SELECT pg_notify(\(Self.outboxChannel), '')", logger: logger)
     }

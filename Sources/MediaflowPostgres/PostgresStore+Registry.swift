@@ -5,8 +5,8 @@ import PostgresNIO
 
 extension PostgresStore {
     public func upsertService(_ service: MediaService) async throws {
-        let id = try PGColumn.id(of: service.id, in: "Service")
-        let document = try PGColumn.text(service)
+        let id = try StoreCoding.id(of: service.id, in: "Service")
+        let document = try StoreCoding.text(service)
         try await query(
             """
             INSERT INTO service (id, label, document) VALUES (\(id), \(service.label), \(document))
@@ -17,7 +17,7 @@ extension PostgresStore {
     public func services() async throws -> [MediaService] {
         var services: [MediaService] = []
         for try await document in try await query("SELECT document FROM service ORDER BY label, id").decode(String.self) {
-            services.append(try PGColumn.decode(MediaService.self, document))
+            services.append(try StoreCoding.decode(MediaService.self, document))
         }
         return services
     }
@@ -28,7 +28,7 @@ extension PostgresStore {
     }
 
     public func upsertProfile(_ profile: JobProfile) async throws {
-        let document = try PGColumn.text(profile)
+        let document = try StoreCoding.text(profile)
         try await query(
             """
             INSERT INTO job_profile (label, document) VALUES (\(profile.label), \(document))
@@ -39,7 +39,7 @@ extension PostgresStore {
     public func profiles() async throws -> [JobProfile] {
         var profiles: [JobProfile] = []
         for try await document in try await query("SELECT document FROM job_profile ORDER BY label").decode(String.self) {
-            profiles.append(try PGColumn.decode(JobProfile.self, document))
+            profiles.append(try StoreCoding.decode(JobProfile.self, document))
         }
         return profiles
     }

@@ -5,9 +5,9 @@ import PostgresNIO
 
 extension PostgresStore {
     public func insertJob(_ job: Job) async throws {
-        let id = try PGColumn.id(of: job.id, in: "Job")
-        let document = try PGColumn.text(job)
-        let created = PGColumn.millis(job.dateCreated ?? Date())
+        let id = try StoreCoding.id(of: job.id, in: "Job")
+        let document = try StoreCoding.text(job)
+        let created = StoreCoding.millis(job.dateCreated ?? Date())
         do {
             try await client.query(
                 """
@@ -23,14 +23,14 @@ extension PostgresStore {
 
     public func job(id: String) async throws -> Job? {
         for try await document in try await query("SELECT document FROM job WHERE id = \(id)").decode(String.self) {
-            return try PGColumn.decode(Job.self, document)
+            return try StoreCoding.decode(Job.self, document)
         }
         return nil
     }
 
     public func replaceJob(_ job: Job) async throws {
-        let id = try PGColumn.id(of: job.id, in: "Job")
-        let document = try PGColumn.text(job)
+        let id = try StoreCoding.id(of: job.id, in: "Job")
+        let document = try StoreCoding.text(job)
         try await transaction { connection in
             let rows = try await connection.query(
                 "UPDATE job SET status = \(job.status.rawValue), document = \(document), version = version + 1 WHERE id = \(id) RETURNING id",
@@ -57,14 +57,14 @@ extension PostgresStore {
         var rows: [(Int64, String)] = []
         for try await row in try await self.query(HotQuery.listJobs(query)).decode((Int64, String).self) { rows.append(row) }
         let page = rows.prefix(query.limit)
-        let jobs = try page.map { try PGColumn.decode(Job.self, $0.1) }
+        let jobs = try page.map { try StoreCoding.decode(Job.self, $0.1) }
         return JobPage(jobs: jobs, nextCursor: rows.count > query.limit ? page.last.map { String($0.0) } : nil)
     }
 
     public func insertStartJob(_ startJob: StartJob) async throws {
-        let id = try PGColumn.id(of: startJob.id, in: "StartJob")
+        let id = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let jobID = ResourceLink(parsing: startJob.job, collection: "Job")?.id ?? startJob.job
-        let document = try PGColumn.text(startJob)
+        let document = try StoreCoding.text(startJob)
         try await query(
             """
             INSERT INTO start_job (id, job_id, document) VALUES (\(id), \(jobID), \(document))
@@ -74,13 +74,13 @@ extension PostgresStore {
 
     public func startJob(id: String) async throws -> StartJob? {
         for try await document in try await query("SELECT document FROM start_job WHERE id = \(id)").decode(String.self) {
-            return try PGColumn.decode(StartJob.self, document)
+            return try StoreCoding.decode(StartJob.self, document)
         }
         return nil
     }
 
     public func purge(createdBefore cutoff: Date) async throws -> Int {
-        let millis = PGColumn.millis(cutoff)
+        let millis = StoreCoding.millis(cutoff)
         return try await transaction { connection in
             let rows = try await connection.query(
                 """

@@ -16,7 +16,7 @@ extension SQLiteStore {
                         ORDER BY next_attempt_at LIMIT ?)
                     RETURNING *
                     """),
-                arguments: [lease.owner, Column.millis(lease.until), Column.millis(now), Column.millis(now), limit]
+                arguments: [lease.owner, StoreCoding.millis(lease.until), StoreCoding.millis(now), StoreCoding.millis(now), limit]
             ).map(Self.message(from:))
         }
     }
@@ -42,7 +42,7 @@ extension SQLiteStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    attempts, Column.millis(nextAttemptAt), error,
+                    attempts, StoreCoding.millis(nextAttemptAt), error,
                     (dead ? OutboxState.dead : .pending).rawValue, id,
                 ])
         }
@@ -63,16 +63,16 @@ extension SQLiteStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                message.id, message.target, message.body, message.attempts, Column.millis(message.nextAttemptAt),
-                message.state.rawValue, message.lastError, Column.millis(message.createdAt),
+                message.id, message.target, message.body, message.attempts, StoreCoding.millis(message.nextAttemptAt),
+                message.state.rawValue, message.lastError, StoreCoding.millis(message.createdAt),
             ], db)
     }
 
     private static func message(from row: Row) -> OutboxMessage {
         OutboxMessage(
             id: row["id"], target: row["target"], body: row["body"], attempts: row["attempts"],
-            nextAttemptAt: Column.date(row["next_attempt_at"]),
+            nextAttemptAt: StoreCoding.date(row["next_attempt_at"]),
             state: OutboxState(rawValue: row["state"]) ?? .pending, lastError: row["last_error"],
-            createdAt: Column.date(row["created_at"]))
+            createdAt: StoreCoding.date(row["created_at"]))
     }
 }

@@ -5,8 +5,8 @@ import MediaflowStore
 
 extension SQLiteStore {
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
-        let startID = try Column.id(of: startJob.id, in: "StartJob")
-        let startDocument = try Column.text(startJob)
+        let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
+        let startDocument = try StoreCoding.text(startJob)
         return try await updateJob(id: id) { job, _ in
             let transition = try JobLifecycle.apply(
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
@@ -42,7 +42,7 @@ extension SQLiteStore {
             guard let (job, version, endpoint) = snapshot else { throw StoreError.notFound("No job \(id)") }
             let (transition, alsoWrite) = try decide(job, endpoint)
             guard transition.changed else { return transition }
-            let document = try Column.text(transition.job)
+            let document = try StoreCoding.text(transition.job)
             let saved = try await write { db -> Bool in
                 guard try Self.saveJob(document, status: transition.job.status, id: id, version: version, db) else {
                     return false
@@ -74,8 +74,8 @@ extension SQLiteStore {
                         ORDER BY priority DESC, seq LIMIT ?)
                     RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
                     """),
-                arguments: [lease.owner, Column.millis(lease.until)] + StatementArguments(profileList)
-                    + [Column.millis(now), limit])
+                arguments: [lease.owner, StoreCoding.millis(lease.until)] + StatementArguments(profileList)
+                    + [StoreCoding.millis(now), limit])
             return rows.sorted { ($0["priority"] as Int, -($0["seq"] as Int64)) > ($1["priority"] as Int, -($1["seq"] as Int64)) }
                 .map(Self.entry(from:))
         }
@@ -85,7 +85,7 @@ extension SQLiteStore {
         try await write { db in
             try Column.execute(
                 "UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, not_before = ? WHERE job_id = ?",
-                [Column.millis(notBefore), jobID], db)
+                [StoreCoding.millis(notBefore), jobID], db)
         }
     }
 
@@ -93,7 +93,7 @@ extension SQLiteStore {
         try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM dispatch WHERE lease_until < ? ORDER BY lease_until LIMIT ?",
-                arguments: [Column.millis(now), limit]
+                arguments: [StoreCoding.millis(now), limit]
             ).map { (Self.entry(from: $0), $0["dispatched"]) }
         }
     }
@@ -131,7 +131,7 @@ extension SQLiteStore {
         } else if let lease {
             try Column.execute(
                 "UPDATE dispatch SET dispatched = 1, lease_owner = ?, lease_until = ? WHERE job_id = ?",
-                [lease.owner, Column.millis(lease.until), jobID], db)
+                [lease.owner, StoreCoding.millis(lease.until), jobID], db)
         }
         if let notification { try insert(notification, db) }
     }

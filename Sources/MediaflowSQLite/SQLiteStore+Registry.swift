@@ -5,8 +5,8 @@ import MediaflowStore
 
 extension SQLiteStore {
     public func upsertService(_ service: MediaService) async throws {
-        let id = try Column.id(of: service.id, in: "Service")
-        let document = try Column.text(service)
+        let id = try StoreCoding.id(of: service.id, in: "Service")
+        let document = try StoreCoding.text(service)
         try await write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO service (id, label, document) VALUES (?, ?, ?)",
@@ -17,7 +17,7 @@ extension SQLiteStore {
     public func services() async throws -> [MediaService] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT document FROM service ORDER BY label, id")
-                .map { try Column.decode(MediaService.self, $0) }
+                .map { try StoreCoding.decode(MediaService.self, $0) }
         }
     }
 
@@ -29,7 +29,7 @@ extension SQLiteStore {
     }
 
     public func upsertProfile(_ profile: JobProfile) async throws {
-        let document = try Column.text(profile)
+        let document = try StoreCoding.text(profile)
         try await write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO job_profile (label, document) VALUES (?, ?)",
@@ -40,7 +40,7 @@ extension SQLiteStore {
     public func profiles() async throws -> [JobProfile] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT document FROM job_profile ORDER BY label")
-                .map { try Column.decode(JobProfile.self, $0) }
+                .map { try StoreCoding.decode(JobProfile.self, $0) }
         }
     }
 

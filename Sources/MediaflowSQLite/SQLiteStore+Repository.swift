@@ -5,15 +5,15 @@ import MediaflowStore
 
 extension SQLiteStore {
     public func insertJob(_ job: Job) async throws {
-        let id = try Column.id(of: job.id, in: "Job")
-        let document = try Column.text(job)
+        let id = try StoreCoding.id(of: job.id, in: "Job")
+        let document = try StoreCoding.text(job)
         try await write { db in
             do {
                 try Column.execute(
                     "INSERT INTO job (id, type, profile, status, created_at, document) VALUES (?, ?, ?, ?, ?, ?)",
                     [
                         id, job.type.rawValue, job.jobProfile.label, job.status.rawValue,
-                        Column.millis(job.dateCreated ?? Date()), document,
+                        StoreCoding.millis(job.dateCreated ?? Date()), document,
                     ], db)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw StoreError.conflict("Job \(id) exists already")
@@ -26,8 +26,8 @@ extension SQLiteStore {
     }
 
     public func replaceJob(_ job: Job) async throws {
-        let id = try Column.id(of: job.id, in: "Job")
-        let document = try Column.text(job)
+        let id = try StoreCoding.id(of: job.id, in: "Job")
+        let document = try StoreCoding.text(job)
         try await write { db in
             try Column.execute(
                 "UPDATE job SET status = ?, document = ?, version = version + 1 WHERE id = ?",
@@ -64,11 +64,11 @@ extension SQLiteStore {
         }
         if let after = query.createdAfter {
             conditions.append("created_at >= ?")
-            arguments += [Column.millis(after)]
+            arguments += [StoreCoding.millis(after)]
         }
         if let before = query.createdBefore {
             conditions.append("created_at < ?")
-            arguments += [Column.millis(before)]
+            arguments += [StoreCoding.millis(before)]
         }
         arguments += [query.limit + 1]
         let sql = "SELECT seq, document FROM job WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq DESC LIMIT ?"
@@ -79,13 +79,13 @@ extension SQLiteStore {
             }
         }
         let page = rows.prefix(query.limit)
-        let jobs = try page.map { try Column.decode(Job.self, $0.1) }
+        let jobs = try page.map { try StoreCoding.decode(Job.self, $0.1) }
         let next: String? = rows.count > query.limit ? page.last.map { String($0.0) } : nil
         return JobPage(jobs: jobs, nextCursor: next)
     }
 
     public func purge(createdBefore cutoff: Date) async throws -> Int {
-        let millis = Column.millis(cutoff)
+        let millis = StoreCoding.millis(cutoff)
         return try await write { db in
             let finished = "status IN ('COMPLETED', 'FAILED', 'CANCELED') AND created_at < ?"
             try Column.execute("DELETE FROM start_job WHERE job_id IN (SELECT id FROM job WHERE \(finished))", [millis], db)
@@ -97,9 +97,9 @@ extension SQLiteStore {
     }
 
     public func insertStartJob(_ startJob: StartJob) async throws {
-        let id = try Column.id(of: startJob.id, in: "StartJob")
+        let id = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let jobID = ResourceLink(parsing: startJob.job, collection: "Job")?.id ?? startJob.job
-        let document = try Column.text(startJob)
+        let document = try StoreCoding.text(startJob)
         try await write { db in
             try Column.execute(
                 "INSERT OR REPLACE INTO start_job (id, job_id, document) VALUES (?, ?, ?)", [id, jobID, document], db)
@@ -114,12 +114,12 @@ extension SQLiteStore {
     static func loadJob(id: String, _ db: Database) throws -> (job: Job, version: Int64)? {
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT document, version FROM job WHERE id = ?"), arguments: [id])
-        return try row.map { (try Column.decode(Job.self, $0["document"]), $0["version"]) }
+        return try row.map { (try StoreCoding.decode(Job.self, $0["document"]), $0["version"]) }
     }
 
     static func loadStartJob(id: String, _ db: Database) throws -> StartJob? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM start_job WHERE id = ?"), arguments: [id])
-            .map { try Column.decode(StartJob.self, $0) }
+            .map { try StoreCoding.decode(StartJob.self, $0) }
     }
 
     /// Writes a job's new state if its row is still at `version`; false when another change came first.

@@ -50,26 +50,8 @@ public final class SQLiteStore: JobStore {
     }
 }
 
-/// Conversions between the store's values and SQLite columns.
+/// Statement helpers for the SQLite driver.
 enum Column {
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
-
-    static func text(_ value: some Encodable) throws -> String {
-        String(decoding: try ProtocolJSON.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try ProtocolJSON.decode(type, from: Data(text.utf8))
-    }
-
-    static func id(of url: String?, in collection: String) throws -> String {
-        guard let url, let link = ResourceLink(parsing: url, collection: collection) else {
-            throw StoreError.conflict("A \(collection) needs an id URL before it is stored")
-        }
-        return link.id
-    }
-
     /// Runs a statement compiled once per connection.
     static func execute(_ sql: String, _ arguments: StatementArguments = [], _ db: Database) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)

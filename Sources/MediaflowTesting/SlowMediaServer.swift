@@ -17,22 +17,11 @@ public func withSlowMediaServer<T: Sendable>(
         let data = try Data(contentsOf: file)
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
-    var logger = Logger(label: "slow-media")
-    logger.logLevel = .critical
-    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
-    let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        defer { tasks.cancelAll() }
-        let url = "http://127.0.0.1:\(port)"
+    let app = Application(
+        router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: quietLogger)
+    let url = "http://127.0.0.1:\(port)"
+    return try await whileRunning([app]) {
         try await waitForPort(url)
-        do {
-            let result = try await body(url)
-            await group.triggerGracefulShutdown()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
-        }
+        return try await body(url)
     }
 }

@@ -27,20 +27,32 @@ public struct TestServer: Sendable {
 public func withServers<T: Sendable>(
     _ configurations: [ServerConfiguration], _ body: @Sendable ([TestServer]) async throws -> T
 ) async throws -> T {
-    var logger = Logger(label: "test-server")
-    logger.logLevel = .critical
     var services: [any Service] = []
     for configuration in configurations {
-        services.append(try await buildApplication(configuration, logger: logger))
+        services.append(try await buildApplication(configuration, logger: quietLogger))
     }
-    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
     let servers = configurations.map(TestServer.init)
+    return try await whileRunning(services) {
+        for server in servers { try await waitForHealth(server.baseURL) }
+        return try await body(servers)
+    }
+}
+
+/// A logger that keeps test output clean.
+var quietLogger: Logger {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}
+
+/// Runs `body` while `services` run, then shuts them down gracefully, whether `body` returns or throws.
+func whileRunning<T: Sendable>(_ services: [any Service], _ body: @Sendable () async throws -> T) async throws -> T {
+    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: quietLogger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         defer { tasks.cancelAll() }
-        for server in servers { try await waitForHealth(server.baseURL) }
         do {
-            let result = try await body(servers)
+            let result = try await body()
             await group.triggerGracefulShutdown()
             return result
         } catch {
@@ -77,23 +89,10 @@ public func withCallbackReceiver<T: Sendable>(
 ) async throws -> T {
     let receiver = CallbackReceiver()
     let port = try FreePort.pick()
-    var logger = Logger(label: "callbacks")
-    logger.logLevel = .critical
-    let app = receiver.application(port: port, logger: logger)
-    let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        defer { tasks.cancelAll() }
-        let url = "http://127.0.0.1:\(port)"
+    let url = "http://127.0.0.1:\(port)"
+    return try await whileRunning([receiver.application(port: port, logger: quietLogger)]) {
         try await waitForPort(url)
-        do {
-            let result = try await body(receiver, url)
-            await group.triggerGracefulShutdown()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
-        }
+        return try await body(receiver, url)
     }
 }
 

@@ -14,14 +14,16 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Jobs run first, unmeasured.") var warmup = 2_000
         @Option(help: "Jobs in flight at once.") var concurrency = 64
         @Option(help: "A PostgreSQL URL to run against instead of a fresh SQLite file.") var database: String?
+        @Option(help: "Server nodes sharing the PostgreSQL database; jobs go to them in turn.") var nodes = 1
 
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-bench-\(UUID())")
             defer { try? FileManager.default.removeItem(at: directory) }
             let result = try await JobsBenchmark(
-                jobs: jobs, warmup: warmup, concurrency: concurrency, dataDirectory: directory.path, database: database
+                jobs: jobs, warmup: warmup, concurrency: concurrency, dataDirectory: directory.path, database: database,
+                nodes: nodes
             ).run()
-            let store = database == nil ? "SQLite (synchronous=FULL, group commit)" : "PostgreSQL"
+            let store = database == nil ? "SQLite (synchronous=FULL, group commit)" : "PostgreSQL, \(nodes) node(s)"
             print(String(format: "%d jobs in %.2f s, %d in flight, %@", result.jobs, result.seconds, concurrency, store))
             print(String(format: "StartJob to callback: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
             print(String(format: "%.0f jobs/s", result.jobsPerSecond))

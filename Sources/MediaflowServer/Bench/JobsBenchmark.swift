@@ -16,13 +16,16 @@ public struct JobsBenchmark: Sendable {
     public var dataDirectory: String
     /// A PostgreSQL URL, or nil for SQLite in `dataDirectory`.
     public var database: String?
+    /// Server nodes sharing the database (PostgreSQL only when more than one); jobs go to them in turn.
+    public var nodes: Int
 
-    public init(jobs: Int, warmup: Int, concurrency: Int, dataDirectory: String, database: String? = nil) {
+    public init(jobs: Int, warmup: Int, concurrency: Int, dataDirectory: String, database: String? = nil, nodes: Int = 1) {
         self.jobs = jobs
         self.warmup = warmup
         self.concurrency = concurrency
         self.dataDirectory = dataDirectory
         self.database = database
+        self.nodes = nodes
     }
 
     /// What one run measured.
@@ -42,36 +45,41 @@ public struct JobsBenchmark: Sendable {
 
     /// Starts the server and the callback receiver, runs the warm-up and the measured jobs, and stops them.
     public func run() async throws -> Result {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        var configuration = ServerConfiguration()
-        configuration.port = try FreePort.pick()
-        configuration.dataDirectory = dataDirectory
-        configuration.database = database
-        let receiver = CallbackReceiver()
-        let receiverPort = try FreePort.pick()
-        let server = try await buildApplication(configuration, logger: logger)
-        let callbacks = receiver.application(port: receiverPort, logger: logger)
-        let group = ServiceGroup(services: [server, callbacks], gracefulShutdownSignals: [], logger: logger)
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        guard nodes == 1 || database != nil else { throw ConfigurationError("Several nodes need a PostgreSQL database") }
+        var services: [any Service] = []
+        var clients: [MediaflowClient] = []
+        for node in 0..<nodes {
+            var configuration = ServerConfiguration()
+            configuration.port = try FreePort.pick()
+            configuration.dataDirectory = dataDirectory + "/node\(node)"
+            configuration.database = database
+            services.append(try await buildApplication(configuration, logger: logger))
+            clients.append(MediaflowClient(baseURL: configuration.baseURL, httpClient: httpClient))
+        }
+        let receiver = CallbackReceiver()
+        let receiverPort = try FreePort.pick()
+        services.append(receiver.application(port: receiverPort, logger: logger))
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             defer { tasks.cancelAll() }
-            let client = MediaflowClient(baseURL: configuration.baseURL, httpClient: httpClient)
-            try await Self.waitUntilHealthy(client)
+            for client in clients { try await Self.waitUntilHealthy(client) }
             let endpoint = AsyncEndpoint(
                 success: "http://127.0.0.1:\(receiverPort)/done", failure: "http://127.0.0.1:\(receiverPort)/done")
-            _ = try await drive(count: warmup, client: client, receiver: receiver, endpoint: endpoint)
-            let result = try await drive(count: jobs, client: client, receiver: receiver, endpoint: endpoint)
+            _ = try await drive(count: warmup, clients: clients, receiver: receiver, endpoint: endpoint)
+            let result = try await drive(count: jobs, clients: clients, receiver: receiver, endpoint: endpoint)
             await group.triggerGracefulShutdown()
             try await httpClient.shutdown()
             return result
         }
     }
 
-    private func drive(count: Int, client: MediaflowClient, receiver: CallbackReceiver, endpoint: AsyncEndpoint)
+    private func drive(count: Int, clients: [MediaflowClient], receiver: CallbackReceiver, endpoint: AsyncEndpoint)
         async throws -> Result
     {
         let next = Ticket()
@@ -80,7 +88,8 @@ public struct JobsBenchmark: Sendable {
             for _ in 0..<concurrency {
                 group.addTask {
                     var mine: [Double] = []
-                    while next.take() < count {
+                    while case let index = next.take(), index < count {
+                        let client = clients[index % clients.count]
                         let job = try await client.create(Job(type: .ameJob, profile: "NoOp"))
                         let started = ContinuousClock.now
                         async let arrival: Void = receiver.arrival(of: job.id!)
