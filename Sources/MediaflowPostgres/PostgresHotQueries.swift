@@ -40,9 +40,12 @@ enum HotQuery {
         """
     }
 
-    /// A job, locked until the end of the transaction.
-    static func lockJob(id: String) -> PostgresQuery {
-        "SELECT document FROM job WHERE id = \(id) FOR UPDATE"
+    /// A job with its row version and its StartJob record, read before a change that checks the version.
+    static func readJob(id: String) -> PostgresQuery {
+        """
+        SELECT j.document, j.version, (SELECT s.document FROM start_job s WHERE s.job_id = j.id LIMIT 1)
+        FROM job j WHERE j.id = \(id)
+        """
     }
 
     /// A page of `GET /Job`, newest first.
@@ -73,7 +76,7 @@ extension PostgresStore {
             ("claimDispatch", HotQuery.claimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now)),
             ("claimOutbox", HotQuery.claimOutbox(limit: 128, lease: lease, now: now)),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
-            ("lockJob", HotQuery.lockJob(id: UUID().uuidString.lowercased())),
+            ("readJob", HotQuery.readJob(id: UUID().uuidString.lowercased())),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
             ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),
         ]

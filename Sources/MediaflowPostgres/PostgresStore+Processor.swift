@@ -10,27 +10,79 @@ extension PostgresStore {
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let startDocument = try StoreCoding.text(startJob)
-        return try await transaction { connection in
-            guard let (job, _) = try await lockJob(id: id, connection) else { throw StoreError.notFound("No job \(id)") }
+        return try await updateJob(id: id) { job, _, statement in
             let transition = try JobLifecycle.apply(
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
-            try await connection.query(
-                "INSERT INTO start_job (id, job_id, document) VALUES (\(startID), \(id), \(startDocument))", logger: logger)
-            try await saveJob(transition.job, id: id, connection)
-            try await enqueue(entry, connection)
-            return transition.job
-        }
+            statement.add(
+                ", start AS (INSERT INTO start_job (id, job_id, document) SELECT \(statement.bind(startID)), "
+                    + "\(statement.bind(id)), \(statement.bind(startDocument)) WHERE EXISTS (SELECT 1 FROM updated))")
+            statement.add(
+                ", queue AS (INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts) "
+                    + "SELECT \(statement.bind(entry.jobID)), \(statement.bind(entry.jobURL)), "
+                    + "\(statement.bind(entry.jobType.rawValue)), \(statement.bind(entry.profile)), "
+                    + "\(statement.bind(entry.priority.rank)), \(statement.bind(entry.attempts)) "
+                    + "WHERE EXISTS (SELECT 1 FROM updated) ON CONFLICT (job_id) DO NOTHING)")
+            statement.notify(Self.dispatchChannel)
+            return transition
+        }.job
     }
 
     public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
-        try await transaction { connection in
-            guard let (job, endpoint) = try await lockJob(id: id, connection) else { throw StoreError.notFound("No job \(id)") }
+        try await updateJob(id: id) { job, endpoint, statement in
             let transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
-            guard transition.changed else { return transition }
-            try await saveJob(transition.job, id: id, connection)
-            try await settle(transition, jobID: id, lease: lease, notification: transition.notification(now: now), connection)
+            let jobID = statement.bind(id)
+            if transition.leavesQueue {
+                statement.add(", queue AS (DELETE FROM dispatch WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
+            } else if transition.job.status == .queued {
+                statement.add(
+                    ", queue AS (UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL "
+                        + "WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
+                statement.notify(Self.dispatchChannel)
+            } else if let lease {
+                statement.add(
+                    ", queue AS (UPDATE dispatch SET dispatched = TRUE, lease_owner = \(statement.bind(lease.owner)), "
+                        + "lease_until = \(statement.bind(StoreCoding.millis(lease.until))) "
+                        + "WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
+            }
+            if let message = try transition.notification(now: now) {
+                statement.add(
+                    ", message AS (INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, created_at) "
+                        + "SELECT \(statement.bind(message.id)), \(statement.bind(message.target)), "
+                        + "\(statement.bind(ByteBuffer(bytes: message.body))), 0, "
+                        + "\(statement.bind(StoreCoding.millis(message.nextAttemptAt))), 'pending', "
+                        + "\(statement.bind(StoreCoding.millis(message.createdAt))) WHERE EXISTS (SELECT 1 FROM updated))")
+                statement.notify(Self.outboxChannel)
+            }
             return transition
         }
+    }
+
+    /// Reads the job and its caller's endpoints, lets `decide` choose the transition and add what goes with
+    /// it, and writes it all in one statement that applies only if the job is still at the version read;
+    /// decides again when another node changed the job in between.
+    private func updateJob(
+        id: String, decide: (Job, AsyncEndpoint?, inout JobWrite) throws -> JobTransition
+    ) async throws -> JobTransition {
+        for _ in 0..<20 {
+            var snapshot: (String, Int64, String?)?
+            for try await row in try await query(HotQuery.readJob(id: id)).decode((String, Int64, String?).self) {
+                snapshot = row
+            }
+            guard let (document, version, startDocument) = snapshot else { throw StoreError.notFound("No job \(id)") }
+            let job = try StoreCoding.decode(Job.self, document)
+            let endpoint = try startDocument.map { try StoreCoding.decode(StartJob.self, $0).asyncEndpoint } ?? nil
+            var statement = JobWrite()
+            statement.add(
+                "WITH updated AS (UPDATE job SET status = $1, document = $2, version = version + 1 "
+                    + "WHERE id = $3 AND version = $4 RETURNING id)")
+            let transition = try decide(job, endpoint, &statement)
+            guard transition.changed else { return transition }
+            statement.setJob(status: transition.job.status.rawValue, document: try StoreCoding.text(transition.job), id: id, version: version)
+            for try await updated in try await query(statement.query).decode(Int64.self) where updated == 1 {
+                return transition
+            }
+        }
+        throw StoreError.unavailable("Job \(id) kept changing while being updated; try again")
     }
 
     public func enqueue(_ entry: DispatchEntry) async throws {
@@ -81,30 +133,6 @@ extension PostgresStore {
         try await transaction { connection in
             try await settle(transition, jobID: jobID, lease: lease, notification: notification, connection)
         }
-    }
-
-    /// The job, locked for the rest of the transaction, and its caller's endpoints.
-    private func lockJob(id: String, _ connection: PostgresConnection) async throws -> (Job, AsyncEndpoint?)? {
-        var document: String?
-        for try await value in try await connection.query(HotQuery.lockJob(id: id), logger: logger).decode(String.self) {
-            document = value
-        }
-        guard let document else { return nil }
-        let job = try StoreCoding.decode(Job.self, document)
-        guard let link = job.startJob.flatMap({ ResourceLink(parsing: $0, collection: "StartJob") }) else { return (job, nil) }
-        for try await startDocument in try await connection.query(
-            "SELECT document FROM start_job WHERE id = \(link.id)", logger: logger
-        ).decode(String.self) {
-            return (job, try StoreCoding.decode(StartJob.self, startDocument).asyncEndpoint)
-        }
-        return (job, nil)
-    }
-
-    private func saveJob(_ job: Job, id: String, _ connection: PostgresConnection) async throws {
-        let document = try StoreCoding.text(job)
-        try await connection.query(
-            "UPDATE job SET status = \(job.status.rawValue), document = \(document), version = version + 1 WHERE id = \(id)",
-            logger: logger)
     }
 
     private func enqueue(_ entry: DispatchEntry, _ connection: PostgresConnection) async throws {
