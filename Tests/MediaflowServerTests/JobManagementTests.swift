@@ -103,3 +103,22 @@ import Testing
         }
     }
 }
+
+@Suite struct FailedJobTests {
+    @Test func aFileThatIsNotMediaFailsTheJobWithAReason() async throws {
+        let text = try MediaFixtures.textFile(in: MediaFixtures.temporaryDirectory())
+        try await withCallbackReceiver { receiver, callback in
+            try await withServer { server in
+                let job = try await server.client.create(
+                    Job(type: .ameJob, profile: "ExtractTechnicalMetadata", relatedResource: RelatedResource(locator: text.absoluteString)))
+                _ = try await server.client.start(
+                    jobURL: job.id!, asyncEndpoint: AsyncEndpoint(success: callback + "/success", failure: callback + "/failure"))
+                await receiver.arrival(of: job.id!)
+                let failed = try #require(receiver.delivered(job.id!))
+                #expect(failed.status == .failed)
+                #expect(failed.statusMessage?.contains("not a media file") == true)
+                #expect(failed.jobOutput == nil)
+            }
+        }
+    }
+}
