@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Turns every error a route throws into `application/problem+json`; an unexpected error becomes a 500
-/// whose incident id is logged, never a crash or a bare message.
+/// Turns every error a route throws into `application/problem+json`: a role in another process that
+/// does not answer is a 502, and an unexpected error a 500 whose incident id is logged — never a crash
+/// or a bare message.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -22,6 +23,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: error.status == .contentTooLarge ? "The request body is too large" : "\(error)")
         } catch let error as DecodingError {
             throw Problem(decoding: error)
+        } catch let error as TransportError {
+            throw Problem.upstream("Another role did not answer: \(error)")
         } catch {
             let incident = UUID().uuidString.lowercased()
             context.logger.error("Unexpected error", metadata: ["incident": "\(incident)", "error": "\(error)"])
