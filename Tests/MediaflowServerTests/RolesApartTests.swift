@@ -49,4 +49,17 @@ import Testing
             }
         }
     }
+
+    @Test func aRoleThatDoesNotAnswerIsABadGateway() async throws {
+        var processor = try TestServer.configuration(roles: [.jobProcessor, .serviceRegistry])
+        processor.repositoryURL = "http://127.0.0.1:\(try FreePort.pick())"
+        let configuration = processor
+        try await withServer(configuration) { server in
+            let reply = try await RawHTTP(baseURL: server.baseURL).send(
+                "POST", "/StartJob",
+                ["type": "StartJob", "job": .string("\(configuration.repositoryURL!)/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14")])
+            #expect(reply.status == 502)
+            #expect(reply.contentType == "application/problem+json")
+        }
+    }
 }

@@ -8,7 +8,8 @@ import NIOHTTP1
 /// JSON over HTTP between roles and to callers, with the protocol's coding conventions.
 struct HTTPTransport: Sendable {
     let client: HTTPClient
-    var timeout: TimeAmount = .seconds(30)
+    /// How long a call may take, connecting included (AsyncHTTPClient retries refused connections until then).
+    var timeout: TimeAmount = .seconds(10)
 
     /// A response: its status and body.
     struct Reply: Sendable {
