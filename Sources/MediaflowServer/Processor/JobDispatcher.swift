@@ -118,6 +118,9 @@ final class JobDispatcher: Service, Sendable {
         processJob.context = contextURL(baseURL: baseURL)
         do {
             let accepted = try await invoker.send(processJob, to: service.processJobEndpoint)
+            // A service in this process reports RUNNING at once; recording SCHEDULED first would be a
+            // write that the next write undoes. Its claim lease covers the moment in between.
+            guard !invoker.runsLocally(service.processJobEndpoint) else { return }
             let now = Timestamp.now()
             _ = try await ledger.apply(
                 .scheduled(processJob: accepted.id ?? service.processJobEndpoint), toJobAt: entry.jobURL,

@@ -13,7 +13,7 @@ struct ServiceInvoker: Sendable {
     /// - Returns: the service's record of it, with its `id`.
     /// - Throws: `TransportError` when the service is unreachable or refuses.
     func send(_ processJob: ProcessJob, to endpoint: String) async throws -> ProcessJob {
-        if let localHost, localHost.endpoint == endpoint {
+        if let localHost, runsLocally(endpoint) {
             return try localHost.accept(processJob)
         }
         let reply = try await transport.send(.POST, endpoint, processJob)
@@ -22,6 +22,9 @@ struct ServiceInvoker: Sendable {
         }
         return try reply.decode(ProcessJob.self)
     }
+
+    /// True when the service at `endpoint` is a built-in service of this process.
+    func runsLocally(_ endpoint: String) -> Bool { localHost?.endpoint == endpoint }
 
     /// Asks the service running `processJobURL` to stop; failures are logged, not thrown.
     func cancel(_ processJobURL: String) async {
