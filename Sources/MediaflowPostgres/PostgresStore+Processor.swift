@@ -31,18 +31,21 @@ extension PostgresStore {
         try await updateJob(id: id) { job, endpoint, statement in
             let transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
             let jobID = statement.bind(id)
-            if transition.leavesQueue {
+            switch QueueChange(transition, lease: lease) {
+            case .leave:
                 statement.add(", queue AS (DELETE FROM dispatch WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
-            } else if transition.job.status == .queued {
+            case .requeue:
                 statement.add(
                     ", queue AS (UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL "
                         + "WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
                 statement.notify(Self.dispatchChannel)
-            } else if let lease {
+            case .hold(let lease):
                 statement.add(
                     ", queue AS (UPDATE dispatch SET dispatched = TRUE, lease_owner = \(statement.bind(lease.owner)), "
                         + "lease_until = \(statement.bind(StoreCoding.millis(lease.until))) "
                         + "WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
+            case .none:
+                break
             }
             if let message = try transition.notification(now: now) {
                 statement.add(
@@ -150,20 +153,23 @@ extension PostgresStore {
         _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?,
         _ connection: PostgresConnection
     ) async throws {
-        if transition.leavesQueue {
+        switch QueueChange(transition, lease: lease) {
+        case .leave:
             try await connection.query("DELETE FROM dispatch WHERE job_id = \(jobID)", logger: logger)
-        } else if transition.job.status == .queued {
+        case .requeue:
             try await connection.query(
                 "UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL WHERE job_id = \(jobID)",
                 logger: logger)
             try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), '')", logger: logger)
-        } else if let lease {
+        case .hold(let lease):
             try await connection.query(
                 """
                 UPDATE dispatch SET dispatched = TRUE, lease_owner = \(lease.owner),
                     lease_until = \(StoreCoding.millis(lease.until))
                 WHERE job_id = \(jobID)
                 """, logger: logger)
+        case .none:
+            break
         }
         if let notification { try await insert(notification, connection) }
     }

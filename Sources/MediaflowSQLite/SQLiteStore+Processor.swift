@@ -123,15 +123,18 @@ extension SQLiteStore {
     static func settle(
         _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?, _ db: Database
     ) throws {
-        if transition.leavesQueue {
+        switch QueueChange(transition, lease: lease) {
+        case .leave:
             try Column.execute("DELETE FROM dispatch WHERE job_id = ?", [jobID], db)
-        } else if transition.job.status == .queued {
+        case .requeue:
             try Column.execute(
                 "UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL WHERE job_id = ?", [jobID], db)
-        } else if let lease {
+        case .hold(let lease):
             try Column.execute(
                 "UPDATE dispatch SET dispatched = 1, lease_owner = ?, lease_until = ? WHERE job_id = ?",
                 [lease.owner, StoreCoding.millis(lease.until), jobID], db)
+        case .none:
+            break
         }
         if let notification { try insert(notification, db) }
     }

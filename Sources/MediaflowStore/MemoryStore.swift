@@ -250,14 +250,17 @@ public final class MemoryStore: JobStore {
     private static func settle(
         _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?, in state: inout State
     ) {
-        if transition.leavesQueue {
+        switch QueueChange(transition, lease: lease) {
+        case .leave:
             state.queue[jobID] = nil
-        } else if transition.job.status == .queued, state.queue[jobID] != nil {
+        case .requeue where state.queue[jobID] != nil:
             state.queue[jobID]?.lease = nil
             state.queue[jobID]?.dispatched = false
-        } else if let lease, state.queue[jobID] != nil {
+        case .hold(let lease) where state.queue[jobID] != nil:
             state.queue[jobID]?.lease = lease
             state.queue[jobID]?.dispatched = true
+        default:
+            break
         }
         if let notification { state.outbox.append((state.nextSeq(), notification, nil)) }
     }

@@ -110,3 +110,28 @@ public struct OutboxMessage: Sendable, Equatable {
 public enum OutboxState: String, Sendable, Codable, CaseIterable {
     case pending, delivered, dead
 }
+
+/// What a job transition does to the job's entry in the dispatch queue; every driver applies this one rule.
+public enum QueueChange: Sendable, Equatable {
+    /// The job ended: its entry goes.
+    case leave
+    /// The job is queued again: its entry waits, unclaimed.
+    case requeue
+    /// A service holds the job: its entry is dispatched under this lease.
+    case hold(Lease)
+    /// Nothing changes.
+    case none
+
+    /// The change for `transition`, with `lease` renewing a held job.
+    public init(_ transition: JobTransition, lease: Lease?) {
+        if transition.leavesQueue {
+            self = .leave
+        } else if transition.job.status == .queued {
+            self = .requeue
+        } else if let lease {
+            self = .hold(lease)
+        } else {
+            self = .none
+        }
+    }
+}
