@@ -40,12 +40,26 @@ enum HotQuery {
         """
     }
 
-    /// A job with its row version and its StartJob record, read before a change that checks the version.
-    static func readJob(id: String) -> PostgresQuery {
-        """
-        SELECT j.document, j.version, (SELECT s.document FROM start_job s WHERE s.job_id = j.id LIMIT 1)
-        FROM job j WHERE j.id = \(id)
-        """
+    /// A job with its row version and its StartJob record, read before a change that checks the version;
+    /// prepared once per connection, as it runs for every job change.
+    struct ReadJob: PostgresPreparedStatement {
+        static let sql = """
+            SELECT j.document, j.version, (SELECT s.document FROM start_job s WHERE s.job_id = j.id LIMIT 1)
+            FROM job j WHERE j.id = $1
+            """
+        typealias Row = (String, Int64, String?)
+        var id: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+
+        /// The same statement, unprepared, for `EXPLAIN`.
+        var unprepared: PostgresQuery { PostgresQuery(unsafeSQL: Self.sql, binds: (try? makeBindings()) ?? PostgresBindings()) }
     }
 
     /// A page of `GET /Job`, newest first.
@@ -76,7 +90,7 @@ extension PostgresStore {
             ("claimDispatch", HotQuery.claimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now)),
             ("claimOutbox", HotQuery.claimOutbox(limit: 128, lease: lease, now: now)),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
-            ("readJob", HotQuery.readJob(id: UUID().uuidString.lowercased())),
+            ("readJob", HotQuery.ReadJob(id: UUID().uuidString.lowercased()).unprepared),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
             ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),
         ]

@@ -68,8 +68,10 @@ extension PostgresStore {
     ) async throws -> JobTransition {
         for _ in 0..<20 {
             var snapshot: (String, Int64, String?)?
-            for try await row in try await query(HotQuery.readJob(id: id)).decode((String, Int64, String?).self) {
-                snapshot = row
+            do {
+                for try await row in try await client.execute(HotQuery.ReadJob(id: id), logger: logger) { snapshot = row }
+            } catch let error as PSQLError {
+                throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
             }
             guard let (document, version, startDocument) = snapshot else { throw StoreError.notFound("No job \(id)") }
             let job = try StoreCoding.decode(Job.self, document)
