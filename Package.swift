@@ -24,10 +24,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "MediaflowModel", swiftSettings: strict),
         .target(name: "MediaflowStore", dependencies: ["MediaflowModel"], swiftSettings: strict),
+        .target(
+            name: "MediaflowStates",
+            dependencies: ["MediaflowModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .target(
             name: "MediaflowSQLite",
             dependencies: ["MediaflowStore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -78,13 +84,14 @@ let package = Package(
         .executableTarget(
             name: "mediaflow",
             dependencies: [
-                "MediaflowServer", "MediaflowModel", "MediaflowPostgres", "MediaflowSQLite",
+                "MediaflowServer", "MediaflowModel", "MediaflowPostgres", "MediaflowSQLite", "MediaflowStates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "MediaflowModelTests", dependencies: ["MediaflowModel"], swiftSettings: strict),
+        .testTarget(name: "MediaflowStatesTests", dependencies: ["MediaflowStates"], swiftSettings: strict),
         .testTarget(
             name: "MediaflowStoreTests",
             dependencies: [

@@ -1,0 +1,72 @@
+/// What an expression in a state can see: the input (`$`), the context object (`$$`, built only
+/// when asked for) and the variables in scope (`$name`), plus the execution's random source.
+struct EvaluationScope {
+    var input: JSONValue
+    var variables: [String: JSONValue]
+    var random: SplitMix64
+    private let makeContext: () -> JSONValue
+
+    init(input: JSONValue, variables: [String: JSONValue], random: SplitMix64, context: @escaping () -> JSONValue) {
+        self.input = input
+        self.variables = variables
+        self.random = random
+        self.makeContext = context
+    }
+
+    /// The root a path starts from. - Throws: `States.Runtime` for an undefined variable.
+    func root(of path: JSONPath) throws(StatesError) -> JSONValue {
+        switch path.root {
+        case .input: return input
+        case .context: return makeContext()
+        case .variable(let name):
+            guard let value = variables[name] else {
+                throw StatesError.runtime("The variable '$\(name)' is not defined.")
+            }
+            return value
+        }
+    }
+
+    /// The value a path selects, or nil when a definite path finds nothing.
+    func value(of path: JSONPath) throws(StatesError) -> JSONValue? {
+        path.evaluate(in: try root(of: path))
+    }
+
+    /// The value a path selects, failing the way Step Functions does when there is none.
+    func require(_ path: JSONPath) throws(StatesError) -> JSONValue {
+        guard let value = try value(of: path) else {
+            throw StatesError.runtime("Invalid path '\(path.text)' : No results for path: \(path.canonicalText)")
+        }
+        return value
+    }
+}
+
+/// A small deterministic random generator whose whole state is one integer, so it is persisted
+/// with the execution and a replay draws the same numbers.
+struct SplitMix64: RandomNumberGenerator, Codable, Sendable, Hashable {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A version-4 UUID in lower-case text.
+    mutating func uuid() -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for chunk in 0..<2 {
+            let word = next()
+            for offset in 0..<8 { bytes[chunk * 8 + offset] = UInt8(truncatingIfNeeded: word >> (offset * 8)) }
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String($0, radix: 16).leftPadded(to: 2) }
+        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-")
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

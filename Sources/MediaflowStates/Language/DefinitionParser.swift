@@ -1,0 +1,215 @@
+/// Reads an ASL definition into compiled scopes, collecting every problem with its JSON path
+/// rather than stopping at the first.
+struct DefinitionParser {
+    private(set) var issues: [ValidationIssue] = []
+    private(set) var scopes: [StateMachine.Scope] = []
+
+    /// Parses the whole definition; returns its `TimeoutSeconds` and `Comment`.
+    mutating func parseTopLevel(_ definition: JSONValue) -> (Double?, String?) {
+        guard case .object(let members) = definition else {
+            issue("$", "a state machine definition is a JSON object")
+            return (nil, nil)
+        }
+        rejectJSONata(members, at: "$")
+        if let version = members["Version"], version != "1.0" { issue("$.Version", "the only version is \"1.0\"") }
+        let timeout = members["TimeoutSeconds"].flatMap { positiveInteger($0, at: "$.TimeoutSeconds") }
+        let comment = members["Comment"]?.stringValue
+        _ = parseScope(members, at: "$")
+        return (timeout, comment)
+    }
+
+    /// Parses a block of states (the top level, a branch, an item processor) and returns its index.
+    mutating func parseScope(_ members: [String: JSONValue], at location: String) -> Int {
+        let index = scopes.count
+        scopes.append(StateMachine.Scope(startAt: "", states: [:]))
+        guard case .object(let stateMembers)? = members["States"], !stateMembers.isEmpty else {
+            issue("\(location).States", "States is a non-empty object of states")
+            return index
+        }
+        guard case .string(let startAt)? = members["StartAt"] else {
+            issue("\(location).StartAt", "StartAt names the first state")
+            return index
+        }
+        if stateMembers[startAt] == nil { issue("\(location).StartAt", "no state is named '\(startAt)'") }
+        var states: [String: StateNode] = [:]
+        for name in stateMembers.keys.sorted() {
+            let stateLocation = "\(location).States.\(name)"
+            if name.count > 80 { issue(stateLocation, "a state name has at most 80 characters") }
+            guard case .object(let fields) = stateMembers[name]! else {
+                issue(stateLocation, "a state is a JSON object")
+                continue
+            }
+            if let state = parseState(name, fields, at: stateLocation) { states[name] = state }
+        }
+        for state in states.values { checkTransitions(of: state, in: stateMembers, at: "\(location).States.\(state.name)") }
+        scopes[index] = StateMachine.Scope(startAt: startAt, states: states)
+        return index
+    }
+
+    private mutating func checkTransitions(of state: StateNode, in states: [String: JSONValue], at location: String) {
+        func check(_ target: String?, _ field: String) {
+            if let target, states[target] == nil { issue("\(location).\(field)", "no state is named '\(target)'") }
+        }
+        check(state.next, "Next")
+        check(state.defaultNext, "Default")
+        for (index, choice) in state.choices.enumerated() { check(choice.next, "Choices[\(index)].Next") }
+        for (index, catcher) in state.catchers.enumerated() { check(catcher.next, "Catch[\(index)].Next") }
+    }
+
+    private mutating func parseState(_ name: String, _ fields: [String: JSONValue], at location: String) -> StateNode? {
+        guard case .string(let typeName)? = fields["Type"] else {
+            issue("\(location).Type", "Type is required")
+            return nil
+        }
+        guard let kind = StateNode.Kind(rawValue: typeName) else {
+            issue("\(location).Type", "unknown state type '\(typeName)'")
+            return nil
+        }
+        rejectJSONata(fields, at: location)
+        var state = StateNode(name: name, kind: kind)
+        parseFlow(&state, fields, at: location)
+        parseDataFlow(&state, fields, at: location)
+        switch kind {
+        case .pass: state.result = fields["Result"]
+        case .task: parseTask(&state, fields, at: location)
+        case .choice: parseChoice(&state, fields, at: location)
+        case .wait: parseWait(&state, fields, at: location)
+        case .fail: parseFail(&state, fields, at: location)
+        case .parallel: parseParallel(&state, fields, at: location)
+        case .map: parseMap(&state, fields, at: location)
+        case .succeed: break
+        }
+        if [.task, .parallel, .map].contains(kind) {
+            state.retriers = parseRetriers(fields["Retry"], at: "\(location).Retry")
+            state.catchers = parseCatchers(fields["Catch"], at: "\(location).Catch")
+        }
+        return state
+    }
+
+    private mutating func parseFlow(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+        let terminal = [.choice, .succeed, .fail].contains(state.kind)
+        let next = fields["Next"]
+        let end = fields["End"]
+        if terminal {
+            if next != nil { issue("\(location).Next", "a \(state.kind.rawValue) state has no Next") }
+            if end != nil { issue("\(location).End", "a \(state.kind.rawValue) state has no End") }
+            return
+        }
+        switch (next, end) {
+        case (.string(let target)?, nil): state.next = target
+        case (nil, .bool(true)?): state.end = true
+        case (nil, _): issue(location, "a \(state.kind.rawValue) state needs Next or \"End\": true")
+        case (_, nil): issue("\(location).Next", "Next names a state")
+        default: issue(location, "a state has Next or End, not both")
+        }
+    }
+
+    private mutating func parseDataFlow(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+        if state.kind != .fail {
+            state.inputPath = selection(fields, "InputPath", at: location)
+            state.outputPath = selection(fields, "OutputPath", at: location)
+        }
+        if [.pass, .task, .parallel, .map].contains(state.kind) {
+            state.resultPath = placement(fields["ResultPath"], present: fields.keys.contains("ResultPath"), at: "\(location).ResultPath")
+            if let parameters = fields["Parameters"] {
+                state.parameters = PayloadTemplate.compile(parameters, at: "\(location).Parameters", into: &issues)
+            }
+        }
+        if [.task, .parallel, .map].contains(state.kind), let selector = fields["ResultSelector"] {
+            state.resultSelector = template(selector, at: "\(location).ResultSelector")
+        }
+        if let assign = fields["Assign"], state.kind != .fail, state.kind != .succeed {
+            state.assign = template(assign, at: "\(location).Assign")
+        }
+    }
+
+    // MARK: - Shared field readers
+
+    mutating func template(_ value: JSONValue, at location: String) -> PayloadTemplate {
+        guard case .object = value else {
+            issue(location, "a payload template is a JSON object")
+            return .literal(value)
+        }
+        return PayloadTemplate.compile(value, at: location, into: &issues)
+    }
+
+    mutating func selection(_ fields: [String: JSONValue], _ key: String, at location: String) -> StateNode.Selection {
+        guard let value = fields[key] else { return .whole }
+        switch value {
+        case .null: return .discard
+        case .string(let text):
+            guard let path = path(text, at: "\(location).\(key)") else { return .whole }
+            return .path(path)
+        default:
+            issue("\(location).\(key)", "\(key) is a path or null")
+            return .whole
+        }
+    }
+
+    mutating func placement(_ value: JSONValue?, present: Bool, at location: String) -> StateNode.ResultPlacement {
+        guard present, let value else { return .replace }
+        switch value {
+        case .null: return .discard
+        case .string(let text):
+            guard let path = path(text, at: location) else { return .replace }
+            guard path.isReferencePath else {
+                issue(location, "ResultPath is a reference path: '$' followed by member names and indexes")
+                return .replace
+            }
+            return path.segments.isEmpty ? .replace : .path(path)
+        default:
+            issue(location, "ResultPath is a path or null")
+            return .replace
+        }
+    }
+
+    mutating func path(_ text: String, at location: String) -> JSONPath? {
+        do {
+            return try JSONPath(text)
+        } catch {
+            issue(location, error.description)
+            return nil
+        }
+    }
+
+    mutating func amount(_ fields: [String: JSONValue], _ key: String, at location: String, integer: Bool = true) -> StateNode.Amount? {
+        let pathKey = key + "Path"
+        switch (fields[key], fields[pathKey]) {
+        case (nil, nil): return nil
+        case (.number(let number)?, nil):
+            if integer, number.rounded() != number { issue("\(location).\(key)", "\(key) is an integer") }
+            if number < 0 { issue("\(location).\(key)", "\(key) must not be negative") }
+            return .literal(number)
+        case (nil, .string(let text)?):
+            return path(text, at: "\(location).\(pathKey)").map { .path($0) }
+        case (_?, _?):
+            issue(location, "give \(key) or \(pathKey), not both")
+        case (_?, nil):
+            issue("\(location).\(key)", "\(key) is a number")
+        case (nil, _?):
+            issue("\(location).\(pathKey)", "\(pathKey) is a path")
+        }
+        return nil
+    }
+
+    mutating func positiveInteger(_ value: JSONValue, at location: String) -> Double? {
+        guard case .number(let number) = value, number.rounded() == number, number > 0 else {
+            issue(location, "a positive integer is required")
+            return nil
+        }
+        return number
+    }
+
+    mutating func rejectJSONata(_ fields: [String: JSONValue], at location: String) {
+        guard let language = fields["QueryLanguage"] else { return }
+        switch language {
+        case "JSONPath": break
+        case "JSONata": issue("\(location).QueryLanguage", "the JSONata query language is not supported yet; use JSONPath")
+        default: issue("\(location).QueryLanguage", "QueryLanguage is \"JSONPath\" or \"JSONata\"")
+        }
+    }
+
+    mutating func issue(_ location: String, _ message: String) {
+        issues.append(ValidationIssue(location, message))
+    }
+}

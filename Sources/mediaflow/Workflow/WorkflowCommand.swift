@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `mediaflow workflow …`: state machines in the Amazon States Language.
+struct WorkflowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workflow",
+        abstract: "Validate, test and run state machines written in the Amazon States Language.",
+        subcommands: [WorkflowValidate.self, WorkflowTest.self])
+}
