@@ -1,0 +1,147 @@
+import Foundation
+import MediaflowStates
+import Testing
+
+/// Drives the pure interpreter by hand, the way the workflow service does, and checks each step.
+struct InterpreterTests {
+    static let identity = ExecutionIdentity(
+        executionArn: "arn:aws:states:local:0:execution:m:e", name: "e", stateMachineArn: "arn:aws:states:local:0:stateMachine:m",
+        stateMachineName: "m", roleArn: "arn:aws:iam::0:role/r"
+    )
+
+    static func machine(_ json: String) throws -> StateMachineInterpreter {
+        StateMachineInterpreter(machine: try StateMachine(json: json))
+    }
+
+    static func tasks(_ step: ExecutionStep) -> [TaskInvocation] {
+        step.actions.compactMap { if case .runTask(let task) = $0 { task } else { nil } }
+    }
+
+    @Test func taskResultFlowsThroughSelectorAndResultPath() throws {
+        let interpreter = try Self.machine(
+            """
+            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"ExtractTechnicalMetadata",
+              "Parameters":{"file.$":"$.path","token.$":"$$.Task.Token"},
+              "ResultSelector":{"codec.$":"$.video.codec"},"ResultPath":"$.meta","End":true}}}
+            """)
+        var (state, step) = interpreter.start(identity: Self.identity, input: ["path": "/a.mp4"], seed: 1, now: 100)
+        let task = try #require(Self.tasks(step).first)
+        #expect(task.resource == "ExtractTechnicalMetadata")
+        #expect(task.input == ["file": "/a.mp4", "token": .string(task.token)])
+        #expect(state.status == .running)
+        #expect(state.nextWakeup == nil)
+
+        step = interpreter.handle(.taskSucceeded(token: task.token, output: ["video": ["codec": "h264"]]), in: &state, now: 101)
+        #expect(state.status == .succeeded)
+        #expect(state.output == ["path": "/a.mp4", "meta": ["codec": "h264"]])
+        #expect(step.events.map(\.type) == ["TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"])
+    }
+
+    @Test func retriesBackOffThenCatchRoutesTheError() throws {
+        let interpreter = try Self.machine(
+            """
+            {"StartAt":"T","States":{
+              "T":{"Type":"Task","Resource":"r","Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":2,"BackoffRate":3,"MaxAttempts":2}],
+                   "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"Recover"}],"End":true},
+              "Recover":{"Type":"Pass","End":true}}}
+            """)
+        var (state, step) = interpreter.start(identity: Self.identity, input: ["n": 1], seed: 1, now: 0)
+        var token = try #require(Self.tasks(step).first?.token)
+
+        _ = interpreter.handle(.taskFailed(token: token, error: "Flaky", cause: "first"), in: &state, now: 10)
+        #expect(state.nextWakeup == 12)
+        step = interpreter.handle(.tick, in: &state, now: 12)
+        token = try #require(Self.tasks(step).first?.token)
+
+        _ = interpreter.handle(.taskFailed(token: token, error: "Flaky", cause: "second"), in: &state, now: 20)
+        #expect(state.nextWakeup == 26)
+        step = interpreter.handle(.tick, in: &state, now: 26)
+        token = try #require(Self.tasks(step).first?.token)
+
+        _ = interpreter.handle(.taskFailed(token: token, error: "Flaky", cause: "third"), in: &state, now: 30)
+        #expect(state.status == .succeeded)
+        #expect(state.output == ["n": 1, "error": ["Error": "Flaky", "Cause": "third"]])
+    }
+
+    @Test func taskTimeoutAndHeartbeat() throws {
+        let interpreter = try Self.machine(
+            #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","TimeoutSeconds":60,"HeartbeatSeconds":10,"End":true}}}"#)
+        var (state, step) = interpreter.start(identity: Self.identity, input: [:], seed: 1, now: 0)
+        let token = try #require(Self.tasks(step).first?.token)
+        #expect(state.nextWakeup == 10)
+        _ = interpreter.handle(.taskHeartbeat(token: token), in: &state, now: 8)
+        #expect(state.nextWakeup == 18)
+        _ = interpreter.handle(.tick, in: &state, now: 12)
+        #expect(state.status == .running)
+        step = interpreter.handle(.tick, in: &state, now: 18)
+        #expect(state.status == .failed)
+        #expect(state.error?.name == "States.HeartbeatTimeout")
+        #expect(step.actions == [.cancelTask(token: token)])
+        #expect(!interpreter.handle(.taskSucceeded(token: token, output: [:]), in: &state, now: 19).accepted)
+    }
+
+    @Test func aFailingBranchCancelsItsSiblings() throws {
+        let interpreter = try Self.machine(
+            """
+            {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+              {"StartAt":"A","States":{"A":{"Type":"Task","Resource":"a","End":true}}},
+              {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"b","End":true}}}]}}}
+            """)
+        var (state, step) = interpreter.start(identity: Self.identity, input: [:], seed: 1, now: 0)
+        let tasks = Self.tasks(step)
+        #expect(tasks.map(\.resource) == ["a", "b"])
+        step = interpreter.handle(.taskFailed(token: tasks[0].token, error: "Boom", cause: "a broke"), in: &state, now: 1)
+        #expect(state.status == .failed)
+        #expect(state.error == StatesError("Boom", "a broke"))
+        #expect(step.actions == [.cancelTask(token: tasks[1].token)])
+        #expect(state.pendingTaskTokens.isEmpty)
+    }
+
+    @Test func mapRespectsMaxConcurrencyAndKeepsOrder() throws {
+        let interpreter = try Self.machine(
+            """
+            {"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"End":true,
+              "ItemSelector":{"i.$":"$$.Map.Item.Index","v.$":"$$.Map.Item.Value"},
+              "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","End":true}}}}}}
+            """)
+        var (state, step) = interpreter.start(identity: Self.identity, input: ["x", "y", "z"], seed: 1, now: 0)
+        var running = Self.tasks(step)
+        #expect(running.map(\.input) == [["i": 0, "v": "x"], ["i": 1, "v": "y"]])
+        step = interpreter.handle(.taskSucceeded(token: running[1].token, output: "Y"), in: &state, now: 1)
+        let third = Self.tasks(step)
+        #expect(third.map(\.input) == [["i": 2, "v": "z"]])
+        running = [running[0]] + third
+        _ = interpreter.handle(.taskSucceeded(token: running[1].token, output: "Z"), in: &state, now: 2)
+        _ = interpreter.handle(.taskSucceeded(token: running[0].token, output: "X"), in: &state, now: 3)
+        #expect(state.output == ["X", "Y", "Z"])
+    }
+
+    @Test func executionTimeoutAndStop() throws {
+        let definition = #"{"TimeoutSeconds":30,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#
+        let interpreter = try Self.machine(definition)
+        var (timedOut, _) = interpreter.start(identity: Self.identity, input: [:], seed: 1, now: 0)
+        #expect(timedOut.nextWakeup == 30)
+        _ = interpreter.handle(.tick, in: &timedOut, now: 30)
+        #expect(timedOut.status == .timedOut)
+
+        var (stopped, _) = interpreter.start(identity: Self.identity, input: [:], seed: 1, now: 0)
+        let step = interpreter.handle(.stop(error: "Operator", cause: "no longer needed"), in: &stopped, now: 5)
+        #expect(stopped.status == .aborted)
+        #expect(step.events.last?.type == "ExecutionAborted")
+    }
+
+    @Test func aPersistedStateResumesWhereItStopped() throws {
+        let interpreter = try Self.machine(
+            #"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"Next":"U"},"U":{"Type":"Pass","Parameters":{"id.$":"States.UUID()"},"End":true}}}"#)
+        let (state, _) = interpreter.start(identity: Self.identity, input: [:], seed: 7, now: 0)
+        let stored = try JSONEncoder().encode(state)
+        var first = try JSONDecoder().decode(ExecutionState.self, from: stored)
+        var second = try JSONDecoder().decode(ExecutionState.self, from: stored)
+        let events = interpreter.handle(.tick, in: &first, now: 5).events
+        _ = interpreter.handle(.tick, in: &second, now: 5)
+        #expect(first.status == .succeeded)
+        #expect(first.output == second.output, "a replay draws the same random numbers")
+        #expect(events.map(\.type) == ["WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"])
+        #expect(events.first?.id == 3)
+    }
+}
