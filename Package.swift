@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "MediaflowServer",
             dependencies: [
-                "MediaflowModel", "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", "MediaflowMedia",
+                "MediaflowModel", "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", "MediaflowMedia", "MediaflowStates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -66,6 +66,53 @@ enum SQLiteMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("2-workflows") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE state_machine (
+                        arn TEXT PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        definition TEXT NOT NULL,
+                        role_arn TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE activity (
+                        arn TEXT PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE execution (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        arn TEXT NOT NULL UNIQUE,
+                        state_machine_arn TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        started_at REAL NOT NULL,
+                        stopped_at REAL,
+                        state BLOB NOT NULL,
+                        version INTEGER NOT NULL,
+                        next_wakeup REAL
+                    );
+                    CREATE INDEX execution_by_machine ON execution(state_machine_arn, seq);
+                    CREATE INDEX execution_due ON execution(next_wakeup) WHERE next_wakeup IS NOT NULL;
+                    CREATE TABLE execution_event (
+                        execution_arn TEXT NOT NULL,
+                        id INTEGER NOT NULL,
+                        document BLOB NOT NULL,
+                        PRIMARY KEY (execution_arn, id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE workflow_task (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        token TEXT NOT NULL UNIQUE,
+                        execution_arn TEXT NOT NULL,
+                        resource TEXT NOT NULL,
+                        input BLOB NOT NULL,
+                        status TEXT NOT NULL,
+                        worker TEXT
+                    );
+                    CREATE INDEX workflow_task_by_status ON workflow_task(status, resource, seq);
+                    """)
+        }
         return migrator
     }
 }

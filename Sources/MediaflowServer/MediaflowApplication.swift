@@ -147,6 +147,14 @@ struct ApplicationParts {
             }
             routeAdders.append { JobProcessorController(processor: processor, maxBodyBytes: limit).addRoutes(to: $0) }
         }
+        if roles.contains(.jobProcessor), let workflowStore = store as? any WorkflowStore {
+            let engine = WorkflowEngine(store: workflowStore, logger: logger)
+            let runner = TaskResourceRunner(engine: engine, baseURL: baseURL, httpClient: .shared, logger: logger)
+            services.append(WorkflowRunner(engine: engine, tasks: runner, logger: logger))
+            let operations = WorkflowOperations(engine: engine)
+            startup.append { try await engine.loadStateMachines() }
+            routeAdders.append { WorkflowController(operations: operations, maxBodyBytes: limit).addRoutes(to: $0) }
+        }
         routeAdders.append { SystemRoutes(roles: roles, baseURL: baseURL).addRoutes(to: $0) }
     }
 

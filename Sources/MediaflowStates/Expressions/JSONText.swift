@@ -2,16 +2,16 @@ import Foundation
 
 /// JSON text as the States Language writes it: compact, with integral numbers printed without a
 /// fraction (`1`, not `1.0`). Object members are written in key order, so output is stable.
-enum JSONText {
+public enum JSONText {
     /// The compact JSON text of a value.
-    static func serialize(_ value: JSONValue) -> String {
+    public static func serialize(_ value: JSONValue) -> String {
         var out = ""
         write(value, to: &out)
         return out
     }
 
     /// Parses JSON text, accepting any value at the top level; `nil` when it is not JSON.
-    static func parse(_ text: String) -> JSONValue? {
+    public static func parse(_ text: String) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 

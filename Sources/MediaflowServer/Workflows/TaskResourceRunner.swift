@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import MediaflowModel
+import MediaflowStates
+import MediaflowStore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Hands a scheduled task to its resource and turns the outcome into an execution event.
+final class TaskResourceRunner: Sendable {
+    let engine: WorkflowEngine
+    let client: MediaflowClient
+    let httpClient: HTTPClient
+    let baseURL: String
+    let logger: Logger
+    private let inFlight = Mutex<Set<String>>([])
+
+    init(engine: WorkflowEngine, baseURL: String, httpClient: HTTPClient, logger: Logger) {
+        self.engine = engine
+        self.client = MediaflowClient(baseURL: baseURL, httpClient: httpClient)
+        self.httpClient = httpClient
+        self.baseURL = baseURL
+        self.logger = logger
+    }
+
+    /// Whether the task is being handed over right now (so the runner does not start it twice).
+    func claim(_ token: String) -> Bool { inFlight.withLock { $0.insert(token).inserted } }
+
+    func perform(_ record: WorkflowTaskRecord) async {
+        defer { _ = inFlight.withLock { $0.remove(record.token) } }
+        guard let (executionArn, token) = TaskToken.parse(record.token),
+            let invocation = try? JSONDecoder().decode(TaskInvocation.self, from: record.input)
+        else { return }
+        let resource = TaskResource(record.resource)
+        do {
+            let output: JSONValue?
+            switch resource.kind {
+            case .job(let profile):
+                output = try await startJob(profile: profile, input: invocation.input, token: record.token, sync: resource.waitsForCompletion || resource.waitsForToken)
+            case .http:
+                output = try await callHTTP(invocation.input)
+            case .activity:
+                return
+            case .unknown:
+                throw StatesError(StatesError.taskFailed, "No resource is bound to '\(record.resource)'")
+            }
+            try await engine.store.markTaskDispatched(token: record.token)
+            if let output, !resource.waitsForToken {
+                try await engine.deliver(.taskSucceeded(token: token, output: output), to: executionArn, closing: record.token)
+            }
+        } catch {
+            let failure = error as? StatesError ?? StatesError(StatesError.taskFailed, "\(error)")
+            do {
+                try await engine.deliver(.taskFailed(token: token, error: failure.name, cause: failure.cause), to: executionArn, closing: record.token)
+            } catch {
+                logger.error("workflow task \(record.resource) for \(executionArn): \(error)")
+            }
+        }
+    }
+
+    /// Creates and starts a job; with `sync` the job's callbacks complete the task later (nil here).
+    private func startJob(profile: String, input: JSONValue, token: String, sync: Bool) async throws -> JSONValue? {
+        let type: JobType
+        if let name = input["jobType"]?.stringValue {
+            guard let known = JobType(rawValue: name) else { throw StatesError("Mediaflow.InvalidJob", "Unknown jobType '\(name)'") }
+            type = known
+        } else {
+            type = try await client.profile(profile)?.jobType ?? .ameJob
+        }
+        let locator = input["locator"]?.stringValue ?? input["hasRelatedResource"]?["locator"]?.stringValue
+        let job = Job(
+            type: type, profile: profile, relatedResource: locator.map { RelatedResource(locator: $0) },
+            jobInput: input["jobInput"]?.objectValue)
+        let created: Job
+        do {
+            created = try await client.create(job)
+        } catch {
+            throw StatesError("Mediaflow.JobRejected", "\(error)")
+        }
+        let endpoint = sync ? AsyncEndpoint(success: "\(baseURL)/WorkflowTask/\(token)/success", failure: "\(baseURL)/WorkflowTask/\(token)/failure") : nil
+        _ = try await client.start(jobURL: created.id!, asyncEndpoint: endpoint)
+        if sync { return nil }
+        return try JSONDecoder().decode(JSONValue.self, from: try ProtocolJSON.encode(try await client.job(created.id!)))
+    }
+
+    /// `http:invoke`: `{ApiEndpoint, Method, Headers, QueryParameters, RequestBody}` in,
+    /// `{StatusCode, StatusText, Headers, ResponseBody}` out; a non-2xx status is `States.Http.StatusCode.NNN`.
+    private func callHTTP(_ input: JSONValue) async throws -> JSONValue {
+        guard var url = input["ApiEndpoint"]?.stringValue else {
+            throw StatesError(StatesError.runtime, "http:invoke needs Parameters.ApiEndpoint")
+        }
+        if let query = input["QueryParameters"]?.objectValue, !query.isEmpty {
+            let pairs = query.keys.sorted().map { key in
+                "\(key)=\((query[key]?.stringValue ?? JSONText.serialize(query[key]!)).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")"
+            }
+            url += (url.contains("?") ? "&" : "?") + pairs.joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: input["Method"]?.stringValue ?? "GET")
+        for (name, value) in input["Headers"]?.objectValue ?? [:] {
+            request.headers.add(name: name, value: value.stringValue ?? JSONText.serialize(value))
+        }
+        if let body = input["RequestBody"] {
+            if request.headers["Content-Type"].isEmpty { request.headers.add(name: "Content-Type", value: "application/json") }
+            request.body = .bytes(ByteBuffer(string: body.stringValue ?? JSONText.serialize(body)))
+        }
+        let response = try await httpClient.execute(request, timeout: .seconds(60))
+        let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
+        let status = Int(response.status.code)
+        guard (200..<300).contains(status) else {
+            throw StatesError("States.Http.StatusCode.\(status)", "\(url) answered \(status): \(text.prefix(500))")
+        }
+        var headers: [String: JSONValue] = [:]
+        for header in response.headers { headers[header.name] = .string(header.value) }
+        return [
+            "StatusCode": .number(Double(status)), "StatusText": .string(response.status.reasonPhrase),
+            "Headers": .object(headers), "ResponseBody": JSONText.parse(text) ?? .string(text),
+        ]
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import MediaflowStates
+import MediaflowStore
+import Synchronization
+
+/// Runs state machines durably: every step of the interpreter is written (new state, history
+/// events, scheduled tasks) in one transaction before its actions are performed.
+final class WorkflowEngine: Sendable {
+    let store: any WorkflowStore
+    let logger: Logger
+    /// Wakes the run loop: a task to dispatch or a timer to set.
+    let signal = WorkSignal()
+    private let interpreters = Mutex<[String: StateMachineInterpreter]>([:])
+
+    init(store: any WorkflowStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Validates and stores a state machine. - Throws: `DefinitionError`, `StoreError.conflict`.
+    func createStateMachine(name: String, definition: JSONValue, roleArn: String?) async throws -> StateMachineRecord {
+        let machine = try StateMachine(definition: definition)
+        let record = StateMachineRecord(
+            arn: WorkflowNames.stateMachineArn(name), name: name, definition: JSONText.serialize(definition),
+            roleArn: roleArn ?? "arn:aws:iam::000000000000:role/mediaflow", createdAt: Timestamp.now())
+        try await store.createStateMachine(record)
+        interpreters.withLock { $0[record.arn] = StateMachineInterpreter(machine: machine) }
+        return record
+    }
+
+    /// Starts an execution; it has run as far as it can when this returns.
+    func startExecution(stateMachineArn: String, name: String?, input: JSONValue) async throws -> ExecutionRecord {
+        guard let machineRecord = try await store.stateMachine(arn: stateMachineArn) else {
+            throw StoreError.notFound("No state machine \(stateMachineArn)")
+        }
+        let interpreter = try interpreter(for: stateMachineArn)
+        let executionName = name ?? UUID().uuidString.lowercased()
+        let arn = WorkflowNames.executionArn(machine: machineRecord.name, name: executionName)
+        let identity = ExecutionIdentity(
+            executionArn: arn, name: executionName, stateMachineArn: stateMachineArn, stateMachineName: machineRecord.name,
+            roleArn: machineRecord.roleArn)
+        let now = Date().timeIntervalSince1970
+        let (state, step) = interpreter.start(identity: identity, input: input, seed: UInt64.random(in: 0...UInt64.max), now: now)
+        let change = try write(state, step, arn: arn, stateMachineArn: stateMachineArn, version: 0, closing: nil)
+        try await store.insertExecution(change)
+        afterWrite(step)
+        return change.record
+    }
+
+    /// Applies an event to an execution, retrying when a concurrent event got there first.
+    /// - Returns: whether the execution accepted it (false for an unknown or finished task token).
+    @discardableResult
+    func deliver(_ event: ExecutionEvent, to arn: String, closing token: String? = nil) async throws -> Bool {
+        for _ in 0..<20 {
+            guard let record = try await store.execution(arn: arn) else { throw StoreError.notFound("No execution \(arn)") }
+            var state = try JSONDecoder().decode(ExecutionState.self, from: record.state)
+            let step = try interpreter(for: record.stateMachineArn).handle(event, in: &state, now: Date().timeIntervalSince1970)
+            if step.events.isEmpty && step.actions.isEmpty { return step.accepted }
+            let change = try write(
+                state, step, arn: arn, stateMachineArn: record.stateMachineArn, version: record.version + 1,
+                closing: step.accepted ? token : nil)
+            do {
+                try await store.updateExecution(change)
+            } catch let error as StoreError where error.isConflict {
+                continue
+            }
+            afterWrite(step)
+            return step.accepted
+        }
+        throw StoreError.unavailable("Execution \(arn) is changing too fast to apply the event")
+    }
+
+    /// The execution and its interpreter state.
+    func describe(arn: String) async throws -> (ExecutionRecord, ExecutionState)? {
+        guard let record = try await store.execution(arn: arn) else { return nil }
+        return (record, try JSONDecoder().decode(ExecutionState.self, from: record.state))
+    }
+
+    func interpreter(for stateMachineArn: String) throws -> StateMachineInterpreter {
+        if let cached = interpreters.withLock({ $0[stateMachineArn] }) { return cached }
+        throw StoreError.notFound("No state machine \(stateMachineArn)")
+    }
+
+    /// Compiles every stored state machine; called once at start.
+    func loadStateMachines() async throws {
+        for record in try await store.stateMachines() {
+            let machine = try StateMachine(json: record.definition)
+            interpreters.withLock { $0[record.arn] = StateMachineInterpreter(machine: machine) }
+        }
+    }
+
+    func forget(stateMachineArn: String) {
+        _ = interpreters.withLock { $0.removeValue(forKey: stateMachineArn) }
+    }
+
+    private func write(
+        _ state: ExecutionState, _ step: ExecutionStep, arn: String, stateMachineArn: String, version: Int, closing token: String?
+    ) throws -> ExecutionWrite {
+        let encoder = JSONEncoder()
+        let record = ExecutionRecord(
+            arn: arn, stateMachineArn: stateMachineArn, name: state.identity.name, status: state.status.rawValue,
+            startedAt: Date(timeIntervalSince1970: state.startTime), stoppedAt: state.stopTime.map(Date.init(timeIntervalSince1970:)),
+            state: try encoder.encode(state), version: version, nextWakeup: state.nextWakeup)
+        var newTasks: [WorkflowTaskRecord] = []
+        var closed: [String] = token.map { [$0] } ?? []
+        for action in step.actions {
+            switch action {
+            case .runTask(let task):
+                newTasks.append(
+                    WorkflowTaskRecord(
+                        token: TaskToken.make(executionArn: arn, token: task.token), executionArn: arn, resource: task.resource,
+                        input: try encoder.encode(task)))
+            case .cancelTask(let token):
+                closed.append(TaskToken.make(executionArn: arn, token: token))
+            }
+        }
+        let events = step.events.map { (id: $0.id, document: Data(JSONText.serialize(HistoryDocument.json($0)).utf8)) }
+        return ExecutionWrite(record: record, events: events, newTasks: newTasks, closedTasks: closed)
+    }
+
+    private func afterWrite(_ step: ExecutionStep) {
+        if step.actions.contains(where: { if case .runTask = $0 { true } else { false } }) { signal.notify() }
+    }
+}
