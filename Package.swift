@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "MediaflowServerTests",
             dependencies: [
-                "MediaflowServer", "MediaflowTesting", "mediaflow",
+                "MediaflowServer", "MediaflowTesting", "MediaflowStates", "mediaflow",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             resources: [.copy("Golden")],

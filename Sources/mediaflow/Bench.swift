@@ -4,7 +4,7 @@ import MediaflowServer
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the platform.", subcommands: [Jobs.self])
+        abstract: "Measure the platform.", subcommands: [Jobs.self, Workflows.self])
 
     struct Jobs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -27,6 +27,27 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "%d jobs in %.2f s, %d in flight, %@", result.jobs, result.seconds, concurrency, store))
             print(String(format: "StartJob to callback: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
             print(String(format: "%.0f jobs/s", result.jobsPerSecond))
+        }
+    }
+
+    struct Workflows: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Executions of a Pass/Choice/Map state machine, durably on SQLite: state transitions per second and latency.")
+
+        @Option(help: "Executions measured.") var executions = 2_000
+        @Option(help: "Executions in flight at once.") var concurrency = 32
+        @Option(help: "Items the Map state iterates over (twice) in each execution.") var items = 10
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-bench-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try await WorkflowsBenchmark(
+                executions: executions, concurrency: concurrency, items: items, dataDirectory: directory.path
+            ).run()
+            print(String(format: "%d executions, %d state transitions in %.2f s, %d in flight, SQLite (synchronous=FULL)",
+                         result.executions, result.transitions, result.seconds, concurrency))
+            print(String(format: "execution latency: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
+            print(String(format: "%.0f state transitions/s", result.transitionsPerSecond))
         }
     }
 }

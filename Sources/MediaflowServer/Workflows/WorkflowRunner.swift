@@ -14,6 +14,10 @@ struct WorkflowRunner: Service {
     var pollInterval = Duration.milliseconds(200)
 
     func run() async throws {
+        await cancelWhenGracefulShutdown { await runUntilCancelled() }
+    }
+
+    private func runUntilCancelled() async {
         await withTaskGroup(of: Void.self) { group in
             while !Task.isCancelled {
                 do {

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import MediaflowStates
+
+struct WorkflowCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a state machine from an ASL file.")
+    @Argument(help: "The state machine's name.") var name: String
+    @Argument(help: "The definition (JSON).") var file: String
+    @OptionGroup var server: ServerOption
+
+    func run() async throws {
+        guard let definition = JSONText.parse(try String(contentsOfFile: file, encoding: .utf8)) else {
+            throw ValidationError("\(file) is not JSON")
+        }
+        let created = try await server.workflows.send(.POST, "/StateMachine", ["name": .string(name), "definition": definition])
+        print(created["stateMachineArn"]?.stringValue ?? "")
+    }
+}
+
+struct WorkflowStart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Start an execution of a state machine.")
+    @Argument(help: "The state machine's name or ARN.") var stateMachine: String
+    @Option(help: "The input, as JSON text.") var input = "{}"
+    @Option(help: "The execution's name (default: a UUID).") var name: String?
+    @Flag(help: "Follow the execution until it ends, printing each state as it is entered.") var wait = false
+    @OptionGroup var server: ServerOption
+
+    func run() async throws {
+        guard let value = JSONText.parse(input) else { throw ValidationError("--input is not JSON") }
+        var body: [String: JSONValue] = ["stateMachine": .string(stateMachine), "input": value]
+        if let name { body["name"] = .string(name) }
+        let started = try await server.workflows.send(.POST, "/Execution", .object(body))
+        let arn = started["executionArn"]?.stringValue ?? ""
+        print(arn)
+        if wait { try await WorkflowFollow.follow(arn, server.workflows) }
+    }
+}
+
+struct WorkflowDescribe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show an execution's status, output or error.")
+    @Argument(help: "The execution ARN.") var execution: String
+    @Flag(help: "Follow the execution until it ends.") var wait = false
+    @OptionGroup var server: ServerOption
+
+    func run() async throws {
+        if wait { return try await WorkflowFollow.follow(execution, server.workflows) }
+        let described = try await server.workflows.send(.GET, WorkflowFollow.path(execution))
+        WorkflowFollow.printSummary(described)
+    }
+}
+
+struct WorkflowHistory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "List an execution's history events.")
+    @Argument(help: "The execution ARN.") var execution: String
+    @OptionGroup var server: ServerOption
+
+    func run() async throws {
+        let history = try await server.workflows.send(.GET, WorkflowFollow.path(execution) + "/history")
+        for event in history["events"]?.arrayValue ?? [] { WorkflowFollow.printEvent(event) }
+    }
+}
+
+struct WorkflowStop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop a running execution.")
+    @Argument(help: "The execution ARN.") var execution: String
+    @Option(help: "The error to record.") var error: String?
+    @Option(help: "The cause to record.") var cause: String?
+    @OptionGroup var server: ServerOption
+
+    func run() async throws {
+        var body: [String: JSONValue] = [:]
+        if let error { body["error"] = .string(error) }
+        if let cause { body["cause"] = .string(cause) }
+        WorkflowFollow.printSummary(try await server.workflows.send(.POST, WorkflowFollow.path(execution) + "/stop", .object(body)))
+    }
+}
+
+/// Following an execution's progress from its history.
+enum WorkflowFollow {
+    static func path(_ arn: String) -> String {
+        let parts = arn.split(separator: ":")
+        return parts.count >= 2 ? "/Execution/\(parts[parts.count - 2])/\(parts[parts.count - 1])" : "/Execution/\(arn)"
+    }
+
+    static func follow(_ arn: String, _ remote: WorkflowRemote) async throws {
+        var seen = 0
+        while true {
+            let history = try await remote.send(.GET, path(arn) + "/history")
+            let events = history["events"]?.arrayValue ?? []
+            for event in events.dropFirst(seen) where event["type"]?.stringValue?.hasSuffix("Entered") == true {
+                printEvent(event)
+            }
+            seen = events.count
+            let described = try await remote.send(.GET, path(arn))
+            if described["status"]?.stringValue != "RUNNING" {
+                printSummary(described)
+                if described["status"]?.stringValue != "SUCCEEDED" { throw ExitCode(1) }
+                return
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    static func printEvent(_ event: JSONValue) {
+        let id = Int(event["id"]?.numberValue ?? 0)
+        let type = event["type"]?.stringValue ?? ""
+        let name = event["stateEnteredEventDetails"]?["name"]?.stringValue ?? event["stateExitedEventDetails"]?["name"]?.stringValue ?? ""
+        print("  \(String(id).padding(toLength: 4, withPad: " ", startingAt: 0)) \(type) \(name)")
+    }
+
+    static func printSummary(_ described: JSONValue) {
+        print("status: \(described["status"]?.stringValue ?? "?")")
+        if let output = described["output"]?.stringValue { print("output: \(output)") }
+        if let error = described["error"]?.stringValue { print("error:  \(error)\ncause:  \(described["cause"]?.stringValue ?? "")") }
+    }
+}

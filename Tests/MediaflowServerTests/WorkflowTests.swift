@@ -1,0 +1,143 @@
+import AsyncHTTPClient
+import Foundation
+import MediaflowServer
+import MediaflowStates
+import MediaflowTesting
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// Workflows over real HTTP against a real server: REST routes, the Step Functions JSON protocol,
+/// job tasks run by the built-in services, activities, and recovery after `kill -9`.
+@Suite(.serialized) struct WorkflowTests {
+    static func call(_ base: String, _ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil, target: String? = nil)
+        async throws -> (Int, JSONValue)
+    {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let target { request.headers.add(name: "X-Amz-Target", value: "AWSStepFunctions.\(target)") }
+        if let body { request.body = .bytes(ByteBuffer(string: JSONText.serialize(body))) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(70))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 24))
+        return (Int(response.status.code), JSONText.parse(text) ?? .null)
+    }
+
+    /// Polls `GET path` until `done` holds for the answer, for up to 20 s.
+    static func poll(_ base: String, _ path: String, until done: (JSONValue) -> Bool) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while true {
+            let answer = try await call(base, .GET, path).1
+            if done(answer) || ContinuousClock.now > deadline { return answer }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    static func finished(_ base: String, _ path: String) async throws -> JSONValue {
+        try await poll(base, path) { $0["status"] != "RUNNING" }
+    }
+
+    @Test func aStateMachineRunsJobsAndActivitiesAndKeepsItsHistory() async throws {
+        try await withServer { server in
+            let base = server.baseURL
+            let definition: JSONValue = [
+                "StartAt": "Job",
+                "States": [
+                    "Job": ["Type": "Task", "Resource": "NoOp", "ResultSelector": ["status.$": "$.jobStatus"], "ResultPath": "$.job", "Next": "Ask"],
+                    "Ask": [
+                        "Type": "Task", "Resource": "arn:aws:states:local:000000000000:activity:approve", "ResultPath": "$.answer",
+                        "Next": "Route",
+                    ],
+                    "Route": [
+                        "Type": "Choice", "Choices": [["Variable": "$.answer.ok", "BooleanEquals": true, "Next": "Done"]],
+                        "Default": "Rejected",
+                    ],
+                    "Rejected": ["Type": "Fail", "Error": "Rejected"],
+                    "Done": ["Type": "Succeed"],
+                ],
+            ]
+            var (status, body) = try await Self.call(base, .POST, "/StateMachine", ["name": "review", "definition": definition])
+            #expect(status == 201)
+            (status, body) = try await Self.call(base, .POST, "/Activity", ["name": "approve"])
+            #expect(status == 201)
+            (status, body) = try await Self.call(base, .POST, "/Execution", ["stateMachine": "review", "name": "r1", "input": ["clip": "a"]])
+            #expect(status == 201)
+            #expect(body["executionArn"] == "arn:aws:states:local:000000000000:execution:review:r1")
+
+            let task = try await Self.poll(base, "/Activity/approve/task?worker=test") { $0["taskToken"] != nil }
+            #expect(task["input"] == #"{"clip":"a","job":{"status":"COMPLETED"}}"#)
+            let token = try #require(task["taskToken"]?.stringValue)
+            (status, _) = try await Self.call(base, .POST, "/WorkflowTask/\(token)/success", ["ok": true])
+            #expect(status == 204)
+            (status, body) = try await Self.call(base, .POST, "/WorkflowTask/\(token)/success", ["ok": true])
+            #expect(status == 409, "a task completes once")
+
+            let described = try await Self.finished(base, "/Execution/review/r1")
+            #expect(described["status"] == "SUCCEEDED")
+            #expect(described["output"] == #"{"answer":{"ok":true},"clip":"a","job":{"status":"COMPLETED"}}"#)
+            let history = try await Self.call(base, .GET, "/Execution/review/r1/history").1
+            let types = history["events"]?.arrayValue?.compactMap { $0["type"]?.stringValue }
+            #expect(types?.first == "ExecutionStarted")
+            #expect(types?.last == "ExecutionSucceeded")
+            #expect(types?.filter { $0 == "TaskSucceeded" }.count == 2)
+            let ids = history["events"]?.arrayValue?.compactMap { $0["id"]?.numberValue }
+            #expect(ids == (1...(ids?.count ?? 0)).map(Double.init))
+        }
+    }
+
+    @Test func theStepFunctionsProtocolAnswersLikeStepFunctions() async throws {
+        try await withServer { server in
+            let base = server.baseURL
+            let definition = #"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"sum.$":"States.MathAdd($.a, $.b)"},"End":true}}}"#
+            var (status, body) = try await Self.call(
+                base, .POST, "/", ["name": "adder", "definition": .string(definition), "roleArn": "arn:aws:iam::0:role/r"],
+                target: "CreateStateMachine")
+            #expect(status == 200)
+            let machine = try #require(body["stateMachineArn"]?.stringValue)
+            (status, body) = try await Self.call(
+                base, .POST, "/", ["stateMachineArn": .string(machine), "input": #"{"a":2,"b":3}"#], target: "StartExecution")
+            let execution = try #require(body["executionArn"]?.stringValue)
+            (status, body) = try await Self.call(base, .POST, "/", ["executionArn": .string(execution)], target: "DescribeExecution")
+            #expect(body["status"] == "SUCCEEDED")
+            #expect(body["output"] == #"{"sum":5}"#)
+
+            (status, body) = try await Self.call(
+                base, .POST, "/", ["name": "broken", "definition": #"{"StartAt":"X","States":{}}"#], target: "CreateStateMachine")
+            #expect(status == 400)
+            #expect(body["__type"] == "InvalidDefinition")
+            (status, body) = try await Self.call(base, .POST, "/", ["executionArn": "nope"], target: "DescribeExecution")
+            #expect(body["__type"] == "ExecutionDoesNotExist")
+            (status, body) = try await Self.call(
+                base, .POST, "/StateMachine", ["name": "bad", "definition": ["StartAt": "A", "States": ["A": ["Type": "Pass", "Next": "B"]]]])
+            #expect(status == 422)
+            #expect(body["pointer"] == "/definition/States/A/Next")
+        }
+    }
+
+    @Test func anExecutionWaitingWhenTheServerIsKilledFinishesAfterRestart() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        let port = try FreePort.pick()
+        let arguments = ["--data-dir", folder.appendingPathComponent("data").path]
+        let log = folder.appendingPathComponent("server.log")
+        let first = try ServerProcess(port: port, arguments: arguments, log: log)
+        try await waitForHealth(first.baseURL)
+        let base = first.baseURL
+        let definition: JSONValue = [
+            "StartAt": "Wait",
+            "States": [
+                "Wait": ["Type": "Wait", "Seconds": 2, "Next": "Stamp"],
+                "Stamp": ["Type": "Pass", "Parameters": ["waited.$": "$.n"], "End": true],
+            ],
+        ]
+        _ = try await Self.call(base, .POST, "/StateMachine", ["name": "sleepy", "definition": definition])
+        let (status, _) = try await Self.call(base, .POST, "/Execution", ["stateMachine": "sleepy", "name": "s1", "input": ["n": 7]])
+        #expect(status == 201)
+        first.crash()
+
+        let second = try ServerProcess(port: port, arguments: arguments, log: log)
+        defer { second.stop() }
+        try await waitForHealth(second.baseURL)
+        let described = try await Self.finished(base, "/Execution/sleepy/s1")
+        #expect(described["status"] == "SUCCEEDED")
+        #expect(described["output"] == #"{"waited":7}"#)
+    }
+}
