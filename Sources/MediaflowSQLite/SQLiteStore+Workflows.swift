@@ -157,7 +157,7 @@ extension SQLiteStore: WorkflowStore {
         try await write { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM workflow_task WHERE status = 'pending' AND resource = ? ORDER BY seq LIMIT 1",
+                    db, sql: "SELECT * FROM workflow_task WHERE status = 'queued' AND resource = ? ORDER BY seq LIMIT 1",
                     arguments: [resource])
             else { return nil }
             var task = Self.task(row)

@@ -55,6 +55,8 @@ public struct WorkflowTaskRecord: Sendable, Equatable {
     public enum Status: String, Sendable {
         /// Written with the transition that scheduled it; not yet handed to its resource.
         case pending
+        /// An activity task waiting for a worker's GetActivityTask.
+        case queued
         /// Handed out (job started, activity given to a worker); waiting for the result.
         case dispatched
     }
@@ -119,7 +121,7 @@ public protocol WorkflowStore: Sendable {
     /// Running executions whose next wake-up is at or before `time`.
     func dueExecutions(at time: Double, limit: Int) async throws -> [String]
 
-    /// Tasks written but not yet handed to their resource.
+    /// Tasks written but not yet handed to their resource (activity tasks wait `queued` instead).
     func pendingTasks(limit: Int) async throws -> [WorkflowTaskRecord]
     func task(token: String) async throws -> WorkflowTaskRecord?
     func markTaskDispatched(token: String) async throws

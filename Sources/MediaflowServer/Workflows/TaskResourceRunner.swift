@@ -42,7 +42,7 @@ final class TaskResourceRunner: Sendable {
             case .http:
                 output = try await callHTTP(invocation.input)
             case .activity:
-                return
+                return  // written `queued`; workers take it with GetActivityTask
             case .unknown:
                 throw StatesError(StatesError.taskFailed, "No resource is bound to '\(record.resource)'")
             }

@@ -110,7 +110,7 @@ final class WorkflowEngine: Sendable {
                 newTasks.append(
                     WorkflowTaskRecord(
                         token: TaskToken.make(executionArn: arn, token: task.token), executionArn: arn, resource: task.resource,
-                        input: try encoder.encode(task)))
+                        input: try encoder.encode(task), status: TaskResource(task.resource).isActivity ? .queued : .pending))
             case .cancelTask(let token):
                 closed.append(TaskToken.make(executionArn: arn, token: token))
             }

@@ -22,8 +22,7 @@ struct WorkflowRunner: Service {
             while !Task.isCancelled {
                 do {
                     try await fireTimers()
-                    for task in try await engine.store.pendingTasks(limit: 500)
-                    where !TaskResource(task.resource).isActivity && tasks.claim(task.token) {
+                    for task in try await engine.store.pendingTasks(limit: 500) where tasks.claim(task.token) {
                         group.addTask { await tasks.perform(task) }
                     }
                 } catch {
