@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import MediaflowMedia
 import MediaflowModel
@@ -18,10 +19,24 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     let router = Router()
     router.add(middleware: ProblemMiddleware())
     parts.addRoutes(to: router)
-    var app = Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediaflow"),
-        logger: logger)
+    let address = ApplicationConfiguration(
+        address: .hostname(configuration.host, port: configuration.port), serverName: "mediaflow")
+    var app: Application<RouterResponder<BasicRequestContext>>
+    if let gateway = parts.busGateway {
+        let limit = configuration.maxBodyBytes
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.ws("/bus/ws") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, _ in
+            await BusConnection(gateway: gateway, outbound: outbound).run(inbound, maxMessageBytes: limit)
+        }
+        app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter,
+                configuration: .init(http1: .init(), ws: .init(maxFrameSize: limit, autoPing: .enabled(timePeriod: .seconds(15))))),
+            configuration: address, logger: logger)
+    } else {
+        app = Application(router: router, configuration: address, logger: logger)
+    }
     app.addServices(parts.services)
     let startup = parts.startup
     app.beforeServerStarts { for step in startup { try await step() } }
@@ -35,6 +50,8 @@ struct ApplicationParts {
     var routeAdders: [(Router<BasicRequestContext>) -> Void] = []
     /// Steps run in order before the server takes requests, once the services (the store's pool) run.
     var startup: [@Sendable () async throws -> Void] = []
+    /// The service bus, when this process plays that role.
+    var busGateway: BusGateway?
 
     init(_ configuration: ServerConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -147,6 +164,7 @@ struct ApplicationParts {
             }
             routeAdders.append { JobProcessorController(processor: processor, maxBodyBytes: limit).addRoutes(to: $0) }
         }
+        var workflowOperations: WorkflowOperations?
         if roles.contains(.jobProcessor), let workflowStore = store as? any WorkflowStore {
             let engine = WorkflowEngine(store: workflowStore, logger: logger)
             let runner = TaskResourceRunner(engine: engine, baseURL: baseURL, httpClient: .shared, logger: logger)
@@ -154,6 +172,13 @@ struct ApplicationParts {
             let operations = WorkflowOperations(engine: engine)
             startup.append { try await engine.loadStateMachines() }
             routeAdders.append { WorkflowController(operations: operations, maxBodyBytes: limit).addRoutes(to: $0) }
+            workflowOperations = operations
+        }
+        if roles.contains(.serviceBus) {
+            let gateway = BusGateway(identity: BusIdentity(), logger: logger)
+            BuiltInBusServices.register(on: gateway, configuration: configuration, transport: transport, workflows: workflowOperations)
+            routeAdders.append { BusController(gateway: gateway, httpClient: .shared, maxBodyBytes: limit).addRoutes(to: $0) }
+            busGateway = gateway
         }
         routeAdders.append { SystemRoutes(roles: roles, baseURL: baseURL).addRoutes(to: $0) }
     }

@@ -6,6 +6,7 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case jobProcessor = "job-processor"
     case serviceRegistry = "service-registry"
     case ameService = "ame-service"
+    case serviceBus = "service-bus"
 }
 
 /// Everything a `mediaflow serve` process is told. Each key can come from a flag, an environment
@@ -73,7 +74,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         case .jobRepository: return repositoryURL
         case .jobProcessor: return processorURL
         case .serviceRegistry: return registryURL
-        case .ameService: return nil
+        case .ameService, .serviceBus: return nil
         }
     }
 }

@@ -1,15 +1,23 @@
 import Foundation
 
-/// The `mediaflow` binary run as a child process, for tests that kill and restart a server.
+/// The `mediaflow` binary run as a child process, for tests that kill and restart a server or run
+/// a service beside it.
 public final class ServerProcess: @unchecked Sendable {
     private let process = Process()
     public let baseURL: String
 
     /// Starts `mediaflow serve` with `arguments`, listening on `port`; its output goes to `log`.
-    public init(port: Int, arguments: [String], log: URL) throws {
-        baseURL = "http://127.0.0.1:\(port)"
+    public convenience init(port: Int, arguments: [String], log: URL) throws {
+        try self.init(
+            command: ["serve", "--host", "127.0.0.1", "--port", String(port)] + arguments,
+            baseURL: "http://127.0.0.1:\(port)", log: log)
+    }
+
+    /// Starts `mediaflow` with the command line `command`; its output goes to `log`.
+    public init(command: [String], baseURL: String, log: URL) throws {
+        self.baseURL = baseURL
         process.executableURL = try Self.binary()
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port)] + arguments
+        process.arguments = command
         if !FileManager.default.fileExists(atPath: log.path) {
             guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
                 throw FixtureError("Cannot create \(log.path)")

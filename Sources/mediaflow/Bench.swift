@@ -4,7 +4,7 @@ import MediaflowServer
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the platform.", subcommands: [Jobs.self, Workflows.self])
+        abstract: "Measure the platform.", subcommands: [Jobs.self, Workflows.self, Bus.self])
 
     struct Jobs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -48,6 +48,24 @@ struct Bench: AsyncParsableCommand {
                          result.executions, result.transitions, result.seconds, concurrency))
             print(String(format: "execution latency: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
             print(String(format: "%.0f state transitions/s", result.transitionsPerSecond))
+        }
+    }
+
+    struct Bus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Round trips through the bus gateway to a WebSocket service, from WebSocket and HTTP callers.")
+
+        @Option(help: "Round trips measured per kind of caller.") var calls = 50_000
+        @Option(help: "Caller connections (WebSocket) .") var connections = 4
+        @Option(help: "Calls in flight on each connection.") var inFlight = 16
+
+        func run() async throws {
+            let results = try await BusBenchmark(calls: calls, connections: connections, inFlightPerConnection: inFlight).run()
+            for result in results {
+                print(String(format: "%@ callers: %.0f round trips/s, p50 %.2f ms, p99 %.2f ms (%d calls, %d in flight)",
+                             result.transport, result.roundTripsPerSecond, result.latency(0.5), result.latency(0.99),
+                             result.calls, connections * inFlight))
+            }
         }
     }
 }

@@ -93,13 +93,13 @@ import Testing
             let openAPI = try await http.get("/openapi.json")
             #expect(openAPI.status == 200)
             let paths = try #require(openAPI.json["paths"]?.objectValue)
-            for path in ["/Job", "/Job/{id}", "/StartJob", "/UpdateJob", "/StopJob", "/CancelJob", "/ProcessJob", "/Service", "/JobProfile"] {
+            for path in ["/Job", "/Job/{id}", "/StartJob", "/UpdateJob", "/StopJob", "/CancelJob", "/ProcessJob", "/Service", "/JobProfile", "/bus", "/bus/services"] {
                 #expect(paths[path] != nil, "missing \(path)")
             }
             let context = try await http.get("/context/default")
             #expect(context.json["@context"]?["job"]?["@type"] == "@id")
             let health = try await http.get("/health")
-            #expect(health.json["roles"]?.arrayValue?.count == 4)
+            #expect(health.json["roles"]?.arrayValue?.count == Role.allCases.count)
         }
     }
 }

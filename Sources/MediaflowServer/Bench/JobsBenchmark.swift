@@ -119,7 +119,7 @@ extension Duration {
 }
 
 /// Hands out 0, 1, 2, … to concurrent workers.
-private final class Ticket: Sendable {
+final class Ticket: Sendable {
     private let counter = Atomic<Int>(0)
 
     func take() -> Int { counter.add(1, ordering: .relaxed).oldValue }

@@ -26,6 +26,19 @@ struct WorkflowRemote {
         }
         return value
     }
+
+    /// POSTs JSON text and returns the JSON answer whatever its status (the bus answers errors as
+    /// an `errorSet` with the error's status).
+    func post(path: String, text: String) async throws -> JSONValue {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: text))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(330))
+        let body = String(buffer: try await response.body.collect(upTo: 64 << 20))
+        guard let value = JSONText.parse(body) else { throw ValidationError("\(response.status.code): \(body)") }
+        return value
+    }
 }
 
 extension ServerOption {

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MediaflowModel
+import MediaflowServer
+
+/// `mediaflow bus calculator`: the seed's calculator as a bus service, connected over WebSocket, or
+/// serving HTTP and registered by its endpoint.
+struct CalculatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calculator",
+        abstract: "Serve avid.acs.calculator (global.test, v3) on the bus until stopped.")
+
+    @Option(help: "Serve over HTTP on this loopback port and register the endpoint, instead of connecting over WebSocket.")
+    var httpPort: Int?
+    @OptionGroup var server: ServerOption
+
+    func run() async throws {
+        let base = server.workflows.baseURL
+        if let httpPort {
+            try await serveHTTP(port: httpPort, gateway: base)
+        } else {
+            let socketURL = (base.hasPrefix("https") ? "wss" : "ws") + base.drop { $0 != ":" } + "/bus/ws"
+            let socket = try await BusSocket.connect(socketURL)
+            try await socket.register(
+                Calculator.description,
+                identity: ["bal": "mediaflow swift", "pid": .number(Double(ProcessInfo.processInfo.processIdentifier))]
+            ) { try Calculator.answer($0) }
+            print("avid.acs.calculator is on the bus at \(socketURL)")
+            fflush(nil)
+            while true { try await Task.sleep(for: .seconds(3600)) }
+        }
+    }
+
+    private func serveHTTP(port: Int, gateway: String) async throws {
+        let router = Router()
+        router.post("/calculator") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            var out = "{"
+            do {
+                guard case .object(let members) = try JSONParser.parse(body.readableBytesView) else {
+                    throw BusFault.malformed("message", "must be a JSON object")
+                }
+                let message = try BusRequest(message: members)
+                do throws(BusFault) {
+                    BusText.member("resultSet", try Calculator.answer(message), to: &out, first: true)
+                } catch {
+                    BusText.member("errorSet", .array([BusError(error, origin: message.address).json]), to: &out, first: true)
+                }
+            } catch {
+                let fault = error as? BusFault ?? .notJSON("\(error)")
+                BusText.member("errorSet", .array([BusError(fault, origin: Calculator.description.address).json]), to: &out, first: true)
+            }
+            out += "}"
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: out)))
+        }
+        var logger = Logger(label: "calculator")
+        logger.logLevel = .warning
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        var registration = Calculator.description.json.objectValue!
+        registration["endpoint"] = .string("http://127.0.0.1:\(port)/calculator")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            var registered = false
+            for _ in 0..<100 where !registered {
+                registered = (try? await server.workflows.send(.POST, "/bus/services", .object(registration))) != nil
+                if !registered { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            guard registered else { throw ValidationError("The gateway at \(gateway) did not take the registration") }
+            print("avid.acs.calculator is on the bus through http://127.0.0.1:\(port)/calculator")
+            fflush(nil)
+            try await group.waitForAll()
+        }
+    }
+}
