@@ -35,6 +35,7 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Kills the process with SIGKILL, as a crash would, and waits for it to be gone.
     public func crash() {
+        guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }

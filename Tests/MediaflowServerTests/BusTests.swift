@@ -21,9 +21,11 @@ import Testing
             let overHTTP = try ServerProcess(
                 command: ["bus", "calculator", "--server", server.baseURL, "--http-port", String(try FreePort.pick())],
                 baseURL: server.baseURL, log: folder.appendingPathComponent("http.log"))
+            // SIGKILL: a graceful stop would wait on the gateway's connections while this test holds
+            // a cooperative thread in waitUntilExit.
             defer {
-                overSocket.stop()
-                overHTTP.stop()
+                overSocket.crash()
+                overHTTP.crash()
             }
             try await eventually("two calculator instances on the bus") { try await Self.instances(server, Self.calculator) == 2 }
 
