@@ -56,8 +56,8 @@ struct Bench: AsyncParsableCommand {
             abstract: "Round trips through the bus gateway to a WebSocket service, from WebSocket and HTTP callers.")
 
         @Option(help: "Round trips measured per kind of caller.") var calls = 50_000
-        @Option(help: "Caller connections (WebSocket) .") var connections = 4
-        @Option(help: "Calls in flight on each connection.") var inFlight = 16
+        @Option(help: "Caller connections (HTTP callers use as many times --in-flight).") var connections = 4
+        @Option(help: "Calls in flight on each connection.") var inFlight = 8
 
         func run() async throws {
             let results = try await BusBenchmark(calls: calls, connections: connections, inFlightPerConnection: inFlight).run()

@@ -12,20 +12,17 @@ final class BusConnection: BusInstance {
     private let gateway: BusGateway
     private let outbound: WebSocketOutboundWriter
     private let pending = PendingCalls<ServiceReply>()
-    private let serviceIdentity = Mutex<[String: JSONValue]>([:])
+    private let serviceIdentity: Mutex<JSONValue>
     static let defaultTimeout = Duration.seconds(10)
     static let longestTimeout = Duration.seconds(300)
 
     init(gateway: BusGateway, outbound: WebSocketOutboundWriter) {
         self.gateway = gateway
         self.outbound = outbound
+        self.serviceIdentity = Mutex(["id": .string(instanceID)])
     }
 
-    var identity: JSONValue {
-        var fields = serviceIdentity.withLock { $0 }
-        fields["id"] = .string(instanceID)
-        return .object(fields)
-    }
+    var identity: JSONValue { serviceIdentity.withLock { $0 } }
 
     /// Reads frames until the client goes away, answering each; calls run concurrently.
     func run(_ inbound: WebSocketInboundStream, maxMessageBytes: Int) async {
@@ -105,8 +102,9 @@ final class BusConnection: BusInstance {
     private func register(_ frame: BusFrame) async throws(BusFault) {
         guard case .object(let fields)? = frame.members["service"] else { throw .missing("service") }
         let description = try BusServiceDescription(json: fields)
-        if case .object(let identity)? = fields["identity"] {
-            serviceIdentity.withLock { $0.merge(identity) { _, new in new } }
+        if case .object(var identity)? = fields["identity"] {
+            identity["id"] = .string(instanceID)
+            serviceIdentity.withLock { $0 = .object(identity) }
         }
         gateway.register(description, instance: self)
         await write(BusFrame.text(action: "registered", requestId: frame.requestId) {

@@ -157,19 +157,17 @@ extension BusRequest {
     var transactionID: String? { context["transaction"]?["id"]?.stringValue }
 }
 
-/// Who a gateway or service instance is, as the `sender` context shows it.
+/// Who the gateway is, as the `sender` context shows it.
 struct BusIdentity: Sendable {
-    var id = UUID().uuidString.lowercased()
     /// The address errors raised by the gateway itself carry as origin.
-    var address = BusAddress(type: "mediaflow.bus", realm: "global", version: 1)
-
-    var json: JSONValue {
-        [
-            "id": .string(id), "bal": "mediaflow swift", "host": .string(ProcessInfo.processInfo.hostName),
-            "pid": .number(Double(ProcessInfo.processInfo.processIdentifier)), "platformId": "mediaflow",
-            "buildNumber": "0.1.0", "environmentId": "default",
-        ]
-    }
+    let address = BusAddress(type: "mediaflow.bus", realm: "global", version: 1)
+    /// Worked out once: the host name can take a resolver call.
+    let json: JSONValue = [
+        "id": .string(UUID().uuidString.lowercased()), "bal": "mediaflow swift",
+        "host": .string(ProcessInfo.processInfo.hostName),
+        "pid": .number(Double(ProcessInfo.processInfo.processIdentifier)), "platformId": "mediaflow",
+        "buildNumber": "0.1.0", "environmentId": "default",
+    ]
 }
 
 extension BusGateway {
