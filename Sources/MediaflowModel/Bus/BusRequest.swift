@@ -48,21 +48,13 @@ public struct BusRequest: Sendable, Equatable {
     /// Appends the message members (without braces) in the seed's order; `continuing` puts a comma
     /// before the first, for a frame that already has members.
     public func writeMembers(to out: inout String, continuing: Bool = false) {
-        BusText.member("serviceType", .string(address.type), to: &out, first: !continuing)
-        BusText.member("serviceRealm", .string(address.realm), to: &out)
-        BusText.member("serviceVersion", .number(Double(address.version)), to: &out)
-        BusText.member("op", .string(op), to: &out)
+        BusText.target(address, op: op, to: &out, continuing: continuing)
         if let paramSet { BusText.member("paramSet", paramSet, to: &out) }
         BusText.member("context", .object(context), to: &out)
     }
 
     /// The message as JSON text.
-    public var text: String {
-        var out = "{"
-        writeMembers(to: &out)
-        out += "}"
-        return out
-    }
+    public var text: String { BusText.object(writeMembers) }
 }
 
 extension JSONValue {

@@ -36,26 +36,34 @@ public struct BusResponse: Sendable, Equatable {
     /// Appends the message members (without braces) in the seed's order; `continuing` puts a comma
     /// before the first, for a frame that already has members.
     public func writeMembers(to out: inout String, continuing: Bool = false) {
-        BusText.member("serviceType", .string(address.type), to: &out, first: !continuing)
-        BusText.member("serviceRealm", .string(address.realm), to: &out)
-        BusText.member("serviceVersion", .number(Double(address.version)), to: &out)
-        BusText.member("op", .string(op), to: &out)
+        BusText.target(address, op: op, to: &out, continuing: continuing)
         if let resultSet { BusText.member("resultSet", resultSet, to: &out) }
         BusText.member("context", .object(context), to: &out)
         if !errorSet.isEmpty { BusText.member("errorSet", .array(errorSet.map(\.json)), to: &out) }
     }
 
     /// The message as JSON text.
-    public var text: String {
-        var out = "{"
-        writeMembers(to: &out)
-        out += "}"
-        return out
-    }
+    public var text: String { BusText.object(writeMembers) }
 }
 
 /// Writing envelope members in a fixed order.
 public enum BusText {
+    /// Appends the members naming the service and the op, in the seed's order.
+    static func target(_ address: BusAddress, op: String, to out: inout String, continuing: Bool) {
+        member("serviceType", .string(address.type), to: &out, first: !continuing)
+        member("serviceRealm", .string(address.realm), to: &out)
+        member("serviceVersion", .number(Double(address.version)), to: &out)
+        member("op", .string(op), to: &out)
+    }
+
+    /// An object whose members `write` appends.
+    static func object(_ write: (inout String, Bool) -> Void) -> String {
+        var out = "{"
+        write(&out, false)
+        out += "}"
+        return out
+    }
+
     /// Appends `"name":value`, preceded by a comma unless it is the first member.
     public static func member(_ name: String, _ value: JSONValue, to out: inout String, first: Bool = false) {
         if !first { out += "," }
