@@ -34,6 +34,7 @@ public struct BusFrame: Sendable {
     /// preceded by a comma).
     public static func text(action: String, requestId: String?, body: (inout String) -> Void = { _ in }) -> String {
         var out = "{"
+        out.reserveCapacity(512)
         BusText.member("action", .string(action), to: &out, first: true)
         if let requestId { BusText.member("requestId", .string(requestId), to: &out) }
         body(&out)

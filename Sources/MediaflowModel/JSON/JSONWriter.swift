@@ -46,6 +46,12 @@ public enum JSONWriter {
     /// Appends a string literal, escaped.
     public static func write(string: String, to out: inout String) {
         out += "\""
+        defer { out += "\"" }
+        // Most strings need no escape: append them whole rather than scalar by scalar.
+        guard string.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else {
+            out += string
+            return
+        }
         for scalar in string.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -58,6 +64,5 @@ public enum JSONWriter {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
     }
 }
