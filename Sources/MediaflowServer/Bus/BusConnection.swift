@@ -40,7 +40,12 @@ final class BusConnection: BusInstance {
                         await write(BusFrame.error(requestId: nil, [gateway.reject(error)]))
                         continue
                     }
-                    group.addTask { await self.handle(frame) }
+                    if frame.action == "response", let id = frame.requestId {
+                        // A service's answer only completes a waiting call: no task needed.
+                        answer(frame, id: id)
+                    } else {
+                        group.addTask { await self.handle(frame) }
+                    }
                 }
             } catch {}
             close()
@@ -58,7 +63,7 @@ final class BusConnection: BusInstance {
             switch frame.action {
             case "request": try await call(frame)
             case "send": _ = try gateway.send(BusRequest(message: frame.members), caller: instanceID)
-            case "response": try answer(frame)
+            case "response": throw BusFault.missing("requestId")
             case "register": try await register(frame)
             case "subscribe": try await subscribe(frame)
             case "unsubscribe":
@@ -88,8 +93,7 @@ final class BusConnection: BusInstance {
         await write(BusFrame.text(action: "response", requestId: frame.requestId) { response.writeMembers(to: &$0, continuing: true) })
     }
 
-    private func answer(_ frame: BusFrame) throws(BusFault) {
-        guard let id = frame.requestId else { throw .missing("requestId") }
+    private func answer(_ frame: BusFrame, id: String) {
         let reply: Result<ServiceReply, BusFault>
         do {
             reply = .success(try ServiceReply(members: frame.members))
