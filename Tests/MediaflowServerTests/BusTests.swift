@@ -84,6 +84,26 @@ import Testing
         }
     }
 
+    @Test func aServiceProcessThatCrashesMidCallIsAnErrorEntry() async throws {
+        try await withServer { server in
+            let slow = try ServerProcess(
+                command: ["bus", "calculator", "--server", server.baseURL, "--delay-ms", "20000"], baseURL: server.baseURL,
+                log: MediaFixtures.temporaryDirectory().appendingPathComponent("slow.log"))
+            defer { slow.crash() }
+            try await eventually("the calculator on the bus") { try await Self.instances(server, Self.calculator) == 1 }
+            async let answer = Self.post(server, Self.request("add", params: ["num1": 1, "num2": 2]))
+            try await Task.sleep(for: .seconds(1))
+            slow.crash()
+            let (crashed, status) = try await answer
+            #expect(status == 502)
+            let error = try #require(crashed["errorSet"]?.arrayValue?.first)
+            #expect(error["code"] == "mediaflow.bus/E0502" && error["status"] == 502)
+            #expect(error["origin"] == ["type": "avid.acs.calculator", "realm": "global.test", "version": 3])
+            #expect(UUID(uuidString: error["incident"]?.stringValue ?? "") != nil)
+            #expect(crashed["resultSet"] == nil)
+        }
+    }
+
     @Test func aServiceThatTimesOutOrDisconnectsMidCallIsAnErrorEntry() async throws {
         try await withServer { server in
             let address = BusAddress(type: "test.slow", realm: "global.test", version: 1)

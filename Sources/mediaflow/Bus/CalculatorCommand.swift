@@ -14,6 +14,8 @@ struct CalculatorCommand: AsyncParsableCommand {
 
     @Option(help: "Serve over HTTP on this loopback port and register the endpoint, instead of connecting over WebSocket.")
     var httpPort: Int?
+    @Option(help: "Wait this long before each answer, in milliseconds (to try timeouts and failures).")
+    var delayMs = 0
     @OptionGroup var server: ServerOption
 
     func run() async throws {
@@ -26,7 +28,10 @@ struct CalculatorCommand: AsyncParsableCommand {
             try await socket.register(
                 Calculator.description,
                 identity: ["bal": "mediaflow swift", "pid": .number(Double(ProcessInfo.processInfo.processIdentifier))]
-            ) { try Calculator.answer($0) }
+            ) { [delayMs] request in
+                if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
+                return try Calculator.answer(request)
+            }
             print("avid.acs.calculator is on the bus at \(socketURL)")
             fflush(nil)
             while true { try await Task.sleep(for: .seconds(3600)) }
@@ -35,7 +40,8 @@ struct CalculatorCommand: AsyncParsableCommand {
 
     private func serveHTTP(port: Int, gateway: String) async throws {
         let router = Router()
-        router.post("/calculator") { request, _ -> Response in
+        router.post("/calculator") { [delayMs] request, _ -> Response in
+            if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
             var out = "{"
