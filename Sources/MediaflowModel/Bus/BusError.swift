@@ -112,7 +112,7 @@ public struct BusFault: Error, Sendable, Equatable {
     public static func timedOut(after timeout: Duration) -> BusFault {
         BusFault(
             code: "mediaflow.bus/E0504", message: "Service timeout",
-            details: "The service did not answer within \(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000) ms",
+            details: "The service did not answer within \(timeout.wholeMilliseconds) ms",
             status: 504)
     }
     public static func disconnected() -> BusFault {
@@ -131,4 +131,9 @@ public struct BusFault: Error, Sendable, Equatable {
     public static func serviceError(_ details: String) -> BusFault {
         BusFault(code: serviceErrorCode, message: "Internal service error", details: details, status: 500)
     }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds, as bus timeouts are written.
+    public var wholeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

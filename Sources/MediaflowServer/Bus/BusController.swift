@@ -21,7 +21,7 @@ struct BusController<Context: RequestContext>: Sendable {
                 let transaction = try gateway.send(message, caller: UUID().uuidString.lowercased())
                 return Self.json(["transaction": ["id": .string(transaction), "origin": "gateway"]], status: .accepted)
             } catch {
-                return Self.json(["errorSet": [gateway.reject(error).json]], status: .init(code: error.status))
+                return refusal(error)
             }
         }
         router.get("/bus/services") { _, _ in
@@ -69,11 +69,16 @@ struct BusController<Context: RequestContext>: Sendable {
             }
             message = try BusRequest(message: try await members(of: request))
         } catch {
-            return Self.json(["errorSet": [gateway.reject(error).json]], status: .init(code: error.status))
+            return refusal(error)
         }
         let response = await gateway.call(message, caller: UUID().uuidString.lowercased(), timeout: timeout)
         let status = response.errorSet.first.map { HTTPResponse.Status(code: $0.status) } ?? .ok
         return Self.text(response.text, status: status)
+    }
+
+    /// The answer to a message the gateway cannot act on: its errorSet entry, with the entry's status.
+    private func refusal(_ fault: BusFault) -> Response {
+        Self.json(["errorSet": [gateway.reject(fault).json]], status: .init(code: fault.status))
     }
 
     /// The members of a JSON object body.

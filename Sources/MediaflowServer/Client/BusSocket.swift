@@ -18,7 +18,8 @@ public final class BusSocket: Sendable {
     /// thunk on every `withLock`, so each call would grow a longer chain of thunks.
     private let handlers = Mutex<Handlers>(Handlers())
     private struct Handlers {
-        var serve: Serve?
+        /// The registered service's handler and address.
+        var service: (serve: Serve, origin: BusAddress)?
         var receive: Receive?
     }
     private let connection = Mutex<Task<Void, Never>?>(nil)
@@ -58,11 +59,10 @@ public final class BusSocket: Sendable {
 
     /// Calls an op and waits for the response, at most `timeout` at the gateway.
     public func call(_ request: BusRequest, timeout: Duration = .seconds(10)) async throws(BusFault) -> BusResponse {
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         let members = try await exchange(timeout: timeout + .seconds(5)) { id in
             BusFrame.text(action: "request", requestId: id) { out in
                 request.writeMembers(to: &out, continuing: true)
-                BusText.member("timeoutMs", .number(Double(milliseconds)), to: &out)
+                BusText.member("timeoutMs", .number(Double(timeout.wholeMilliseconds)), to: &out)
             }
         }
         do throws(BusFault) {
@@ -84,7 +84,7 @@ public final class BusSocket: Sendable {
     public func register(
         _ description: BusServiceDescription, identity: [String: JSONValue] = [:], serve: @escaping Serve
     ) async throws(BusFault) {
-        handlers.withLock { $0.serve = serve }
+        handlers.withLock { $0.service = (serve, description.address) }
         var service = description.json.objectValue!
         if !identity.isEmpty { service["identity"] = .object(identity) }
         let answer = try await exchange { id in
@@ -156,27 +156,36 @@ public final class BusSocket: Sendable {
     }
 
     private func answer(_ frame: BusFrame) async {
-        let reply: String
+        let service = handlers.withLock { $0.service }
+        let serve: Serve = service?.serve ?? { @Sendable request in throw BusFault.unknownService(request.address) }
+        let origin = service?.origin ?? BusAddress(type: "", realm: "", version: 0)
+        let reply = await BusServiceReply.member(for: frame.members, origin: origin, serve: serve)
+        guard frame.action == "request" else { return }
+        await write(BusFrame.text(action: "response", requestId: frame.requestId) {
+            BusText.member(reply.name, reply.value, to: &$0)
+        })
+    }
+}
+
+/// How a service answers one request message: the `resultSet` its handler returns, or an
+/// `errorSet` entry for what the handler threw — or for a message that is not a request, raised
+/// at `origin`.
+public enum BusServiceReply {
+    /// The member of the response to write: `resultSet` or `errorSet`, and its value.
+    public static func member(
+        for message: [String: JSONValue], origin: BusAddress, serve: BusSocket.Serve
+    ) async -> (name: String, value: JSONValue) {
+        let request: BusRequest
+        do throws(BusFault) {
+            request = try BusRequest(message: message)
+        } catch {
+            return ("errorSet", [BusError(error, origin: origin).json])
+        }
         do {
-            let request = try BusRequest(message: frame.members)
-            guard let serve = handlers.withLock({ $0.serve }) else { throw BusFault.unknownService(request.address) }
-            do {
-                let result = try await serve(request)
-                reply = BusFrame.text(action: "response", requestId: frame.requestId) {
-                    BusText.member("resultSet", result, to: &$0)
-                }
-            } catch {
-                let fault = error as? BusFault ?? .serviceError("\(error)")
-                reply = BusFrame.text(action: "response", requestId: frame.requestId) {
-                    BusText.member("errorSet", .array([BusError(fault, origin: request.address).json]), to: &$0)
-                }
-            }
+            return ("resultSet", try await serve(request))
         } catch {
             let fault = error as? BusFault ?? .serviceError("\(error)")
-            reply = BusFrame.text(action: "response", requestId: frame.requestId) {
-                BusText.member("errorSet", .array([["code": .string(fault.code), "details": .string(fault.details), "message": .string(fault.message), "status": .number(Double(fault.status))]]), to: &$0)
-            }
+            return ("errorSet", [BusError(fault, origin: request.address).json])
         }
-        if frame.action == "request" { await write(reply) }
     }
 }

@@ -34,7 +34,7 @@ struct BusCommand: AsyncParsableCommand {
                 address: BusAddress(type: type, realm: realm, version: version), op: op,
                 paramSet: paramSet.isEmpty && params == nil ? nil : .object(paramSet),
                 context: try context.map { try Self.object($0, "--context") } ?? [:])
-            let answer = try await server.workflows.post(path: "/bus?timeoutMs=\(timeoutMs)", text: request.text)
+            let answer = try await server.remote.post(path: "/bus?timeoutMs=\(timeoutMs)", text: request.text)
             print(Self.pretty(answer))
             if answer["errorSet"] != nil { throw ExitCode(1) }
         }
@@ -50,7 +50,7 @@ struct BusCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOption
 
         func run() async throws {
-            let answer = try await server.workflows.send(.GET, "/bus/services")
+            let answer = try await server.remote.send(.GET, "/bus/services")
             for service in answer["services"]?.arrayValue ?? [] {
                 let version = service["serviceVersion"]?.numberValue.map(JSONWriter.number) ?? "?"
                 let instances = service["instances"]?.numberValue.map(JSONWriter.number) ?? "0"

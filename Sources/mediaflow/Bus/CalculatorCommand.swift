@@ -19,7 +19,7 @@ struct CalculatorCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOption
 
     func run() async throws {
-        let base = server.workflows.baseURL
+        let base = server.remote.baseURL
         if let httpPort {
             try await serveHTTP(port: httpPort, gateway: base)
         } else {
@@ -44,21 +44,18 @@ struct CalculatorCommand: AsyncParsableCommand {
             if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
-            var out = "{"
-            do {
-                guard case .object(let members) = try JSONParser.parse(body.readableBytesView) else {
-                    throw BusFault.malformed("message", "must be a JSON object")
-                }
-                let message = try BusRequest(message: members)
-                do throws(BusFault) {
-                    BusText.member("resultSet", try Calculator.answer(message), to: &out, first: true)
-                } catch {
-                    BusText.member("errorSet", .array([BusError(error, origin: message.address).json]), to: &out, first: true)
-                }
-            } catch {
-                let fault = error as? BusFault ?? .notJSON("\(error)")
-                BusText.member("errorSet", .array([BusError(fault, origin: Calculator.description.address).json]), to: &out, first: true)
+            let origin = Calculator.description.address
+            let reply: (name: String, value: JSONValue)
+            switch Result(catching: { () throws(JSONParser.Failure) in try JSONParser.parse(body.readableBytesView) }) {
+            case .success(.object(let members)):
+                reply = await BusServiceReply.member(for: members, origin: origin) { try Calculator.answer($0) }
+            case .success:
+                reply = ("errorSet", [BusError(.malformed("message", "must be a JSON object"), origin: origin).json])
+            case .failure(let failure):
+                reply = ("errorSet", [BusError(.notJSON(failure.description), origin: origin).json])
             }
+            var out = "{"
+            BusText.member(reply.name, reply.value, to: &out, first: true)
             out += "}"
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: out)))
         }
@@ -71,7 +68,7 @@ struct CalculatorCommand: AsyncParsableCommand {
             group.addTask { try await app.runService() }
             var registered = false
             for _ in 0..<100 where !registered {
-                registered = (try? await server.workflows.send(.POST, "/bus/services", .object(registration))) != nil
+                registered = (try? await server.remote.send(.POST, "/bus/services", .object(registration))) != nil
                 if !registered { try await Task.sleep(for: .milliseconds(100)) }
             }
             guard registered else { throw ValidationError("The gateway at \(gateway) did not take the registration") }

@@ -12,7 +12,7 @@ struct WorkflowCreate: AsyncParsableCommand {
         guard let definition = JSONText.parse(try String(contentsOfFile: file, encoding: .utf8)) else {
             throw ValidationError("\(file) is not JSON")
         }
-        let created = try await server.workflows.send(.POST, "/StateMachine", ["name": .string(name), "definition": definition])
+        let created = try await server.remote.send(.POST, "/StateMachine", ["name": .string(name), "definition": definition])
         print(created["stateMachineArn"]?.stringValue ?? "")
     }
 }
@@ -29,10 +29,10 @@ struct WorkflowStart: AsyncParsableCommand {
         guard let value = JSONText.parse(input) else { throw ValidationError("--input is not JSON") }
         var body: [String: JSONValue] = ["stateMachine": .string(stateMachine), "input": value]
         if let name { body["name"] = .string(name) }
-        let started = try await server.workflows.send(.POST, "/Execution", .object(body))
+        let started = try await server.remote.send(.POST, "/Execution", .object(body))
         let arn = started["executionArn"]?.stringValue ?? ""
         print(arn)
-        if wait { try await WorkflowFollow.follow(arn, server.workflows) }
+        if wait { try await WorkflowFollow.follow(arn, server.remote) }
     }
 }
 
@@ -43,8 +43,8 @@ struct WorkflowDescribe: AsyncParsableCommand {
     @OptionGroup var server: ServerOption
 
     func run() async throws {
-        if wait { return try await WorkflowFollow.follow(execution, server.workflows) }
-        let described = try await server.workflows.send(.GET, WorkflowFollow.path(execution))
+        if wait { return try await WorkflowFollow.follow(execution, server.remote) }
+        let described = try await server.remote.send(.GET, WorkflowFollow.path(execution))
         WorkflowFollow.printSummary(described)
     }
 }
@@ -55,7 +55,7 @@ struct WorkflowHistory: AsyncParsableCommand {
     @OptionGroup var server: ServerOption
 
     func run() async throws {
-        let history = try await server.workflows.send(.GET, WorkflowFollow.path(execution) + "/history")
+        let history = try await server.remote.send(.GET, WorkflowFollow.path(execution) + "/history")
         for event in history["events"]?.arrayValue ?? [] { WorkflowFollow.printEvent(event) }
     }
 }
@@ -71,7 +71,7 @@ struct WorkflowStop: AsyncParsableCommand {
         var body: [String: JSONValue] = [:]
         if let error { body["error"] = .string(error) }
         if let cause { body["cause"] = .string(cause) }
-        WorkflowFollow.printSummary(try await server.workflows.send(.POST, WorkflowFollow.path(execution) + "/stop", .object(body)))
+        WorkflowFollow.printSummary(try await server.remote.send(.POST, WorkflowFollow.path(execution) + "/stop", .object(body)))
     }
 }
 
@@ -82,7 +82,7 @@ enum WorkflowFollow {
         return parts.count >= 2 ? "/Execution/\(parts[parts.count - 2])/\(parts[parts.count - 1])" : "/Execution/\(arn)"
     }
 
-    static func follow(_ arn: String, _ remote: WorkflowRemote) async throws {
+    static func follow(_ arn: String, _ remote: ServerRemote) async throws {
         var seen = 0
         while true {
             let history = try await remote.send(.GET, path(arn) + "/history")
