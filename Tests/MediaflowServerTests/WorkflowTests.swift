@@ -78,7 +78,10 @@ import Testing
             let types = history["events"]?.arrayValue?.compactMap { $0["type"]?.stringValue }
             #expect(types?.first == "ExecutionStarted")
             #expect(types?.last == "ExecutionSucceeded")
-            #expect(types?.filter { $0 == "TaskSucceeded" }.count == 2)
+            #expect(types?.filter { $0.hasPrefix("Task") } == ["TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "TaskStateEntered", "TaskStateExited"])
+            #expect(types?.filter { $0.hasPrefix("Activity") } == ["ActivityScheduled", "ActivityStarted", "ActivitySucceeded"])
+            let started = history["events"]?.arrayValue?.first { $0["type"] == "ActivityStarted" }
+            #expect(started?["activityStartedEventDetails"]?["workerName"] == "test")
             let ids = history["events"]?.arrayValue?.compactMap { $0["id"]?.numberValue }
             #expect(ids == (1...(ids?.count ?? 0)).map(Double.init))
         }

@@ -37,6 +37,35 @@ struct InterpreterTests {
         #expect(step.events.map(\.type) == ["TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"])
     }
 
+    /// Lambda functions and activities have history events of their own, as in GetExecutionHistory;
+    /// service integrations show their service as `resourceType`.
+    @Test(arguments: [
+        ("arn:aws:lambda:eu-west-1:123456789012:function:Check", ["LambdaFunctionScheduled", "LambdaFunctionStarted"], "LambdaFunctionFailed"),
+        ("arn:aws:states:eu-west-1:123456789012:activity:approve", ["ActivityScheduled"], "ActivityFailed"),
+        ("arn:aws:states:::lambda:invoke", ["TaskScheduled", "TaskStarted"], "TaskFailed"),
+    ])
+    func taskEventsAreNamedForTheirResource(resource: String, scheduled: [String], failed: String) throws {
+        let interpreter = try Self.machine(#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(resource)","End":true}}}"#)
+        var (state, step) = interpreter.start(identity: Self.identity, input: ["n": 1], seed: 1, now: 100)
+        #expect(step.events.map(\.type) == ["ExecutionStarted", "TaskStateEntered"] + scheduled)
+        let details = step.events.last { $0.type.hasSuffix("Scheduled") }?.details
+        if resource.contains(":lambda:invoke") {
+            #expect(details?["resourceType"] == "lambda")
+            #expect(details?["resource"] == "invoke")
+            #expect(details?["parameters"] == #"{"n":1}"#)
+        } else {
+            #expect(details?["resource"] == .string(resource))
+            #expect(details?["input"] == #"{"n":1}"#)
+        }
+        let token = try #require(Self.tasks(step).first).token
+        step = interpreter.handle(.taskStarted(token: token, worker: "w1"), in: &state, now: 101)
+        #expect(step.events.map(\.type) == (resource.contains(":activity:") ? ["ActivityStarted"] : []))
+        step = interpreter.handle(.taskFailed(token: token, error: "Boom", cause: "it broke"), in: &state, now: 102)
+        #expect(step.events.first?.type == failed)
+        #expect(step.events.first?.details?["error"] == "Boom")
+        #expect(state.status == .failed)
+    }
+
     @Test func retriesBackOffThenCatchRoutesTheError() throws {
         let interpreter = try Self.machine(
             """

@@ -212,6 +212,9 @@ struct WorkflowOperations: Sendable {
         while ContinuousClock.now < deadline {
             if let task = try await engine.store.claimActivityTask(resource: activity, worker: worker) {
                 let invocation = try JSONDecoder().decode(TaskInvocation.self, from: task.input)
+                if let (executionArn, token) = TaskToken.parse(task.token) {
+                    try await engine.deliver(.taskStarted(token: token, worker: worker), to: executionArn)
+                }
                 return ["taskToken": .string(task.token), "input": .string(JSONText.serialize(invocation.input))]
             }
             try await Task.sleep(for: .milliseconds(100))

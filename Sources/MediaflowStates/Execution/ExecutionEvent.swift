@@ -2,6 +2,8 @@
 public enum ExecutionEvent: Sendable {
     /// Time has passed: fire the timers and deadlines that are due.
     case tick
+    /// A worker took an activity task.
+    case taskStarted(token: String, worker: String)
     case taskSucceeded(token: String, output: JSONValue)
     case taskFailed(token: String, error: String?, cause: String?)
     case taskHeartbeat(token: String)

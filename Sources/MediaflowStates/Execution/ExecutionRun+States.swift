@@ -186,7 +186,7 @@ extension ExecutionRun {
                     heartbeatLapsed
                     ? StatesError(StatesError.heartbeatTimeout, "The task sent no heartbeat within HeartbeatSeconds.")
                     : StatesError(StatesError.timeout, "The task did not finish within TimeoutSeconds.")
-                failTask(token: task.token, error: error, type: "TaskTimedOut")
+                failTask(token: task.token, error: error, timedOut: true)
             case .children, nil:
                 break
             }

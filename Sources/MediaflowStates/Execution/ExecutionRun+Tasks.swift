@@ -13,16 +13,13 @@ extension ExecutionRun {
         }
         let timeout = try node.timeoutSeconds.map { amount throws(StatesError) in try positiveSeconds(amount, fiber, "TimeoutSeconds") }
         let heartbeat = try node.heartbeatSeconds.map { amount throws(StatesError) in try positiveSeconds(amount, fiber, "HeartbeatSeconds") }
-        var details: [String: JSONValue] = [
-            "resource": .string(resource), "resourceType": .string(Self.resourceType(resource)), "region": "local",
-            "parameters": .string(JSONText.serialize(parameters)),
-        ]
-        if let timeout { details["timeoutInSeconds"] = .number(timeout) }
-        if let heartbeat { details["heartbeatInSeconds"] = .number(heartbeat) }
-        emit(fiberID, "TaskScheduled", "taskScheduledEventDetails", details)
-        emit(fiberID, "TaskStarted", "taskStartedEventDetails", [
-            "resource": .string(resource), "resourceType": .string(Self.resourceType(resource)),
-        ])
+        let events = TaskEvents(resource: resource)
+        let scheduled = events.name("Scheduled")
+        emit(fiberID, scheduled.type, scheduled.detailsKey, events.scheduled(input: parameters, timeout: timeout, heartbeat: heartbeat))
+        if events.family != .activity {
+            let started = events.name("Started")
+            emit(fiberID, started.type, started.detailsKey, events.started(worker: nil))
+        }
         let wait = TaskWait(
             token: token, resource: resource, deadline: timeout.map { now + $0 }, heartbeatSeconds: heartbeat,
             heartbeatDeadline: heartbeat.map { now + $0 }
@@ -43,10 +40,9 @@ extension ExecutionRun {
         guard let (fiberID, task) = pendingTask(token) else { return }
         state.tokens[token] = nil
         state.fibers[fiberID]?.waiting = nil
-        emit(fiberID, "TaskSucceeded", "taskSucceededEventDetails", [
-            "resource": .string(task.resource), "resourceType": .string(Self.resourceType(task.resource)),
-            "output": .string(JSONText.serialize(output)),
-        ])
+        let events = TaskEvents(resource: task.resource)
+        let succeeded = events.name("Succeeded")
+        emit(fiberID, succeeded.type, succeeded.detailsKey, events.succeeded(output: output))
         let node = node(of: state.fibers[fiberID]!)
         do throws(StatesError) {
             try finish(fiberID, node, result: output)
@@ -55,16 +51,23 @@ extension ExecutionRun {
         }
     }
 
-    mutating func failTask(token: String, error: StatesError, type: String) {
+    /// An activity worker took the task (GetActivityTask): `ActivityStarted`.
+    mutating func taskStarted(token: String, worker: String) {
+        guard let (fiberID, task) = pendingTask(token) else { return }
+        let events = TaskEvents(resource: task.resource)
+        guard events.family == .activity else { return }
+        let started = events.name("Started")
+        emit(fiberID, started.type, started.detailsKey, events.started(worker: worker))
+    }
+
+    mutating func failTask(token: String, error: StatesError, timedOut: Bool) {
         guard let (fiberID, task) = pendingTask(token) else { return }
         state.tokens[token] = nil
         state.fibers[fiberID]?.waiting = nil
-        if type == "TaskTimedOut" { step.actions.append(.cancelTask(token: token)) }
-        let key = type == "TaskTimedOut" ? "taskTimedOutEventDetails" : "taskFailedEventDetails"
-        emit(fiberID, type, key, [
-            "resource": .string(task.resource), "resourceType": .string(Self.resourceType(task.resource)),
-            "error": .string(error.name), "cause": .string(error.cause),
-        ])
+        if timedOut { step.actions.append(.cancelTask(token: token)) }
+        let events = TaskEvents(resource: task.resource)
+        let failed = events.name(timedOut ? "TimedOut" : "Failed")
+        emit(fiberID, failed.type, failed.detailsKey, events.failed(error))
         stateFailed(fiberID, error: error)
     }
 
@@ -81,13 +84,5 @@ extension ExecutionRun {
             return nil
         }
         return (fiberID, task)
-    }
-
-    /// The service part of a resource ARN (`arn:aws:states:::lambda:invoke` → `lambda`), or the
-    /// resource itself when it is not an ARN.
-    static func resourceType(_ resource: String) -> String {
-        let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 6, parts[0] == "arn" else { return resource.split(separator: ":").first.map(String.init) ?? resource }
-        return parts[2] == "states" && parts.count > 5 ? String(parts[5]) : String(parts[2])
     }
 }

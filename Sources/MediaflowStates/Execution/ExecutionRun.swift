@@ -31,7 +31,8 @@ struct ExecutionRun {
         case .tick: fireDueTimers()
         case .taskSucceeded(let token, let output): completeTask(token: token, output: output)
         case .taskFailed(let token, let error, let cause):
-            failTask(token: token, error: StatesError(error ?? "", cause ?? ""), type: "TaskFailed")
+            failTask(token: token, error: StatesError(error ?? "", cause ?? ""), timedOut: false)
+        case .taskStarted(let token, let worker): taskStarted(token: token, worker: worker)
         case .taskHeartbeat(let token): heartbeat(token: token)
         case .stop(let error, let cause):
             endExecution(.aborted, error: StatesError(error ?? "", cause ?? ""), type: "ExecutionAborted", details: nil)
