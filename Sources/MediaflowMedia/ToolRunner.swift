@@ -7,8 +7,9 @@ import Subprocess
     import SystemPackage
 #endif
 
-/// Runs an external tool (ffmpeg, ffprobe, MediaInfo) with bounded output capture and a time limit.
-/// Cancelling the calling task, or running past the limit, terminates the tool (SIGTERM, then SIGKILL).
+/// Runs an external tool (ffmpeg, ffprobe, MediaInfo, a function's command) with bounded output
+/// capture and a time limit. Cancelling the calling task, or running past the limit, terminates the
+/// tool (SIGTERM, then SIGKILL).
 public struct ToolRunner: Sendable {
     /// The most standard output kept, in bytes; more is an error, not a silent truncation.
     public var outputLimit: Int
@@ -23,15 +24,29 @@ public struct ToolRunner: Sendable {
     /// Runs `tool` with `arguments` and returns its standard output.
     /// - Throws: `ToolError` when the tool is missing, fails, times out or prints too much.
     public func run(_ tool: String, _ arguments: [String]) async throws -> String {
+        let result = try await execute(tool, arguments)
+        guard result.exitCode == 0 else {
+            throw ToolError.failed(tool, status: result.exitCode, message: result.lastErrorLine)
+        }
+        return result.output
+    }
+
+    /// Runs `tool` with `input` on its standard input and returns how it ended, whatever its status.
+    /// - Throws: `ToolError` when the tool is missing, times out or prints too much.
+    public func execute(
+        _ tool: String, _ arguments: [String], input: String = "", workingDirectory: String? = nil
+    ) async throws -> ToolOutcome {
         let limit = outputLimit
-        let result = try await withThrowingTaskGroup(of: ToolOutcome?.self) { group in
+        return try await withThrowingTaskGroup(of: ToolOutcome?.self) { group in
             group.addTask {
                 var options = PlatformOptions()
                 options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
                 do {
+                    let executable: Executable = tool.contains("/") ? .path(FilePath(tool)) : .name(tool)
                     let result = try await Subprocess.run(
-                        .name(tool), arguments: Arguments(arguments), platformOptions: options,
-                        output: .string(limit: limit), error: .string(limit: 256 << 10))
+                        executable, arguments: Arguments(arguments), workingDirectory: workingDirectory.map { FilePath($0) },
+                        platformOptions: options, input: .string(input), output: .string(limit: limit),
+                        error: .string(limit: 256 << 10))
                     return ToolOutcome(
                         status: result.terminationStatus, output: result.standardOutput,
                         error: result.standardError)
@@ -50,26 +65,24 @@ public struct ToolRunner: Sendable {
             guard let outcome = first else { throw ToolError.timedOut(tool, after: timeout) }
             return outcome
         }
-        guard case .exited(0) = result.status else {
-            throw ToolError.failed(tool, status: result.exitCode, message: result.lastErrorLine)
-        }
-        return result.output
     }
 }
 
-private struct ToolOutcome: Sendable {
-    var status: TerminationStatus
-    var output: String
-    var error: String
+/// How a tool's run ended: its status and what it printed.
+public struct ToolOutcome: Sendable {
+    public var status: TerminationStatus
+    public var output: String
+    public var error: String
 
-    var exitCode: Int32 {
+    /// The exit status, or 128 + the signal that ended it.
+    public var exitCode: Int32 {
         switch status {
         case .exited(let code): code
         case .signaled(let signal): 128 + signal
         }
     }
 
-    var lastErrorLine: String {
+    public var lastErrorLine: String {
         error.split(whereSeparator: \.isNewline).last.map(String.init) ?? "no message"
     }
 }

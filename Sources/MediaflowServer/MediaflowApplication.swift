@@ -167,7 +167,10 @@ struct ApplicationParts {
         var workflowOperations: WorkflowOperations?
         if roles.contains(.jobProcessor), let workflowStore = store as? any WorkflowStore {
             let engine = WorkflowEngine(store: workflowStore, logger: logger)
-            let runner = TaskResourceRunner(engine: engine, baseURL: baseURL, httpClient: .shared, logger: logger)
+            let functions = try configuration.functionsFile.map(FunctionBindings.init(contentsOf:)) ?? FunctionBindings()
+            let runner = TaskResourceRunner(
+                engine: engine, baseURL: baseURL, httpClient: .shared, functions: functions,
+                functionTimeoutSeconds: configuration.toolTimeoutSeconds, logger: logger)
             services.append(WorkflowRunner(engine: engine, tasks: runner, logger: logger))
             let operations = WorkflowOperations(engine: engine)
             startup.append { try await engine.loadStateMachines() }

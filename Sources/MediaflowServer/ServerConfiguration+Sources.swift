@@ -20,6 +20,7 @@ import Foundation
 /// | `toolTimeoutSeconds` | `--tool-timeout-seconds` | `MEDIAFLOW_TOOL_TIMEOUT_SECONDS` | `600`           |
 /// | `serviceCapacity` | `--service-capacity` | `MEDIAFLOW_SERVICE_CAPACITY`   | `4`                        |
 /// | `retentionDays`   | `--retention-days`   | `MEDIAFLOW_RETENTION_DAYS`     | `30` (0 keeps jobs forever)|
+/// | `functions`       | `--functions`        | `MEDIAFLOW_FUNCTIONS`          | none (see `FunctionBindings`)|
 extension ServerConfiguration {
     /// The keys, as they are spelled in the config file; flags and variables derive from them.
     public static let keys: [(file: String, flag: String, variable: String)] = [
@@ -35,6 +36,7 @@ extension ServerConfiguration {
         ("toolTimeoutSeconds", "tool-timeout-seconds", "MEDIAFLOW_TOOL_TIMEOUT_SECONDS"),
         ("serviceCapacity", "service-capacity", "MEDIAFLOW_SERVICE_CAPACITY"),
         ("retentionDays", "retention-days", "MEDIAFLOW_RETENTION_DAYS"),
+        ("functions", "functions", "MEDIAFLOW_FUNCTIONS"),
     ]
 
     /// Resolves the configuration from flags (by file key), the environment and a config file.
@@ -79,6 +81,7 @@ extension ServerConfiguration {
         toolTimeoutSeconds = try number("toolTimeoutSeconds", Double.self) ?? toolTimeoutSeconds
         serviceCapacity = try number("serviceCapacity", Int.self) ?? serviceCapacity
         retentionDays = try number("retentionDays", Double.self) ?? retentionDays
+        functionsFile = values["functions"]
         if let text = values["roles"] {
             var roles = Set<Role>()
             for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {

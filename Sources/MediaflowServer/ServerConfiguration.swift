@@ -42,6 +42,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var serviceCapacity = 4
     /// Days a finished job is kept; 0 keeps jobs forever.
     public var retentionDays: Double = 30
+    /// The functions file: what runs the function resources (Lambda ARNs) of state machines.
+    public var functionsFile: String?
 
     public init() {}
 

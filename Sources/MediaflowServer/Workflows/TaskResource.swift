@@ -7,10 +7,16 @@ struct TaskResource: Equatable {
         case activity
         /// `arn:aws:states:::http:invoke`: an HTTP call to `ApiEndpoint`.
         case http
+        /// `arn:aws:lambda:…:function:NAME`: a function, run by what the functions file binds it to.
+        case function
+        /// `arn:aws:states:::lambda:invoke`: the function `FunctionName`, its result wrapped as `Payload`.
+        case lambdaInvoke
         case unknown
     }
 
     let kind: Kind
+    /// The resource without its `.sync` / `.waitForTaskToken` suffix.
+    let name: String
     /// `.sync`: wait for the job to end and return its output (a bare profile name implies it).
     let waitsForCompletion: Bool
     /// `.waitForTaskToken`: the result comes only from SendTaskSuccess / SendTaskFailure.
@@ -23,6 +29,7 @@ struct TaskResource: Equatable {
         let sync = name.hasSuffix(".sync")
         if sync { name = name.dropLast(".sync".count) }
         self.waitsForToken = waitsForToken
+        self.name = String(name)
         if name.contains(":activity:") {
             kind = .activity
             waitsForCompletion = false
@@ -32,6 +39,12 @@ struct TaskResource: Equatable {
         } else if name == "arn:aws:states:::http:invoke" {
             kind = .http
             waitsForCompletion = sync
+        } else if name.hasPrefix("arn:aws:lambda:") {
+            kind = .function
+            waitsForCompletion = false
+        } else if name == "arn:aws:states:::lambda:invoke" {
+            kind = .lambdaInvoke
+            waitsForCompletion = false
         } else if !name.contains(":"), !name.isEmpty {
             kind = .job(profile: String(name))
             waitsForCompletion = true
@@ -42,4 +55,8 @@ struct TaskResource: Equatable {
     }
 
     var isActivity: Bool { kind == .activity }
+
+    /// Whether the functions file may bind this resource (a function ARN, or a name it would
+    /// otherwise take for a job profile).
+    var mayBeBound: Bool { kind == .function || kind == .unknown || (kind != .activity && !name.contains(":")) }
 }

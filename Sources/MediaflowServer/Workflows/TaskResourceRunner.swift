@@ -14,14 +14,21 @@ final class TaskResourceRunner: Sendable {
     let client: MediaflowClient
     let httpClient: HTTPClient
     let baseURL: String
+    let functions: FunctionBindings
+    let invoker: FunctionInvoker
     let logger: Logger
     private let inFlight = Mutex<Set<String>>([])
 
-    init(engine: WorkflowEngine, baseURL: String, httpClient: HTTPClient, logger: Logger) {
+    init(
+        engine: WorkflowEngine, baseURL: String, httpClient: HTTPClient, functions: FunctionBindings,
+        functionTimeoutSeconds: Double, logger: Logger
+    ) {
         self.engine = engine
         self.client = MediaflowClient(baseURL: baseURL, httpClient: httpClient)
         self.httpClient = httpClient
         self.baseURL = baseURL
+        self.functions = functions
+        self.invoker = FunctionInvoker(httpClient: httpClient, defaultTimeoutSeconds: functionTimeoutSeconds)
         self.logger = logger
     }
 
@@ -36,9 +43,17 @@ final class TaskResourceRunner: Sendable {
         let resource = TaskResource(record.resource)
         do {
             let output: JSONValue?
+            let sync = resource.waitsForCompletion || resource.waitsForToken
+            let binding = resource.mayBeBound ? functions.binding(for: resource.name) : nil
             switch resource.kind {
+            case _ where binding != nil:
+                output = try await call(binding!, name: resource.name, input: invocation.input, token: record.token)
+            case .function:
+                throw StatesError("Lambda.ResourceNotFoundException", "No function is bound to '\(resource.name)' (see --functions)")
+            case .lambdaInvoke:
+                output = try await invokeLambda(invocation.input, token: record.token)
             case .job(let profile):
-                output = try await startJob(profile: profile, input: invocation.input, token: record.token, sync: resource.waitsForCompletion || resource.waitsForToken)
+                output = try await startJob(profile: profile, input: invocation.input, token: record.token, sync: sync)
             case .http:
                 output = try await callHTTP(invocation.input)
             case .activity:
@@ -58,6 +73,24 @@ final class TaskResourceRunner: Sendable {
                 logger.error("workflow task \(record.resource) for \(executionArn): \(error)")
             }
         }
+    }
+
+    /// Runs the function bound to `name`; a function bound to a job completes the task when the job ends (nil here).
+    private func call(_ binding: FunctionBinding, name: String, input: JSONValue, token: String) async throws -> JSONValue? {
+        if case .job(let profile) = binding { return try await startJob(profile: profile, input: input, token: token, sync: true) }
+        return try await invoker.invoke(binding, name: name, input: input, directory: functions.directory)
+    }
+
+    /// `lambda:invoke`: `{FunctionName, Payload}` in, `{ExecutedVersion, Payload, StatusCode}` out.
+    private func invokeLambda(_ input: JSONValue, token: String) async throws -> JSONValue {
+        guard let name = input["FunctionName"]?.stringValue else {
+            throw StatesError(StatesError.runtime, "lambda:invoke needs Parameters.FunctionName")
+        }
+        guard let binding = functions.binding(for: name) else {
+            throw StatesError("Lambda.ResourceNotFoundException", "No function is bound to '\(name)' (see --functions)")
+        }
+        let payload = try await invoker.invoke(binding, name: name, input: input["Payload"] ?? [:], directory: functions.directory)
+        return ["ExecutedVersion": "$LATEST", "Payload": payload, "StatusCode": 200]
     }
 
     /// Creates and starts a job; with `sync` the job's callbacks complete the task later (nil here).
