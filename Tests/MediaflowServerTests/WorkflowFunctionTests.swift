@@ -66,6 +66,7 @@ import Testing
             "Double": ["url": .string("\(endpoints)/double")],
             "Broken": ["url": .string("\(endpoints)/fail")],
             "Sleepy": ["command": ["sleep", "5"], "timeoutSeconds": 0.3],
+            "Probe": ["job": "NoOp"],
         ]
         let file = folder.appendingPathComponent("functions.json")
         try JSONText.serialize(bindings).write(to: file, atomically: true, encoding: .utf8)
@@ -139,14 +140,20 @@ import Testing
         }
     }
 
-    @Test func lambdaInvokeWrapsTheResultAsPayload() async throws {
+    /// `lambda:invoke` returns `{ExecutedVersion, Payload, StatusCode}`; a function bound to a job
+    /// returns the finished job.
+    @Test func lambdaInvokeWrapsTheResultAsPayloadAndAFunctionCanBeAJob() async throws {
         let definition: JSONValue = [
             "StartAt": "Invoke",
             "States": [
                 "Invoke": [
                     "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                     "Parameters": ["FunctionName": "arn:aws:lambda:eu-west-1:123456789012:function:Double:$LATEST", "Payload.$": "$"],
-                    "ResultSelector": ["doubled.$": "$.Payload.doubled", "status.$": "$.StatusCode"], "End": true,
+                    "ResultSelector": ["doubled.$": "$.Payload.doubled", "status.$": "$.StatusCode"], "Next": "Probe",
+                ],
+                "Probe": [
+                    "Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:123456789012:function:Probe",
+                    "ResultSelector": ["job.$": "$.jobStatus"], "ResultPath": "$.probe", "End": true,
                 ],
             ],
         ]
@@ -155,7 +162,7 @@ import Testing
             _ = try await WorkflowTests.call(base, .POST, "/Execution", ["stateMachine": "invoker", "name": "i1", "input": ["n": 21]])
             let described = try await WorkflowTests.finished(base, "/Execution/invoker/i1")
             #expect(described["status"] == "SUCCEEDED")
-            #expect(described["output"] == #"{"doubled":42,"status":200}"#)
+            #expect(described["output"] == #"{"doubled":42,"probe":{"job":"COMPLETED"},"status":200}"#)
         }
     }
 
