@@ -109,18 +109,24 @@ struct ApplicationParts {
                 transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store)
         }
 
+        /// The workflow engine runs with the job processor, on a store that keeps workflows.
+        var engine: WorkflowEngine?
+        if roles.contains(.jobProcessor), let workflowStore = store as? any WorkflowStore {
+            engine = WorkflowEngine(store: workflowStore, logger: logger)
+        }
         let processorLink = LocalProcessorLink()
         var host: MediaServiceHost?
         if roles.contains(.ameService), let ledger {
             let media = configuration.mediaDirectory
             let tools = ToolRunner(timeout: .milliseconds(Int64(configuration.toolTimeoutSeconds * 1000)))
-            let workers: [String: any JobWorker] = [
+            var workers: [String: any JobWorker] = [
                 BuiltInCatalogue.extractTechnicalMetadata.label: TechnicalMetadataWorker(
                     resolver: LocatorResolver(httpClient: .shared, scratchDirectory: media.appendingPathComponent(".downloads")),
                     extractor: MetadataExtractor(tools: tools),
                     storage: OutputStorage(directory: media, baseURL: baseURL)),
                 BuiltInCatalogue.noOp.label: NoOpWorker(),
             ]
+            if let engine { workers[BuiltInCatalogue.runStateMachine.label] = StateMachineWorker(engine: engine) }
             let serviceHost = MediaServiceHost(
                 baseURL: baseURL, workers: workers, jobs: { try await ledger.job(at: $0) },
                 reporter: ReportSender(transport: transport, localProcessor: processorLink, logger: logger),
@@ -129,7 +135,8 @@ struct ApplicationParts {
             services.append(serviceHost)
             routeAdders.append { MediaServiceController(host: serviceHost, maxBodyBytes: limit).addRoutes(to: $0) }
             let registration = BuiltInServiceRegistration(
-                services: BuiltInCatalogue.services(baseURL: baseURL, capacity: configuration.serviceCapacity),
+                services: BuiltInCatalogue.services(
+                    baseURL: baseURL, capacity: configuration.serviceCapacity, workflows: engine != nil),
                 registry: directory as? ServiceRegistry,
                 registryURL: configuration.url(of: .serviceRegistry), transport: transport, logger: logger)
             if registration.registry != nil {
@@ -165,8 +172,7 @@ struct ApplicationParts {
             routeAdders.append { JobProcessorController(processor: processor, maxBodyBytes: limit).addRoutes(to: $0) }
         }
         var workflowOperations: WorkflowOperations?
-        if roles.contains(.jobProcessor), let workflowStore = store as? any WorkflowStore {
-            let engine = WorkflowEngine(store: workflowStore, logger: logger)
+        if let engine {
             let functions = try configuration.functionsFile.map(FunctionBindings.init(contentsOf:)) ?? FunctionBindings()
             let runner = TaskResourceRunner(
                 engine: engine, baseURL: baseURL, httpClient: .shared, functions: functions,

@@ -12,15 +12,22 @@ enum BuiltInCatalogue {
     /// Does nothing: for measuring the platform itself.
     static let noOp = JobProfile(label: "NoOp", jobType: nil, inputParameters: [])
 
-    static let profiles = [extractTechnicalMetadata, noOp]
+    /// Runs a state machine (see `StateMachineWorker`).
+    static let runStateMachine = JobProfile(
+        label: "RunStateMachine", jobType: .workflowJob,
+        inputParameters: [JobParameter("stateMachine", type: "string")], optionalInputParameters: [JobParameter("input")],
+        outputParameters: [JobParameter("executionArn", type: "string"), JobParameter("output")])
+
+    static let profiles = [extractTechnicalMetadata, noOp, runStateMachine]
 
     /// The built-in services of the process at `baseURL`, with ids derived from it, so that a restart
-    /// updates them in place and every node of a cluster has its own.
-    static func services(baseURL: String, capacity: Int) -> [MediaService] {
+    /// updates them in place and every node of a cluster has its own; the workflow service where this
+    /// process also runs the workflow engine.
+    static func services(baseURL: String, capacity: Int, workflows: Bool) -> [MediaService] {
         let endpoint = "\(baseURL)/ProcessJob"
         func builtIn(_ label: String, profile: JobProfile, capacity: Int) -> MediaService {
             var service = MediaService(
-                label: label, jobType: .ameJob, jobProfiles: [profile.label], processJobEndpoint: endpoint,
+                label: label, jobType: profile.jobType ?? .ameJob, jobProfiles: [profile.label], processJobEndpoint: endpoint,
                 capacity: capacity)
             service.id = ResourceLink(
                 baseURL: baseURL, collection: "Service", id: StableUUID.make(from: "\(endpoint) \(label)")
@@ -28,10 +35,11 @@ enum BuiltInCatalogue {
             service.builtIn = true
             return service
         }
-        return [
+        let media = [
             builtIn("Mediaflow AME service", profile: extractTechnicalMetadata, capacity: capacity),
             builtIn("Mediaflow no-op service", profile: noOp, capacity: 256),
         ]
+        return workflows ? media + [builtIn("Mediaflow workflow service", profile: runStateMachine, capacity: 256)] : media
     }
 }
 
