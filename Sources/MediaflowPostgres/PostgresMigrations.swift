@@ -35,7 +35,35 @@ extension PostgresStore {
             "CREATE INDEX outbox_by_state ON outbox(state, seq)",
             "CREATE TABLE service (id TEXT PRIMARY KEY, label TEXT NOT NULL, document TEXT NOT NULL)",
             "CREATE TABLE job_profile (label TEXT PRIMARY KEY, document TEXT NOT NULL)",
-        ])
+        ]),
+        (2, [
+            """
+            CREATE TABLE state_machine (
+                arn TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, definition TEXT NOT NULL, role_arn TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL)
+            """,
+            "CREATE TABLE activity (arn TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at DOUBLE PRECISION NOT NULL)",
+            """
+            CREATE TABLE execution (
+                seq BIGSERIAL PRIMARY KEY, arn TEXT NOT NULL UNIQUE, state_machine_arn TEXT NOT NULL, name TEXT NOT NULL,
+                status TEXT NOT NULL, started_at DOUBLE PRECISION NOT NULL, stopped_at DOUBLE PRECISION, state BYTEA NOT NULL,
+                version BIGINT NOT NULL, next_wakeup DOUBLE PRECISION)
+            """,
+            "CREATE INDEX execution_by_machine ON execution(state_machine_arn, seq)",
+            "CREATE INDEX execution_by_status ON execution(status, seq)",
+            "CREATE INDEX execution_due ON execution(next_wakeup) WHERE next_wakeup IS NOT NULL",
+            """
+            CREATE TABLE execution_event (
+                execution_arn TEXT NOT NULL, id INT NOT NULL, document BYTEA NOT NULL, PRIMARY KEY (execution_arn, id))
+            """,
+            """
+            CREATE TABLE workflow_task (
+                seq BIGSERIAL PRIMARY KEY, token TEXT NOT NULL UNIQUE, execution_arn TEXT NOT NULL, resource TEXT NOT NULL,
+                input BYTEA NOT NULL, status TEXT NOT NULL, worker TEXT, lease_owner TEXT, lease_until DOUBLE PRECISION)
+            """,
+            "CREATE INDEX workflow_task_pending ON workflow_task(seq) WHERE status = 'pending'",
+            "CREATE INDEX workflow_task_queued ON workflow_task(resource, seq) WHERE status = 'queued'",
+        ]),
     ]
 
     /// Brings the schema up to date. Safe when several nodes start at once: the migrations run under a

@@ -134,10 +134,29 @@ extension SQLiteStore: WorkflowStore {
         }
     }
 
-    public func pendingTasks(limit: Int) async throws -> [WorkflowTaskRecord] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM workflow_task WHERE status = 'pending' ORDER BY seq LIMIT ?", arguments: [limit])
-                .map(Self.task)
+    public func claimPendingTasks(lease: Lease, now: Date, limit: Int) async throws -> [WorkflowTaskRecord] {
+        try await write { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE workflow_task SET lease_until = ?
+                    WHERE seq IN (
+                        SELECT seq FROM workflow_task
+                        WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < ?) ORDER BY seq LIMIT ?)
+                    RETURNING *
+                    """,
+                arguments: [lease.until.timeIntervalSince1970, now.timeIntervalSince1970, limit]
+            ).map(Self.task)
+        }
+    }
+
+    public func renewTaskLeases(tokens: [String], until: Date) async throws {
+        guard !tokens.isEmpty else { return }
+        try await write { db in
+            for token in tokens {
+                try Column.execute(
+                    "UPDATE workflow_task SET lease_until = ? WHERE token = ? AND status = 'pending'", [until.timeIntervalSince1970, token], db)
+            }
         }
     }
 

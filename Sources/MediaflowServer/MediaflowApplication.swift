@@ -177,9 +177,11 @@ struct ApplicationParts {
             let runner = TaskResourceRunner(
                 engine: engine, baseURL: baseURL, httpClient: .shared, functions: functions,
                 functionTimeoutSeconds: configuration.toolTimeoutSeconds, logger: logger)
-            services.append(WorkflowRunner(engine: engine, tasks: runner, logger: logger))
+            services.append(
+                WorkflowRunner(
+                    engine: engine, tasks: runner, node: "\(baseURL) \(UUID().uuidString.lowercased())", lease: lease,
+                    takesOverAtStart: !sharedStore, logger: logger))
             let operations = WorkflowOperations(engine: engine)
-            startup.append { try await engine.loadStateMachines() }
             routeAdders.append { WorkflowController(operations: operations, maxBodyBytes: limit).addRoutes(to: $0) }
             workflowOperations = operations
         }

@@ -27,6 +27,8 @@ public final class MemoryStore: JobStore {
         }
     }
     private let state = Mutex(State())
+    /// State machines, executions and tasks (`MemoryStore+Workflows.swift`).
+    let workflows = Mutex(WorkflowState())
 
     public init() {}
 

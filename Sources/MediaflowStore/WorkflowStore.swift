@@ -121,8 +121,12 @@ public protocol WorkflowStore: Sendable {
     /// Running executions whose next wake-up is at or before `time`.
     func dueExecutions(at time: Double, limit: Int) async throws -> [String]
 
-    /// Tasks written but not yet handed to their resource (activity tasks wait `queued` instead).
-    func pendingTasks(limit: Int) async throws -> [WorkflowTaskRecord]
+    /// Takes up to `limit` tasks written but not yet handed to their resource, for `lease.owner` to
+    /// hand over before `lease.until`; a task whose lease ran out by `now` (its node died before handing
+    /// it over) is taken again. Activity tasks wait `queued` instead.
+    func claimPendingTasks(lease: Lease, now: Date, limit: Int) async throws -> [WorkflowTaskRecord]
+    /// Extends the leases of tasks still being handed over (a long function call, say).
+    func renewTaskLeases(tokens: [String], until: Date) async throws
     func task(token: String) async throws -> WorkflowTaskRecord?
     func markTaskDispatched(token: String) async throws
     /// Gives the oldest pending task of an activity to a worker, or nil.

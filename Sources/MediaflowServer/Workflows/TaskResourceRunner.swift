@@ -35,6 +35,9 @@ final class TaskResourceRunner: Sendable {
     /// Whether the task is being handed over right now (so the runner does not start it twice).
     func claim(_ token: String) -> Bool { inFlight.withLock { $0.insert(token).inserted } }
 
+    /// The tasks being handed over right now, whose leases must be kept.
+    var handingOver: [String] { inFlight.withLock { Array($0) } }
+
     func perform(_ record: WorkflowTaskRecord) async {
         defer { _ = inFlight.withLock { $0.remove(record.token) } }
         guard let (executionArn, token) = TaskToken.parse(record.token),

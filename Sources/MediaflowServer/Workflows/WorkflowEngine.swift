@@ -34,7 +34,7 @@ final class WorkflowEngine: Sendable {
         guard let machineRecord = try await store.stateMachine(arn: stateMachineArn) else {
             throw StoreError.notFound("No state machine \(stateMachineArn)")
         }
-        let interpreter = try interpreter(for: stateMachineArn)
+        let interpreter = try await interpreter(for: stateMachineArn)
         let executionName = name ?? UUID().uuidString.lowercased()
         let arn = WorkflowNames.executionArn(machine: machineRecord.name, name: executionName)
         let identity = ExecutionIdentity(
@@ -55,7 +55,7 @@ final class WorkflowEngine: Sendable {
         for _ in 0..<20 {
             guard let record = try await store.execution(arn: arn) else { throw StoreError.notFound("No execution \(arn)") }
             var state = try JSONDecoder().decode(ExecutionState.self, from: record.state)
-            let step = try interpreter(for: record.stateMachineArn).handle(event, in: &state, now: Date().timeIntervalSince1970)
+            let step = try await interpreter(for: record.stateMachineArn).handle(event, in: &state, now: Date().timeIntervalSince1970)
             if step.events.isEmpty && step.actions.isEmpty { return step.accepted }
             let change = try write(
                 state, step, arn: arn, stateMachineArn: record.stateMachineArn, version: record.version + 1,
@@ -77,17 +77,16 @@ final class WorkflowEngine: Sendable {
         return (record, try JSONDecoder().decode(ExecutionState.self, from: record.state))
     }
 
-    func interpreter(for stateMachineArn: String) throws -> StateMachineInterpreter {
+    /// The compiled state machine, read from the store the first time this node needs it (another
+    /// node sharing the database may have created it).
+    func interpreter(for stateMachineArn: String) async throws -> StateMachineInterpreter {
         if let cached = interpreters.withLock({ $0[stateMachineArn] }) { return cached }
-        throw StoreError.notFound("No state machine \(stateMachineArn)")
-    }
-
-    /// Compiles every stored state machine; called once at start.
-    func loadStateMachines() async throws {
-        for record in try await store.stateMachines() {
-            let machine = try StateMachine(json: record.definition)
-            interpreters.withLock { $0[record.arn] = StateMachineInterpreter(machine: machine) }
+        guard let record = try await store.stateMachine(arn: stateMachineArn) else {
+            throw StoreError.notFound("No state machine \(stateMachineArn)")
         }
+        let interpreter = StateMachineInterpreter(machine: try StateMachine(json: record.definition))
+        interpreters.withLock { $0[record.arn] = interpreter }
+        return interpreter
     }
 
     func forget(stateMachineArn: String) {

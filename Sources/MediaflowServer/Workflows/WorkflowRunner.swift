@@ -5,10 +5,17 @@ import MediaflowStore
 import ServiceLifecycle
 
 /// The workflow engine's background work: fires due timers and hands scheduled tasks to their
-/// resources. Both come from the store, so nothing is lost across a restart.
+/// resources. Both come from the store, so nothing is lost across a restart; tasks are claimed under
+/// a lease, so on a shared database each is handed over by one node, and again by another only if
+/// that node dies first.
 struct WorkflowRunner: Service {
     let engine: WorkflowEngine
     let tasks: TaskResourceRunner
+    /// This node, as the owner of the task leases it takes.
+    let node: String
+    let lease: Duration
+    /// On a store only this process uses, the tasks a previous run left leased are taken at once.
+    let takesOverAtStart: Bool
     let logger: Logger
     /// The longest a due timer waits to be noticed.
     var pollInterval = Duration.milliseconds(200)
@@ -18,11 +25,23 @@ struct WorkflowRunner: Service {
     }
 
     private func runUntilCancelled() async {
+        let leaseSeconds = Double(lease.wholeMilliseconds) / 1000
+        var firstClaim = takesOverAtStart
+        var lastRenewal = Date()
         await withTaskGroup(of: Void.self) { group in
             while !Task.isCancelled {
                 do {
                     try await fireTimers()
-                    for task in try await engine.store.pendingTasks(limit: 500) where tasks.claim(task.token) {
+                    let now = Date()
+                    if now.timeIntervalSince(lastRenewal) > leaseSeconds / 3 {
+                        try await engine.store.renewTaskLeases(tokens: tasks.handingOver, until: now.addingTimeInterval(leaseSeconds))
+                        lastRenewal = now
+                    }
+                    let claimed = try await engine.store.claimPendingTasks(
+                        lease: Lease(owner: node, until: now.addingTimeInterval(leaseSeconds)),
+                        now: firstClaim ? .distantFuture : now, limit: 500)
+                    firstClaim = false
+                    for task in claimed where tasks.claim(task.token) {
                         group.addTask { await tasks.perform(task) }
                     }
                 } catch {
