@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "MediaflowModel", "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", "MediaflowMedia", "MediaflowStates",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import MediaflowMedia
@@ -22,6 +23,9 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     let address = ApplicationConfiguration(
         address: .hostname(configuration.host, port: configuration.port), serverName: "mediaflow")
     var app: Application<RouterResponder<BasicRequestContext>>
+    // Keep-alive connections idle for 15 s are closed: a graceful shutdown waits for open connections,
+    // and one that missed the shutdown notice (opened while it went out) would otherwise keep it waiting.
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(15))
     if let gateway = parts.busGateway {
         let limit = configuration.maxBodyBytes
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
@@ -32,10 +36,11 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: webSocketRouter,
-                configuration: .init(http1: .init(), ws: .init(maxFrameSize: limit, autoPing: .enabled(timePeriod: .seconds(15))))),
+                configuration: .init(
+                    http1: http1, ws: .init(maxFrameSize: limit, autoPing: .enabled(timePeriod: .seconds(15))))),
             configuration: address, logger: logger)
     } else {
-        app = Application(router: router, configuration: address, logger: logger)
+        app = Application(router: router, server: .http1(configuration: http1), configuration: address, logger: logger)
     }
     app.addServices(parts.services)
     let startup = parts.startup
