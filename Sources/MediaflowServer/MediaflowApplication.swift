@@ -23,8 +23,8 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     let address = ApplicationConfiguration(
         address: .hostname(configuration.host, port: configuration.port), serverName: "mediaflow")
     var app: Application<RouterResponder<BasicRequestContext>>
-    // Keep-alive connections idle for 15 s are closed: a graceful shutdown waits for open connections,
-    // and one that missed the shutdown notice (opened while it went out) would otherwise keep it waiting.
+    // Keep-alive connections idle for 15 s are closed, and (with the bus's WebSocket upgrade) so is a
+    // connection silent for 10 s: a graceful shutdown waits for every open connection.
     let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(15))
     if let gateway = parts.busGateway {
         let limit = configuration.maxBodyBytes
@@ -32,12 +32,16 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         webSocketRouter.ws("/bus/ws") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, _ in
             await BusConnection(gateway: gateway, outbound: outbound).run(inbound, maxMessageBytes: limit)
         }
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let channel = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: http1, ws: .init(maxFrameSize: limit, autoPing: .enabled(timePeriod: .seconds(15))))
         app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: webSocketRouter,
-                configuration: .init(
-                    http1: http1, ws: .init(maxFrameSize: limit, autoPing: .enabled(timePeriod: .seconds(15))))),
+            server: HTTPServerBuilder { responder in
+                SilentConnectionGuard(
+                    inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: channel),
+                    deadline: .seconds(10))
+            },
             configuration: address, logger: logger)
     } else {
         app = Application(router: router, server: .http1(configuration: http1), configuration: address, logger: logger)
