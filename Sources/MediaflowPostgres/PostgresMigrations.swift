@@ -66,14 +66,15 @@ extension PostgresStore {
         ]),
     ]
 
-    /// Brings the schema up to date. Safe when several nodes start at once: the migrations run under a
+    /// Brings the schema up to date. Safe when several nodes start at once: the migrations (and the
+    /// schema's creation — two concurrent `CREATE SCHEMA IF NOT EXISTS` can collide) run under a
     /// transaction-scoped advisory lock, and each is recorded in the same transaction.
     public func migrate() async throws {
-        if let schema {
-            try await query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
-        }
         try await transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7402913)", logger: logger)
+            if let schema {
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            }
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS mediaflow_migration (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                 logger: logger)

@@ -35,9 +35,12 @@ public final class PostgresStore: JobStore, Service {
         self.logger = logger
     }
 
-    /// Runs the connection pool until cancelled.
+    /// Runs the connection pool until cancelled or the graceful shutdown reaches it. The store is the
+    /// first service a server starts, so it is the last told to shut down: every other service has
+    /// stopped querying by then. (Stopped by cancellation alongside the others, a query still waiting
+    /// for a connection could wait for good.)
     public func run() async throws {
-        await client.run()
+        await cancelWhenGracefulShutdown { await self.client.run() }
     }
 
     /// Runs `body` in a transaction, translating database errors into `StoreError`.

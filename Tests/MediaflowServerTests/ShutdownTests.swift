@@ -1,0 +1,36 @@
+import Foundation
+import MediaflowServer
+import MediaflowTesting
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A server stops when told to, whatever its clients leave open.
+@Suite struct ShutdownTests {
+    /// Opens a TCP connection to `port` on loopback and sends nothing; returns its descriptor.
+    static func silentConnection(to port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, connected == 0 else { throw FixtureError("cannot connect to port \(port)") }
+        return fd
+    }
+
+    /// A connection that never sends a request once held the graceful shutdown of a server with the
+    /// bus's WebSocket upgrade forever; it is now closed when the shutdown begins.
+    @Test(arguments: [true, false]) func aSilentConnectionDoesNotHoldTheShutdown(withBus: Bool) async throws {
+        var configuration = try TestServer.configuration()
+        if !withBus { configuration.roles.remove(.serviceBus) }
+        let began = ContinuousClock.now
+        let fd = try await withServer(configuration) { server in try Self.silentConnection(to: server.configuration.port) }
+        defer { close(fd) }
+        #expect(ContinuousClock.now - began < .seconds(8), "shut down before any idle deadline")
+    }
+}
