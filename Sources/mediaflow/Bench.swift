@@ -32,20 +32,26 @@ struct Bench: AsyncParsableCommand {
 
     struct Workflows: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Executions of a Pass/Choice/Map state machine, durably on SQLite: state transitions per second and latency.")
+            abstract: "Executions of a Pass/Choice/Map state machine (or, with --tasks, of Task states running no-op jobs), durably on SQLite: state transitions per second and latency.")
 
-        @Option(help: "Executions measured.") var executions = 2_000
+        @Option(help: "Executions measured (default 2000, or 500 with --tasks).") var executions: Int?
         @Option(help: "Executions in flight at once.") var concurrency = 32
         @Option(help: "Items the Map state iterates over (twice) in each execution.") var items = 10
+        @Flag(help: "Run Task states that run no-op jobs through the job protocol, against a server in this process.")
+        var tasks = false
 
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-bench-\(UUID())")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let result = try await WorkflowsBenchmark(
-                executions: executions, concurrency: concurrency, items: items, dataDirectory: directory.path
-            ).run()
-            print(String(format: "%d executions, %d state transitions in %.2f s, %d in flight, SQLite (synchronous=FULL)",
-                         result.executions, result.transitions, result.seconds, concurrency))
+            let result =
+                tasks
+                ? try await WorkflowTasksBenchmark(executions: executions ?? 500, concurrency: concurrency, dataDirectory: directory.path).run()
+                : try await WorkflowsBenchmark(
+                    executions: executions ?? 2_000, concurrency: concurrency, items: items, dataDirectory: directory.path
+                ).run()
+            let machine = tasks ? "two no-op job tasks each" : "Pass/Choice/Map"
+            print(String(format: "%d executions (%@), %d state transitions in %.2f s, %d in flight, SQLite (synchronous=FULL)",
+                         result.executions, machine, result.transitions, result.seconds, concurrency))
             print(String(format: "execution latency: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
             print(String(format: "%.0f state transitions/s", result.transitionsPerSecond))
         }

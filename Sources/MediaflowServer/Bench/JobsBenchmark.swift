@@ -105,7 +105,7 @@ public struct JobsBenchmark: Sendable {
         return Result(jobs: count, seconds: (ContinuousClock.now - start).seconds, latencies: latencies)
     }
 
-    private static func waitUntilHealthy(_ client: MediaflowClient) async throws {
+    static func waitUntilHealthy(_ client: MediaflowClient) async throws {
         for _ in 0..<200 {
             if (try? await client.transport.send(.GET, "\(client.baseURL)/health"))?.status == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
