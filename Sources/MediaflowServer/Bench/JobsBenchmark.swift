@@ -82,27 +82,16 @@ public struct JobsBenchmark: Sendable {
     private func drive(count: Int, clients: [MediaflowClient], receiver: CallbackReceiver, endpoint: AsyncEndpoint)
         async throws -> Result
     {
-        let next = Ticket()
-        let start = ContinuousClock.now
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    var mine: [Double] = []
-                    while case let index = next.take(), index < count {
-                        let client = clients[index % clients.count]
-                        let job = try await client.create(Job(type: .ameJob, profile: "NoOp"))
-                        let started = ContinuousClock.now
-                        async let arrival: Void = receiver.arrival(of: job.id!)
-                        _ = try await client.start(jobURL: job.id!, asyncEndpoint: endpoint)
-                        await arrival
-                        mine.append((ContinuousClock.now - started).seconds)
-                    }
-                    return mine
-                }
-            }
-            return try await group.reduce(into: [Double]()) { $0 += $1 }
+        let (latencies, seconds) = try await closedLoop(count: count, concurrency: concurrency) { index in
+            let client = clients[index % clients.count]
+            let job = try await client.create(Job(type: .ameJob, profile: "NoOp"))
+            let started = ContinuousClock.now
+            async let arrival: Void = receiver.arrival(of: job.id!)
+            _ = try await client.start(jobURL: job.id!, asyncEndpoint: endpoint)
+            await arrival
+            return (ContinuousClock.now - started).seconds
         }
-        return Result(jobs: count, seconds: (ContinuousClock.now - start).seconds, latencies: latencies)
+        return Result(jobs: count, seconds: seconds, latencies: latencies)
     }
 
     static func waitUntilHealthy(_ client: MediaflowClient) async throws {
@@ -116,6 +105,26 @@ public struct JobsBenchmark: Sendable {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Runs `operation` for each index in `0..<count` on `concurrency` workers, each taking the next index
+/// when it is done with one; returns what each operation measured (seconds) and the whole run's seconds.
+func closedLoop(
+    count: Int, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Double
+) async throws -> (latencies: [Double], seconds: Double) {
+    let next = Ticket()
+    let start = ContinuousClock.now
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for _ in 0..<concurrency {
+            group.addTask {
+                var mine: [Double] = []
+                while case let index = next.take(), index < count { mine.append(try await operation(index)) }
+                return mine
+            }
+        }
+        return try await group.reduce(into: [Double]()) { $0 += $1 }
+    }
+    return (latencies, (ContinuousClock.now - start).seconds)
 }
 
 /// Hands out 0, 1, 2, … to concurrent workers.

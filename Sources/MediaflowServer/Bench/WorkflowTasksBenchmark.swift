@@ -54,10 +54,11 @@ public struct WorkflowTasksBenchmark: Sendable {
         configuration.dataDirectory = dataDirectory
         configuration.serviceCapacity = concurrency
         let receiver = CallbackReceiver()
-        let receiverURL = "http://127.0.0.1:\(try FreePort.pick())"
+        let receiverPort = try FreePort.pick()
+        let receiverURL = "http://127.0.0.1:\(receiverPort)"
         let services: [any Service] = [
             try await buildApplication(configuration, logger: logger),
-            receiver.application(port: Int(receiverURL.split(separator: ":").last!)!, logger: logger),
+            receiver.application(port: receiverPort, logger: logger),
         ]
         let transport = HTTPTransport(client: .shared)
         let base = configuration.baseURL
@@ -68,27 +69,15 @@ public struct WorkflowTasksBenchmark: Sendable {
             try await JobsBenchmark.waitUntilHealthy(MediaflowClient(baseURL: base))
             let machine = try await transport.send(.POST, "\(base)/StateMachine", ["name": "bench-tasks", "definition": Self.definition(receiver: receiverURL)] as JSONValue)
             guard machine.status == 201 else { throw ConfigurationError("Creating the state machine answered \(machine.status)") }
-            let next = Ticket()
-            let start = ContinuousClock.now
-            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for _ in 0..<concurrency {
-                    group.addTask {
-                        var mine: [Double] = []
-                        while case let index = next.take(), index < executions {
-                            let began = ContinuousClock.now
-                            async let done: Void = receiver.arrival(of: "e\(index)")
-                            let started = try await transport.send(
-                                .POST, "\(base)/Execution", ["stateMachine": "bench-tasks", "name": .string("e\(index)"), "input": ["clip": "c"]] as JSONValue)
-                            guard started.status == 201 else { throw ConfigurationError("StartExecution answered \(started.status)") }
-                            await done
-                            mine.append((ContinuousClock.now - began).seconds)
-                        }
-                        return mine
-                    }
-                }
-                return try await group.reduce(into: [Double]()) { $0 += $1 }
+            let (latencies, seconds) = try await closedLoop(count: executions, concurrency: concurrency) { index in
+                let began = ContinuousClock.now
+                async let done: Void = receiver.arrival(of: "e\(index)")
+                let started = try await transport.send(
+                    .POST, "\(base)/Execution", ["stateMachine": "bench-tasks", "name": .string("e\(index)"), "input": ["clip": "c"]] as JSONValue)
+                guard started.status == 201 else { throw ConfigurationError("StartExecution answered \(started.status)") }
+                await done
+                return (ContinuousClock.now - began).seconds
             }
-            let seconds = (ContinuousClock.now - start).seconds
             let history = try await transport.send(.GET, "\(base)/Execution/bench-tasks/e0/history")
             let events = try JSONParser.parse(history.body)["events"]?.arrayValue ?? []
             let entered = events.filter { $0["type"]?.stringValue?.hasSuffix("StateEntered") == true }.count
