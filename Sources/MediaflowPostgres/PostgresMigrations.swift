@@ -59,7 +59,8 @@ extension PostgresStore {
             """
             CREATE TABLE workflow_task (
                 seq BIGSERIAL PRIMARY KEY, token TEXT NOT NULL UNIQUE, execution_arn TEXT NOT NULL, resource TEXT NOT NULL,
-                input BYTEA NOT NULL, status TEXT NOT NULL, worker TEXT, lease_owner TEXT, lease_until DOUBLE PRECISION)
+                input BYTEA NOT NULL, status TEXT NOT NULL, worker TEXT, handle TEXT, lease_owner TEXT,
+                lease_until DOUBLE PRECISION)
             """,
             "CREATE INDEX workflow_task_pending ON workflow_task(seq) WHERE status = 'pending'",
             "CREATE INDEX workflow_task_queued ON workflow_task(resource, seq) WHERE status = 'queued'",

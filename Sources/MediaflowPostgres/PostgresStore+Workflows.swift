@@ -156,8 +156,12 @@ extension PostgresStore: WorkflowStore {
         try await tasks(try await query("SELECT \(unescaped: Self.taskColumns) FROM workflow_task WHERE token = \(token)")).first
     }
 
-    public func markTaskDispatched(token: String) async throws {
-        try await query("UPDATE workflow_task SET status = 'dispatched', lease_owner = NULL, lease_until = NULL WHERE token = \(token)")
+    public func markTaskDispatched(token: String, handle: String?) async throws {
+        try await query(
+            """
+            UPDATE workflow_task SET status = 'dispatched', handle = \(handle), lease_owner = NULL, lease_until = NULL
+            WHERE token = \(token)
+            """)
     }
 
     public func claimActivityTask(resource: String, worker: String) async throws -> WorkflowTaskRecord? {
@@ -174,7 +178,7 @@ extension PostgresStore: WorkflowStore {
     }
 
     private static let executionColumns = "arn, state_machine_arn, name, status, started_at, stopped_at, state, version, next_wakeup"
-    private static let taskColumns = "token, execution_arn, resource, input, status, worker"
+    private static let taskColumns = "token, execution_arn, resource, input, status, worker, handle"
 
     private func stateMachines(_ rows: PostgresRowSequence) async throws -> [StateMachineRecord] {
         var records: [StateMachineRecord] = []
@@ -201,13 +205,13 @@ extension PostgresStore: WorkflowStore {
 
     private func tasks(_ rows: PostgresRowSequence) async throws -> [WorkflowTaskRecord] {
         var records: [WorkflowTaskRecord] = []
-        for try await (token, execution, resource, input, status, worker) in rows.decode(
-            (String, String, String, ByteBuffer, String, String?).self)
+        for try await (token, execution, resource, input, status, worker, handle) in rows.decode(
+            (String, String, String, ByteBuffer, String, String?, String?).self)
         {
             records.append(
                 WorkflowTaskRecord(
                     token: token, executionArn: execution, resource: resource, input: Data(input.readableBytesView),
-                    status: WorkflowTaskRecord.Status(rawValue: status) ?? .pending, worker: worker))
+                    status: WorkflowTaskRecord.Status(rawValue: status) ?? .pending, worker: worker, handle: handle))
         }
         return records
     }

@@ -113,8 +113,9 @@ enum SQLiteMigrations {
                     CREATE INDEX workflow_task_by_status ON workflow_task(status, resource, seq);
                     """)
         }
-        migrator.registerMigration("3-workflow-task-lease") { db in
+        migrator.registerMigration("3-workflow-task-lease-and-handle") { db in
             try db.execute(sql: "ALTER TABLE workflow_task ADD COLUMN lease_until REAL")
+            try db.execute(sql: "ALTER TABLE workflow_task ADD COLUMN handle TEXT")
         }
         return migrator
     }

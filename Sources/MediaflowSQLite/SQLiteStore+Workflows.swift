@@ -166,9 +166,9 @@ extension SQLiteStore: WorkflowStore {
         }
     }
 
-    public func markTaskDispatched(token: String) async throws {
+    public func markTaskDispatched(token: String, handle: String?) async throws {
         try await write { db in
-            try Column.execute("UPDATE workflow_task SET status = 'dispatched' WHERE token = ?", [token], db)
+            try Column.execute("UPDATE workflow_task SET status = 'dispatched', handle = ? WHERE token = ?", [handle, token], db)
         }
     }
 
@@ -204,6 +204,6 @@ extension SQLiteStore: WorkflowStore {
     private static func task(_ row: Row) -> WorkflowTaskRecord {
         WorkflowTaskRecord(
             token: row["token"], executionArn: row["execution_arn"], resource: row["resource"], input: row["input"],
-            status: WorkflowTaskRecord.Status(rawValue: row["status"]) ?? .pending, worker: row["worker"])
+            status: WorkflowTaskRecord.Status(rawValue: row["status"]) ?? .pending, worker: row["worker"], handle: row["handle"])
     }
 }

@@ -120,9 +120,10 @@ extension MemoryStore: WorkflowStore {
 
     public func task(token: String) async throws -> WorkflowTaskRecord? { workflows.withLock { $0.tasks[token]?.task } }
 
-    public func markTaskDispatched(token: String) async throws {
+    public func markTaskDispatched(token: String, handle: String?) async throws {
         workflows.withLock { state in
             state.tasks[token]?.task.status = .dispatched
+            state.tasks[token]?.task.handle = handle
             state.tasks[token]?.leaseUntil = nil
         }
     }

@@ -67,14 +67,20 @@ public struct WorkflowTaskRecord: Sendable, Equatable {
     public var input: Data
     public var status: Status
     public var worker: String?
+    /// What the task was handed to, for calling it off: the URL of the job it started.
+    public var handle: String?
 
-    public init(token: String, executionArn: String, resource: String, input: Data, status: Status = .pending, worker: String? = nil) {
+    public init(
+        token: String, executionArn: String, resource: String, input: Data, status: Status = .pending, worker: String? = nil,
+        handle: String? = nil
+    ) {
         self.token = token
         self.executionArn = executionArn
         self.resource = resource
         self.input = input
         self.status = status
         self.worker = worker
+        self.handle = handle
     }
 }
 
@@ -128,7 +134,8 @@ public protocol WorkflowStore: Sendable {
     /// Extends the leases of tasks still being handed over (a long function call, say).
     func renewTaskLeases(tokens: [String], until: Date) async throws
     func task(token: String) async throws -> WorkflowTaskRecord?
-    func markTaskDispatched(token: String) async throws
+    /// Records that the task was handed over, and to what (`handle`: a job's URL).
+    func markTaskDispatched(token: String, handle: String?) async throws
     /// Gives the oldest pending task of an activity to a worker, or nil.
     func claimActivityTask(resource: String, worker: String) async throws -> WorkflowTaskRecord?
 }

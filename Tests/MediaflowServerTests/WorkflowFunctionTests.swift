@@ -1,4 +1,5 @@
 import Foundation
+import MediaflowModel
 import MediaflowServer
 import MediaflowStates
 import MediaflowTesting
@@ -176,6 +177,56 @@ import Testing
             try text.write(to: file, atomically: true, encoding: .utf8)
             let error = #expect(throws: ConfigurationError.self) { try FunctionBindings(contentsOf: file.path) }
             #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
+        }
+    }
+}
+
+/// A task its execution gives up on is called off: the job it started is cancelled, the command it
+/// runs is stopped.
+@Suite(.serialized) struct AbandonedTaskTests {
+    @Test func aTimedOutJobTaskCancelsItsJob() async throws {
+        let media = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
+        try await withSlowMediaServer(serving: media) { slow in
+            try await withServer { server in
+                let base = server.baseURL
+                let definition: JSONValue = [
+                    "StartAt": "Probe",
+                    "States": [
+                        "Probe": ["Type": "Task", "Resource": "mediaflow:job:ExtractTechnicalMetadata.sync", "TimeoutSeconds": 1, "End": true]
+                    ],
+                ]
+                _ = try await WorkflowTests.call(base, .POST, "/StateMachine", ["name": "impatient", "definition": definition])
+                _ = try await WorkflowTests.call(
+                    base, .POST, "/Execution", ["stateMachine": "impatient", "name": "i1", "input": ["locator": .string("\(slow)/media/30/clip.mp4")]])
+                let described = try await WorkflowTests.finished(base, "/Execution/impatient/i1")
+                #expect(described["status"] == "FAILED")
+                #expect(described["error"] == "States.Timeout")
+                try await eventually("the job is cancelled") {
+                    try await server.client.jobs(["profile": "ExtractTechnicalMetadata"]).jobs.first?.status == .canceled
+                }
+            }
+        }
+    }
+
+    @Test func aStoppedExecutionStopsTheCommandItsFunctionRuns() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        let pidFile = folder.appendingPathComponent("sleeper.pid")
+        let bindings: JSONValue = ["Sleeper": ["command": ["sh", "-c", .string("echo $$ > \(pidFile.path); exec sleep 60")]]]
+        try JSONText.serialize(bindings).write(to: folder.appendingPathComponent("functions.json"), atomically: true, encoding: .utf8)
+        var configuration = try TestServer.configuration()
+        configuration.functionsFile = folder.appendingPathComponent("functions.json").path
+        try await withServer(configuration) { server in
+            let base = server.baseURL
+            let definition: JSONValue = [
+                "StartAt": "Sleep", "States": ["Sleep": ["Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Sleeper", "End": true]],
+            ]
+            _ = try await WorkflowTests.call(base, .POST, "/StateMachine", ["name": "sleepy", "definition": definition])
+            _ = try await WorkflowTests.call(base, .POST, "/Execution", ["stateMachine": "sleepy", "name": "s1", "input": [:]])
+            try await eventually("the command runs") { FileManager.default.fileExists(atPath: pidFile.path) }
+            let pid = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let (status, _) = try await WorkflowTests.call(base, .POST, "/Execution/sleepy/s1/stop", [:])
+            #expect(status == 200)
+            try await eventually("the command is stopped") { kill(pid, 0) != 0 }
         }
     }
 }

@@ -95,8 +95,9 @@ import Testing
             #expect(try await store.claimPendingTasks(lease: lease, now: now.addingTimeInterval(10), limit: 10).isEmpty, "leased")
 
             try await store.renewTaskLeases(tokens: ["t1"], until: now.addingTimeInterval(60))
-            try await store.markTaskDispatched(token: "t2")
+            try await store.markTaskDispatched(token: "t2", handle: "http://repo/Job/1")
             #expect(try await store.task(token: "t2")?.status == .dispatched)
+            #expect(try await store.task(token: "t2")?.handle == "http://repo/Job/1")
             let later = Lease(owner: "node-2", until: now.addingTimeInterval(80))
             #expect(try await store.claimPendingTasks(lease: later, now: now.addingTimeInterval(40), limit: 10).isEmpty, "renewed or handed over")
             #expect(try await store.claimPendingTasks(lease: later, now: now.addingTimeInterval(61), limit: 10).map(\.token) == ["t1"], "taken over")

@@ -18,6 +18,8 @@ final class TaskResourceRunner: Sendable {
     let invoker: FunctionInvoker
     let logger: Logger
     private let inFlight = Mutex<Set<String>>([])
+    /// The calls running now, by task token, so an abandoned one can be cancelled.
+    private let calls = Mutex<[String: Task<Handover, any Error>]>([:])
 
     init(
         engine: WorkflowEngine, baseURL: String, httpClient: HTTPClient, functions: FunctionBindings,
@@ -38,34 +40,26 @@ final class TaskResourceRunner: Sendable {
     /// The tasks being handed over right now, whose leases must be kept.
     var handingOver: [String] { inFlight.withLock { Array($0) } }
 
+    /// What handing a task over gave: its result when it came at once, and what it was handed to.
+    struct Handover: Sendable {
+        var output: JSONValue?
+        /// The URL of the job it started, to cancel if the execution gives the task up.
+        var handle: String?
+    }
+
     func perform(_ record: WorkflowTaskRecord) async {
         defer { _ = inFlight.withLock { $0.remove(record.token) } }
-        guard let (executionArn, token) = TaskToken.parse(record.token),
-            let invocation = try? JSONDecoder().decode(TaskInvocation.self, from: record.input)
-        else { return }
         let resource = TaskResource(record.resource)
+        guard let (executionArn, token) = TaskToken.parse(record.token),
+            let invocation = try? JSONDecoder().decode(TaskInvocation.self, from: record.input), resource.kind != .activity
+        else { return }  // activity tasks are written `queued`; workers take them with GetActivityTask
+        let work = Task { try await self.hand(invocation.input, to: resource, token: record.token) }
+        calls.withLock { $0[record.token] = work }
+        defer { _ = calls.withLock { $0.removeValue(forKey: record.token) } }
         do {
-            let output: JSONValue?
-            let sync = resource.waitsForCompletion || resource.waitsForToken
-            let binding = resource.mayBeBound ? functions.binding(for: resource.name) : nil
-            switch resource.kind {
-            case _ where binding != nil:
-                output = try await call(binding!, name: resource.name, input: invocation.input, token: record.token)
-            case .function:
-                throw StatesError("Lambda.ResourceNotFoundException", "No function is bound to '\(resource.name)' (see --functions)")
-            case .lambdaInvoke:
-                output = try await invokeLambda(invocation.input, token: record.token)
-            case .job(let profile):
-                output = try await startJob(profile: profile, input: invocation.input, token: record.token, sync: sync)
-            case .http:
-                output = try await callHTTP(invocation.input)
-            case .activity:
-                return  // written `queued`; workers take it with GetActivityTask
-            case .unknown:
-                throw StatesError(StatesError.taskFailed, "No resource is bound to '\(record.resource)'")
-            }
-            try await engine.store.markTaskDispatched(token: record.token)
-            if let output, !resource.waitsForToken {
+            let handover = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+            try await engine.store.markTaskDispatched(token: record.token, handle: handover.handle)
+            if let output = handover.output, !resource.waitsForToken {
                 try await engine.deliver(.taskSucceeded(token: token, output: output), to: executionArn, closing: record.token)
             }
         } catch {
@@ -78,10 +72,41 @@ final class TaskResourceRunner: Sendable {
         }
     }
 
+    /// Calls off a task its execution gave up on (timed out, stopped, in a failed branch): a call
+    /// still running here is cancelled (a function's command is stopped), a job it started is cancelled.
+    func abandon(_ record: WorkflowTaskRecord) async {
+        calls.withLock { $0[record.token] }?.cancel()
+        guard let job = record.handle else { return }
+        do {
+            _ = try await client.cancel(jobURL: job)
+        } catch {
+            logger.debug("cancelling \(job) for an abandoned task: \(error)")  // usually: it had finished
+        }
+    }
+
+    private func hand(_ input: JSONValue, to resource: TaskResource, token: String) async throws -> Handover {
+        let sync = resource.waitsForCompletion || resource.waitsForToken
+        let binding = resource.mayBeBound ? functions.binding(for: resource.name) : nil
+        switch resource.kind {
+        case _ where binding != nil:
+            return try await call(binding!, name: resource.name, input: input, token: token)
+        case .function:
+            throw StatesError("Lambda.ResourceNotFoundException", "No function is bound to '\(resource.name)' (see --functions)")
+        case .lambdaInvoke:
+            return Handover(output: try await invokeLambda(input, token: token))
+        case .job(let profile):
+            return try await startJob(profile: profile, input: input, token: token, sync: sync)
+        case .http:
+            return Handover(output: try await callHTTP(input))
+        case .activity, .unknown:
+            throw StatesError(StatesError.taskFailed, "No resource is bound to '\(resource.name)'")
+        }
+    }
+
     /// Runs the function bound to `name`; a function bound to a job completes the task when the job ends (nil here).
-    private func call(_ binding: FunctionBinding, name: String, input: JSONValue, token: String) async throws -> JSONValue? {
+    private func call(_ binding: FunctionBinding, name: String, input: JSONValue, token: String) async throws -> Handover {
         if case .job(let profile) = binding { return try await startJob(profile: profile, input: input, token: token, sync: true) }
-        return try await invoker.invoke(binding, name: name, input: input, directory: functions.directory)
+        return Handover(output: try await invoker.invoke(binding, name: name, input: input, directory: functions.directory))
     }
 
     /// `lambda:invoke`: `{FunctionName, Payload}` in, `{ExecutedVersion, Payload, StatusCode}` out.
@@ -97,7 +122,7 @@ final class TaskResourceRunner: Sendable {
     }
 
     /// Creates and starts a job; with `sync` the job's callbacks complete the task later (nil here).
-    private func startJob(profile: String, input: JSONValue, token: String, sync: Bool) async throws -> JSONValue? {
+    private func startJob(profile: String, input: JSONValue, token: String, sync: Bool) async throws -> Handover {
         let type: JobType
         if let name = input["jobType"]?.stringValue {
             guard let known = JobType(rawValue: name) else { throw StatesError("Mediaflow.InvalidJob", "Unknown jobType '\(name)'") }
@@ -117,8 +142,9 @@ final class TaskResourceRunner: Sendable {
         }
         let endpoint = sync ? AsyncEndpoint(success: "\(baseURL)/WorkflowTask/\(token)/success", failure: "\(baseURL)/WorkflowTask/\(token)/failure") : nil
         _ = try await client.start(jobURL: created.id!, asyncEndpoint: endpoint)
-        if sync { return nil }
-        return try JSONDecoder().decode(JSONValue.self, from: try ProtocolJSON.encode(try await client.job(created.id!)))
+        if sync { return Handover(handle: created.id) }
+        let queued = try JSONDecoder().decode(JSONValue.self, from: try ProtocolJSON.encode(try await client.job(created.id!)))
+        return Handover(output: queued, handle: created.id)
     }
 
     /// `http:invoke`: `{ApiEndpoint, Method, Headers, QueryParameters, RequestBody}` in,

@@ -12,6 +12,8 @@ final class WorkflowEngine: Sendable {
     /// Wakes the run loop: a task to dispatch or a timer to set.
     let signal = WorkSignal()
     private let interpreters = Mutex<[String: StateMachineInterpreter]>([:])
+    /// Tasks executions gave up on, for the runner to call off.
+    private let abandoned = Mutex<[WorkflowTaskRecord]>([])
 
     init(store: any WorkflowStore, logger: Logger) {
         self.store = store
@@ -60,15 +62,34 @@ final class WorkflowEngine: Sendable {
             let change = try write(
                 state, step, arn: arn, stateMachineArn: record.stateMachineArn, version: record.version + 1,
                 closing: step.accepted ? token : nil)
+            let givenUp = try await tasks(cancelledBy: step, arn: arn)
             do {
                 try await store.updateExecution(change)
             } catch let error as StoreError where error.isConflict {
                 continue
             }
+            if !givenUp.isEmpty { abandoned.withLock { $0 += givenUp } }
             afterWrite(step)
             return step.accepted
         }
         throw StoreError.unavailable("Execution \(arn) is changing too fast to apply the event")
+    }
+
+    /// The tasks executions gave up on (timed out, stopped, in a failed branch) since the last call.
+    func takeAbandonedTasks() -> [WorkflowTaskRecord] {
+        abandoned.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+    }
+
+    /// The records of the tasks a step cancels, read before the step's write deletes them.
+    private func tasks(cancelledBy step: ExecutionStep, arn: String) async throws -> [WorkflowTaskRecord] {
+        var records: [WorkflowTaskRecord] = []
+        for case .cancelTask(let token) in step.actions {
+            if let record = try await store.task(token: TaskToken.make(executionArn: arn, token: token)) { records.append(record) }
+        }
+        return records
     }
 
     /// The execution and its interpreter state.
@@ -119,6 +140,6 @@ final class WorkflowEngine: Sendable {
     }
 
     private func afterWrite(_ step: ExecutionStep) {
-        if step.actions.contains(where: { if case .runTask = $0 { true } else { false } }) { signal.notify() }
+        if !step.actions.isEmpty { signal.notify() }
     }
 }

@@ -44,6 +44,9 @@ struct WorkflowRunner: Service {
                     for task in claimed where tasks.claim(task.token) {
                         group.addTask { await tasks.perform(task) }
                     }
+                    for task in engine.takeAbandonedTasks() {
+                        group.addTask { await tasks.abandon(task) }
+                    }
                 } catch {
                     logger.error("workflow runner: \(error)")
                 }
