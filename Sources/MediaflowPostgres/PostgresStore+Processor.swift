@@ -6,6 +6,7 @@ import PostgresNIO
 extension PostgresStore {
     static let dispatchChannel = "mediaflow_dispatch"
     static let outboxChannel = "mediaflow_outbox"
+    static let workflowChannel = "mediaflow_workflow"
 
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")

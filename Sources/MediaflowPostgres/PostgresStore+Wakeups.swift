@@ -2,14 +2,19 @@ import MediaflowStore
 import PostgresNIO
 
 extension PostgresStore: WorkAnnouncer {
-    /// Listens for `NOTIFY` of new dispatch work and new outbox messages from any node, calling the
-    /// matching handler, until cancelled; reconnects after a lost connection.
-    public func listen(onDispatch: @escaping @Sendable () -> Void, onOutbox: @escaping @Sendable () -> Void) async {
+    /// Listens for `NOTIFY` of new dispatch work, new outbox messages and new workflow tasks from any
+    /// node, calling the matching handler, until cancelled; reconnects after a lost connection.
+    public func listen(
+        onDispatch: @escaping @Sendable () -> Void, onOutbox: @escaping @Sendable () -> Void,
+        onWorkflow: @escaping @Sendable () -> Void
+    ) async {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
                     try await withThrowingTaskGroup(of: Void.self) { group in
-                        for (channel, handler) in [(Self.dispatchChannel, onDispatch), (Self.outboxChannel, onOutbox)] {
+                        for (channel, handler) in [
+                            (Self.dispatchChannel, onDispatch), (Self.outboxChannel, onOutbox), (Self.workflowChannel, onWorkflow),
+                        ] {
                             group.addTask {
                                 for try await _ in try await connection.listen(channel) { handler() }
                             }

@@ -92,6 +92,9 @@ extension PostgresStore: WorkflowStore {
                 VALUES (\(task.token), \(task.executionArn), \(task.resource), \(task.input), \(task.status.rawValue))
                 """, logger: logger)
         }
+        if !change.newTasks.isEmpty {
+            try await connection.query("SELECT pg_notify(\(Self.workflowChannel), '')", logger: logger)
+        }
         if !change.closedTasks.isEmpty {
             try await connection.query("DELETE FROM workflow_task WHERE token = ANY(\(change.closedTasks))", logger: logger)
         }

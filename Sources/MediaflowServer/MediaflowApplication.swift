@@ -118,11 +118,8 @@ struct ApplicationParts {
                 transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store)
         }
 
-        /// The workflow engine runs with the job processor, on a store that keeps workflows.
-        var engine: WorkflowEngine?
-        if roles.contains(.jobProcessor), let workflowStore = store as? any WorkflowStore {
-            engine = WorkflowEngine(store: workflowStore, logger: logger)
-        }
+        // The workflow engine runs with the job processor, on a store that keeps workflows.
+        let engine = roles.contains(.jobProcessor) ? (store as? any WorkflowStore).map { WorkflowEngine(store: $0, logger: logger) } : nil
         let processorLink = LocalProcessorLink()
         var host: MediaServiceHost?
         if roles.contains(.ameService), let ledger {
@@ -176,7 +173,9 @@ struct ApplicationParts {
                     maxAttempts: configuration.callbackAttempts, logger: logger))
             if let announcer = store as? any WorkAnnouncer {
                 services.append(
-                    WakeupListener(announcer: announcer, onDispatch: dispatcher.wake, onOutbox: outboxSignal.notify))
+                    WakeupListener(
+                        announcer: announcer, onDispatch: dispatcher.wake, onOutbox: outboxSignal.notify,
+                        onWorkflow: { [engine] in engine?.signal.notify() }))
             }
             routeAdders.append { JobProcessorController(processor: processor, maxBodyBytes: limit).addRoutes(to: $0) }
         }

@@ -64,9 +64,12 @@ public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
 
 /// A store shared by several processes that can tell each of them when another added work.
 public protocol WorkAnnouncer: Sendable {
-    /// Calls `onDispatch` when a job is queued and `onOutbox` when a notification is written, by any
-    /// process, until the task is cancelled.
-    func listen(onDispatch: @escaping @Sendable () -> Void, onOutbox: @escaping @Sendable () -> Void) async
+    /// Calls `onDispatch` when a job is queued, `onOutbox` when a notification is written and
+    /// `onWorkflow` when an execution schedules tasks, by any process, until the task is cancelled.
+    func listen(
+        onDispatch: @escaping @Sendable () -> Void, onOutbox: @escaping @Sendable () -> Void,
+        onWorkflow: @escaping @Sendable () -> Void
+    ) async
 }
 
 /// The service registry's records.
