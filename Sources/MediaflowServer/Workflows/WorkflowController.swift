@@ -37,7 +37,7 @@ struct WorkflowController<Context: RequestContext>: Sendable {
             let started = try await rest("StartExecution", body)
             let arn = started["executionArn"]?.stringValue ?? ""
             return try ProtocolIO.response(try await rest("DescribeExecution", ["executionArn": .string(arn)]),
-                                           status: .created, location: Self.path(ofExecution: arn))
+                                           status: .created, location: WorkflowPaths.execution(arn))
         }
         router.get("/Execution") { request, _ in
             var body: [String: JSONValue] = [:]
@@ -82,13 +82,6 @@ struct WorkflowController<Context: RequestContext>: Sendable {
                 "activityArn": .string(WorkflowNames.activityArn(name)), "workerName": .string(worker),
             ]))
         }
-    }
-
-    /// The REST path of an execution: `/Execution/{stateMachine}/{name}`.
-    static func path(ofExecution arn: String) -> String {
-        let parts = arn.split(separator: ":")
-        guard parts.count >= 2 else { return "/Execution" }
-        return "/Execution/\(parts[parts.count - 2])/\(parts[parts.count - 1])"
     }
 
     /// A failure body: `{error, cause}`, or a job the job processor reported as failed or canceled.

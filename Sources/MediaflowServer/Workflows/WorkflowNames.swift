@@ -25,6 +25,16 @@ enum WorkflowNames {
     }
 }
 
+/// The REST paths of workflow resources, for the server's `Location` headers and for clients.
+public enum WorkflowPaths {
+    /// `/Execution/{stateMachine}/{name}`, from an execution's ARN.
+    public static func execution(_ arn: String) -> String {
+        let parts = arn.split(separator: ":")
+        guard parts.count >= 2 else { return "/Execution/\(arn)" }
+        return "/Execution/\(parts[parts.count - 2])/\(parts[parts.count - 1])"
+    }
+}
+
 /// The task token handed to workers: the execution's ARN and the interpreter's token in one
 /// opaque, URL-safe string, so a result can be routed without a lookup.
 enum TaskToken {

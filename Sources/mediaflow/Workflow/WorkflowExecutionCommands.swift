@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MediaflowServer
 import MediaflowStates
 
 struct WorkflowCreate: AsyncParsableCommand {
@@ -44,7 +45,7 @@ struct WorkflowDescribe: AsyncParsableCommand {
 
     func run() async throws {
         if wait { return try await WorkflowFollow.follow(execution, server.remote) }
-        let described = try await server.remote.send(.GET, WorkflowFollow.path(execution))
+        let described = try await server.remote.send(.GET, WorkflowPaths.execution(execution))
         WorkflowFollow.printSummary(described)
     }
 }
@@ -55,7 +56,7 @@ struct WorkflowHistory: AsyncParsableCommand {
     @OptionGroup var server: ServerOption
 
     func run() async throws {
-        let history = try await server.remote.send(.GET, WorkflowFollow.path(execution) + "/history")
+        let history = try await server.remote.send(.GET, WorkflowPaths.execution(execution) + "/history")
         for event in history["events"]?.arrayValue ?? [] { WorkflowFollow.printEvent(event) }
     }
 }
@@ -71,27 +72,22 @@ struct WorkflowStop: AsyncParsableCommand {
         var body: [String: JSONValue] = [:]
         if let error { body["error"] = .string(error) }
         if let cause { body["cause"] = .string(cause) }
-        WorkflowFollow.printSummary(try await server.remote.send(.POST, WorkflowFollow.path(execution) + "/stop", .object(body)))
+        WorkflowFollow.printSummary(try await server.remote.send(.POST, WorkflowPaths.execution(execution) + "/stop", .object(body)))
     }
 }
 
 /// Following an execution's progress from its history.
 enum WorkflowFollow {
-    static func path(_ arn: String) -> String {
-        let parts = arn.split(separator: ":")
-        return parts.count >= 2 ? "/Execution/\(parts[parts.count - 2])/\(parts[parts.count - 1])" : "/Execution/\(arn)"
-    }
-
     static func follow(_ arn: String, _ remote: ServerRemote) async throws {
         var seen = 0
         while true {
-            let history = try await remote.send(.GET, path(arn) + "/history")
+            let history = try await remote.send(.GET, WorkflowPaths.execution(arn) + "/history")
             let events = history["events"]?.arrayValue ?? []
             for event in events.dropFirst(seen) where event["type"]?.stringValue?.hasSuffix("Entered") == true {
                 printEvent(event)
             }
             seen = events.count
-            let described = try await remote.send(.GET, path(arn))
+            let described = try await remote.send(.GET, WorkflowPaths.execution(arn))
             if described["status"]?.stringValue != "RUNNING" {
                 printSummary(described)
                 if described["status"]?.stringValue != "SUCCEEDED" { throw ExitCode(1) }
