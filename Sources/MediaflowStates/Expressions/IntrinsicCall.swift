@@ -47,43 +47,38 @@ public struct IntrinsicSyntaxError: Error, Sendable, Hashable, CustomStringConve
 /// Reads intrinsic call text: names, quoted strings with `\` escapes, numbers, booleans, null,
 /// paths and nested calls.
 struct IntrinsicParser {
-    private let text: String
-    private let chars: [Character]
-    private var position = 0
+    private var cursor: TextCursor
 
-    init(_ text: String) {
-        self.text = text
-        self.chars = Array(text)
-    }
+    init(_ text: String) { cursor = TextCursor(text) }
 
     var isAtEnd: Bool {
-        var probe = position
-        while probe < chars.count, chars[probe] == " " { probe += 1 }
-        return probe == chars.count
+        var probe = cursor.position
+        while probe < cursor.chars.count, cursor.chars[probe] == " " { probe += 1 }
+        return probe == cursor.chars.count
     }
 
     mutating func parseCall() throws(IntrinsicSyntaxError) -> IntrinsicCall {
-        skipSpaces()
-        let nameStart = position
-        while position < chars.count, chars[position] != "(" { position += 1 }
-        let name = String(chars[nameStart..<position]).trimmingSpaces
+        cursor.skipSpaces()
+        let nameStart = cursor.position
+        while cursor.position < cursor.chars.count, cursor.chars[cursor.position] != "(" { cursor.position += 1 }
+        let name = cursor.text(from: nameStart).trimmingSpaces
         guard name.hasPrefix("States.") else { throw failure("a function name starts with 'States.'") }
         guard let function = IntrinsicFunction(rawValue: String(name.dropFirst("States.".count))) else {
             throw failure("unknown function '\(name)'")
         }
-        guard position < chars.count else { throw failure("missing '('") }
-        position += 1
+        guard cursor.position < cursor.chars.count else { throw failure("missing '('") }
+        cursor.position += 1
         var arguments: [IntrinsicCall.Argument] = []
-        skipSpaces()
-        if peek() == ")" {
-            position += 1
+        cursor.skipSpaces()
+        if cursor.peek() == ")" {
+            cursor.position += 1
             return IntrinsicCall(function: function, arguments: arguments)
         }
         while true {
             arguments.append(try parseArgument())
-            skipSpaces()
-            guard let next = peek() else { throw failure("missing ')'") }
-            position += 1
+            cursor.skipSpaces()
+            guard let next = cursor.peek() else { throw failure("missing ')'") }
+            cursor.position += 1
             if next == ")" { break }
             guard next == "," else { throw failure("expected ',' or ')' but found '\(next)'") }
         }
@@ -91,8 +86,8 @@ struct IntrinsicParser {
     }
 
     private mutating func parseArgument() throws(IntrinsicSyntaxError) -> IntrinsicCall.Argument {
-        skipSpaces()
-        guard let first = peek() else { throw failure("missing argument") }
+        cursor.skipSpaces()
+        guard let first = cursor.peek() else { throw failure("missing argument") }
         if first == "'" { return .literal(.string(try parseString())) }
         if first == "$" {
             let pathText = readArgumentText()
@@ -102,7 +97,7 @@ struct IntrinsicParser {
                 throw failure(error.description)
             }
         }
-        if text[text.index(text.startIndex, offsetBy: position)...].hasPrefix("States.") {
+        if cursor.chars[cursor.position...].starts(with: "States.") {
             return .call(try parseCall())
         }
         let word = readArgumentText()
@@ -119,14 +114,14 @@ struct IntrinsicParser {
     /// Reads a quoted string; `\'`, `\\`, `\{` and `\}` keep the escaped character (braces stay
     /// escaped so that `States.Format` can tell them from placeholders).
     private mutating func parseString() throws(IntrinsicSyntaxError) -> String {
-        position += 1
+        cursor.position += 1
         var out = ""
-        while let char = peek() {
-            position += 1
+        while let char = cursor.peek() {
+            cursor.position += 1
             switch char {
             case "\\":
-                guard let escaped = peek() else { throw failure("dangling '\\'") }
-                position += 1
+                guard let escaped = cursor.peek() else { throw failure("dangling '\\'") }
+                cursor.position += 1
                 if escaped == "{" || escaped == "}" { out.append("\\") }
                 out.append(escaped)
             case "'":
@@ -140,10 +135,10 @@ struct IntrinsicParser {
 
     /// Reads up to the next `,` or `)` outside brackets, parentheses and quotes.
     private mutating func readArgumentText() -> String {
-        let start = position
+        let start = cursor.position
         var depth = 0
         var quote: Character?
-        while let char = peek() {
+        while let char = cursor.peek() {
             if let open = quote {
                 if char == open { quote = nil }
             } else if char == "'" || char == "\"" {
@@ -155,18 +150,12 @@ struct IntrinsicParser {
             } else if depth == 0 && (char == "," || char == ")") {
                 break
             }
-            position += 1
+            cursor.position += 1
         }
-        return String(chars[start..<position]).trimmingSpaces
+        return cursor.text(from: start).trimmingSpaces
     }
 
-    private func peek() -> Character? { position < chars.count ? chars[position] : nil }
-
-    private mutating func skipSpaces() {
-        while position < chars.count, chars[position] == " " { position += 1 }
-    }
-
-    private func failure(_ reason: String) -> IntrinsicSyntaxError { IntrinsicSyntaxError(text: text, reason: reason) }
+    private func failure(_ reason: String) -> IntrinsicSyntaxError { IntrinsicSyntaxError(text: cursor.text, reason: reason) }
 }
 
 extension String {

@@ -2,29 +2,24 @@ import Foundation
 
 /// Reads JSONPath text into segments, one character at a time.
 struct JSONPathParser {
-    private let text: String
-    private let chars: [Character]
-    private var position = 0
+    private var cursor: TextCursor
 
-    init(_ text: String) {
-        self.text = text
-        self.chars = Array(text)
-    }
+    init(_ text: String) { cursor = TextCursor(text) }
 
     mutating func parsePath() throws(JSONPathSyntaxError) -> (JSONPath.Root, [JSONPath.Segment]) {
-        guard peek() == "$" else { throw failure("a path starts with '$'") }
-        position += 1
+        guard cursor.peek() == "$" else { throw failure("a path starts with '$'") }
+        cursor.position += 1
         let root: JSONPath.Root
-        if peek() == "$" {
-            position += 1
+        if cursor.peek() == "$" {
+            cursor.position += 1
             root = .context
-        } else if let first = peek(), first.isLetter || first == "_" {
-            root = .variable(readWhile { $0.isLetter || $0.isNumber || $0 == "_" })
+        } else if let first = cursor.peek(), first.isLetter || first == "_" {
+            root = .variable(cursor.readWhile { $0.isLetter || $0.isNumber || $0 == "_" })
         } else {
             root = .input
         }
         var segments: [JSONPath.Segment] = []
-        while let next = peek() {
+        while let next = cursor.peek() {
             segments.append(try parseSegment(next))
         }
         return (root, segments)
@@ -33,7 +28,7 @@ struct JSONPathParser {
     /// Parses a relative path after `@` inside a filter.
     mutating func parseRelative() throws(JSONPathSyntaxError) -> [JSONPath.Segment] {
         var segments: [JSONPath.Segment] = []
-        while let next = peek(), next == "." || next == "[" {
+        while let next = cursor.peek(), next == "." || next == "[" {
             segments.append(try parseSegment(next))
         }
         return segments
@@ -42,10 +37,10 @@ struct JSONPathParser {
     private mutating func parseSegment(_ next: Character) throws(JSONPathSyntaxError) -> JSONPath.Segment {
         switch next {
         case ".":
-            position += 1
-            if peek() == "." {
-                position += 1
-                if peek() == "[" { return .descendants(try parseBracket()) }
+            cursor.position += 1
+            if cursor.peek() == "." {
+                cursor.position += 1
+                if cursor.peek() == "[" { return .descendants(try parseBracket()) }
                 return .descendants(try parseDotted())
             }
             return try parseDotted()
@@ -57,36 +52,36 @@ struct JSONPathParser {
     }
 
     private mutating func parseDotted() throws(JSONPathSyntaxError) -> JSONPath.Segment {
-        if peek() == "*" {
-            position += 1
+        if cursor.peek() == "*" {
+            cursor.position += 1
             return .wildcard
         }
-        let name = readWhile { $0 != "." && $0 != "[" }
+        let name = cursor.readWhile { $0 != "." && $0 != "[" }
         guard !name.isEmpty else { throw failure("empty member name") }
         if name == "length()" { return .length }
         return .member(name)
     }
 
     private mutating func parseBracket() throws(JSONPathSyntaxError) -> JSONPath.Segment {
-        position += 1  // [
-        skipSpaces()
+        cursor.position += 1  // [
+        cursor.skipSpaces()
         let segment: JSONPath.Segment
-        if peek() == "*" {
-            position += 1
+        if cursor.peek() == "*" {
+            cursor.position += 1
             segment = .wildcard
-        } else if peek() == "?" {
-            position += 1
-            guard peek() == "(" else { throw failure("a filter is written [?(…)]") }
+        } else if cursor.peek() == "?" {
+            cursor.position += 1
+            guard cursor.peek() == "(" else { throw failure("a filter is written [?(…)]") }
             let body = try readBalanced()
-            var filterParser = FilterParser(body, path: text)
+            var filterParser = FilterParser(body, path: cursor.text)
             segment = .filter(try filterParser.parse())
         } else {
-            let body = readWhile { $0 != "]" }
+            let body = cursor.readWhile { $0 != "]" }
             segment = try parseSelector(body)
         }
-        skipSpaces()
-        guard peek() == "]" else { throw failure("missing ']'") }
-        position += 1
+        cursor.skipSpaces()
+        guard cursor.peek() == "]" else { throw failure("missing ']'") }
+        cursor.position += 1
         return segment
     }
 
@@ -133,9 +128,9 @@ struct JSONPathParser {
     private mutating func readBalanced() throws(JSONPathSyntaxError) -> String {
         var depth = 0
         var quote: Character?
-        let start = position + 1
-        while let char = peek() {
-            position += 1
+        let start = cursor.position + 1
+        while let char = cursor.peek() {
+            cursor.position += 1
             if let open = quote {
                 if char == open { quote = nil }
                 continue
@@ -145,22 +140,12 @@ struct JSONPathParser {
             case "(": depth += 1
             case ")":
                 depth -= 1
-                if depth == 0 { return String(chars[start..<(position - 1)]) }
+                if depth == 0 { return cursor.text(from: start, dropping: 1) }
             default: break
             }
         }
         throw failure("unbalanced parentheses")
     }
 
-    private func peek() -> Character? { position < chars.count ? chars[position] : nil }
-
-    private mutating func skipSpaces() { _ = readWhile { $0 == " " } }
-
-    private mutating func readWhile(_ accept: (Character) -> Bool) -> String {
-        let start = position
-        while let char = peek(), accept(char) { position += 1 }
-        return String(chars[start..<position])
-    }
-
-    private func failure(_ reason: String) -> JSONPathSyntaxError { JSONPathSyntaxError(path: text, reason: reason) }
+    private func failure(_ reason: String) -> JSONPathSyntaxError { JSONPathSyntaxError(path: cursor.text, reason: reason) }
 }
