@@ -1,13 +1,12 @@
 import HummingbirdCore
 import Logging
 import NIOCore
-import ServiceLifecycle
 
 /// Closes a connection that has not sent a byte within `deadline`, or at once when the server shuts
-/// down. HummingbirdWebSocket's upgrade channel starts watching a connection (idle timeout, graceful
-/// shutdown) only once its first request is read, so a connection opened and never used — which
-/// AsyncHTTPClient's pool does when a request finds another connection free first — held a graceful
-/// shutdown for good.
+/// down. HummingbirdWebSocket's upgrade channel starts watching a connection (idle timeout, the
+/// server's quiesce event) only once its first request is read, so a connection opened and never
+/// used — which AsyncHTTPClient's pool does when a request finds another connection free first —
+/// held a graceful shutdown for good.
 struct SilentConnectionGuard<Inner: ServerChildChannel>: ServerChildChannel {
     typealias Value = Inner.Value
     let inner: Inner
@@ -20,11 +19,7 @@ struct SilentConnectionGuard<Inner: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        await withGracefulShutdownHandler {
-            await inner.handle(value: value, logger: logger)
-        } onGracefulShutdown: {
-            value.channel.pipeline.fireUserInboundEventTriggered(FirstByteWatch.ShutdownEvent())
-        }
+        await inner.handle(value: value, logger: logger)
     }
 }
 
@@ -32,9 +27,6 @@ struct SilentConnectionGuard<Inner: ServerChildChannel>: ServerChildChannel {
 final class FirstByteWatch: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
-
-    /// The server is shutting down: a connection still silent is closed.
-    struct ShutdownEvent {}
 
     private let deadline: TimeAmount
     private var timer: Scheduled<Void>?
@@ -56,8 +48,8 @@ final class FirstByteWatch: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ShutdownEvent {
-            context.close(promise: nil)
+        if event is ChannelShouldQuiesceEvent {
+            context.close(promise: nil)  // the server is shutting down and this connection has said nothing
         } else {
             context.fireUserInboundEventTriggered(event)
         }
