@@ -86,22 +86,11 @@ public struct BusBenchmark: Sendable {
     }
 
     private func drive(_ count: Int, _ call: @escaping @Sendable (Int) async throws -> Void, transport: String) async throws -> Result {
-        let next = Ticket()
-        let start = ContinuousClock.now
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for worker in 0..<(connections * inFlightPerConnection) {
-                group.addTask {
-                    var mine: [Double] = []
-                    while next.take() < count {
-                        let begin = ContinuousClock.now
-                        try await call(worker)
-                        mine.append((ContinuousClock.now - begin).seconds)
-                    }
-                    return mine
-                }
-            }
-            return try await group.reduce(into: [Double]()) { $0 += $1 }
+        let (latencies, seconds) = try await closedLoop(count: count, concurrency: connections * inFlightPerConnection) { worker, _ in
+            let begin = ContinuousClock.now
+            try await call(worker)
+            return (ContinuousClock.now - begin).seconds
         }
-        return Result(transport: transport, calls: count, seconds: (ContinuousClock.now - start).seconds, latencies: latencies.sorted())
+        return Result(transport: transport, calls: count, seconds: seconds, latencies: latencies.sorted())
     }
 }

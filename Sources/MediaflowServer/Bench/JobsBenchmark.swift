@@ -82,7 +82,7 @@ public struct JobsBenchmark: Sendable {
     private func drive(count: Int, clients: [MediaflowClient], receiver: CallbackReceiver, endpoint: AsyncEndpoint)
         async throws -> Result
     {
-        let (latencies, seconds) = try await closedLoop(count: count, concurrency: concurrency) { index in
+        let (latencies, seconds) = try await closedLoop(count: count, concurrency: concurrency) { _, index in
             let client = clients[index % clients.count]
             let job = try await client.create(Job(type: .ameJob, profile: "NoOp"))
             let started = ContinuousClock.now
@@ -107,18 +107,19 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-/// Runs `operation` for each index in `0..<count` on `concurrency` workers, each taking the next index
-/// when it is done with one; returns what each operation measured (seconds) and the whole run's seconds.
+/// Runs `operation(worker, index)` for each index in `0..<count` on `concurrency` workers, each taking
+/// the next index when it is done with one; returns what each operation measured (seconds) and the
+/// whole run's seconds.
 func closedLoop(
-    count: Int, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Double
+    count: Int, concurrency: Int, _ operation: @escaping @Sendable (_ worker: Int, _ index: Int) async throws -> Double
 ) async throws -> (latencies: [Double], seconds: Double) {
     let next = Ticket()
     let start = ContinuousClock.now
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-        for _ in 0..<concurrency {
+        for worker in 0..<concurrency {
             group.addTask {
                 var mine: [Double] = []
-                while case let index = next.take(), index < count { mine.append(try await operation(index)) }
+                while case let index = next.take(), index < count { mine.append(try await operation(worker, index)) }
                 return mine
             }
         }

@@ -69,7 +69,7 @@ public struct WorkflowTasksBenchmark: Sendable {
             try await JobsBenchmark.waitUntilHealthy(MediaflowClient(baseURL: base))
             let machine = try await transport.send(.POST, "\(base)/StateMachine", ["name": "bench-tasks", "definition": Self.definition(receiver: receiverURL)] as JSONValue)
             guard machine.status == 201 else { throw ConfigurationError("Creating the state machine answered \(machine.status)") }
-            let (latencies, seconds) = try await closedLoop(count: executions, concurrency: concurrency) { index in
+            let (latencies, seconds) = try await closedLoop(count: executions, concurrency: concurrency) { _, index in
                 let began = ContinuousClock.now
                 async let done: Void = receiver.arrival(of: "e\(index)")
                 let started = try await transport.send(
