@@ -125,6 +125,18 @@ extension PostgresStore: WorkflowStore {
         return documents
     }
 
+    public func purgeExecutions(stoppedBefore date: Date) async throws -> Int {
+        let rows = try await query(
+            """
+            WITH gone AS (DELETE FROM execution WHERE stopped_at < \(date.timeIntervalSince1970) RETURNING arn),
+                events AS (DELETE FROM execution_event WHERE execution_arn IN (SELECT arn FROM gone)),
+                tasks AS (DELETE FROM workflow_task WHERE execution_arn IN (SELECT arn FROM gone))
+            SELECT count(*) FROM gone
+            """)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
     public func dueExecutions(at time: Double, limit: Int) async throws -> [String] {
         var arns: [String] = []
         for try await arn in try await query(

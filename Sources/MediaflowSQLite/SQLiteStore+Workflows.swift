@@ -127,6 +127,17 @@ extension SQLiteStore: WorkflowStore {
         }
     }
 
+    public func purgeExecutions(stoppedBefore date: Date) async throws -> Int {
+        try await write { db in
+            let ended = "SELECT arn FROM execution WHERE stopped_at < ?"
+            let cutoff = date.timeIntervalSince1970
+            try Column.execute("DELETE FROM execution_event WHERE execution_arn IN (\(ended))", [cutoff], db)
+            try Column.execute("DELETE FROM workflow_task WHERE execution_arn IN (\(ended))", [cutoff], db)
+            try Column.execute("DELETE FROM execution WHERE stopped_at < ?", [cutoff], db)
+            return db.changesCount
+        }
+    }
+
     public func dueExecutions(at time: Double, limit: Int) async throws -> [String] {
         try await read { db in
             try String.fetchAll(

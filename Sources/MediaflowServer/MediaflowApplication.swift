@@ -111,7 +111,8 @@ struct ApplicationParts {
             if configuration.retentionDays > 0 {
                 services.append(
                     RetentionService(
-                        store: store, retention: .seconds(configuration.retentionDays * 86_400), logger: logger))
+                        store: store, workflows: store as? any WorkflowStore, retention: .seconds(configuration.retentionDays * 86_400),
+                        logger: logger))
             }
         } else if !roles.isDisjoint(with: [.jobProcessor, .ameService]) {
             ledger = RemoteJobLedger(

@@ -97,6 +97,18 @@ extension MemoryStore: WorkflowStore {
         }
     }
 
+    public func purgeExecutions(stoppedBefore date: Date) async throws -> Int {
+        workflows.withLock { state in
+            let gone = state.executions.values.filter { ($0.record.stoppedAt ?? .distantFuture) < date }.map(\.record.arn)
+            for arn in gone {
+                state.executions[arn] = nil
+                state.events[arn] = nil
+            }
+            state.tasks = state.tasks.filter { !gone.contains($0.value.task.executionArn) }
+            return gone.count
+        }
+    }
+
     public func dueExecutions(at time: Double, limit: Int) async throws -> [String] {
         workflows.withLock { state in
             state.executions.values.compactMap { row in row.record.nextWakeup.map { (row.record.arn, $0) } }

@@ -124,6 +124,9 @@ public protocol WorkflowStore: Sendable {
     func executions(stateMachineArn: String?, status: String?, limit: Int) async throws -> [ExecutionRecord]
     /// History event documents with ids above `after`, in order.
     func history(arn: String, after: Int, limit: Int) async throws -> [Data]
+    /// Deletes the executions that ended before `date`, with their history and tasks.
+    /// - Returns: how many executions were deleted.
+    func purgeExecutions(stoppedBefore date: Date) async throws -> Int
     /// Running executions whose next wake-up is at or before `time`.
     func dueExecutions(at time: Double, limit: Int) async throws -> [String]
 

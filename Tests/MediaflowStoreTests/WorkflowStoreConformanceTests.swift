@@ -76,6 +76,26 @@ import Testing
         }
     }
 
+    @Test(arguments: Driver.allCases) func retentionDeletesExecutionsThatEndedBeforeTheCutoff(driver: Driver) async throws {
+        try await driver.withStore { jobStore in
+            let store = try #require(jobStore as? any WorkflowStore)
+            var old = Self.execution("old", status: "SUCCEEDED")
+            old.stoppedAt = now.addingTimeInterval(-10 * 86_400)
+            var recent = Self.execution("recent", status: "FAILED")
+            recent.stoppedAt = now.addingTimeInterval(-3600)
+            let running = Self.execution("running")
+            try await store.insertExecution(Self.write(old, events: 1...4, tasks: [Self.task("t-old", old)]))
+            try await store.insertExecution(Self.write(recent, events: 1...2))
+            try await store.insertExecution(Self.write(running, events: 1...2))
+            #expect(try await store.purgeExecutions(stoppedBefore: now.addingTimeInterval(-86_400)) == 1)
+            #expect(try await store.execution(arn: old.arn) == nil)
+            #expect(try await store.history(arn: old.arn, after: 0, limit: 10).isEmpty)
+            #expect(try await store.task(token: "t-old") == nil)
+            #expect(try await store.executions(stateMachineArn: nil, status: nil, limit: 10).map(\.name) == ["running", "recent"])
+            #expect(try await store.history(arn: recent.arn, after: 0, limit: 10).count == 2)
+        }
+    }
+
     @Test(arguments: Driver.allCases) func tasksAreHandedOverOnceUnlessTheirLeaseRunsOut(driver: Driver) async throws {
         try await driver.withStore { jobStore in
             let store = try #require(jobStore as? any WorkflowStore)

@@ -3,9 +3,11 @@ import Logging
 import MediaflowStore
 import ServiceLifecycle
 
-/// Deletes finished jobs older than the retention period, once at start and then every hour.
+/// Deletes finished jobs older than the retention period, and workflow executions that ended before
+/// it (with their history), once at start and then every hour.
 struct RetentionService: Service {
     let store: any JobRepositoryStore
+    let workflows: (any WorkflowStore)?
     let retention: Duration
     let logger: Logger
 
@@ -13,8 +15,12 @@ struct RetentionService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let purged = try await store.purge(createdBefore: Date() - retention)
+                    let cutoff = Date() - retention
+                    let purged = try await store.purge(createdBefore: cutoff)
                     if purged > 0 { logger.info("Deleted \(purged) finished jobs past retention") }
+                    if let ended = try await workflows?.purgeExecutions(stoppedBefore: cutoff), ended > 0 {
+                        logger.info("Deleted \(ended) finished workflow executions past retention")
+                    }
                 } catch {
                     logger.warning("Retention run failed: \(error)")
                 }
