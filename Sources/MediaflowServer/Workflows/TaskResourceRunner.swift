@@ -85,17 +85,16 @@ final class TaskResourceRunner: Sendable {
     }
 
     private func hand(_ input: JSONValue, to resource: TaskResource, token: String) async throws -> Handover {
-        let sync = resource.waitsForCompletion || resource.waitsForToken
-        let binding = resource.mayBeBound ? functions.binding(for: resource.name) : nil
+        if resource.mayBeBound, let binding = functions.binding(for: resource.name) {
+            return try await call(binding, name: resource.name, input: input, token: token)
+        }
         switch resource.kind {
-        case _ where binding != nil:
-            return try await call(binding!, name: resource.name, input: input, token: token)
         case .function:
-            throw StatesError("Lambda.ResourceNotFoundException", "No function is bound to '\(resource.name)' (see --functions)")
+            throw Self.unbound(resource.name)
         case .lambdaInvoke:
-            return Handover(output: try await invokeLambda(input, token: token))
+            return Handover(output: try await invokeLambda(input))
         case .job(let profile):
-            return try await startJob(profile: profile, input: input, token: token, sync: sync)
+            return try await startJob(profile: profile, input: input, token: token, sync: resource.waitsForCompletion || resource.waitsForToken)
         case .http:
             return Handover(output: try await callHTTP(input))
         case .activity, .unknown:
@@ -103,25 +102,28 @@ final class TaskResourceRunner: Sendable {
         }
     }
 
-    /// Runs the function bound to `name`; a function bound to a job completes the task when the job ends (nil here).
+    /// Runs the function bound to `name`; a function bound to a job completes the task when the job ends (no output here).
     private func call(_ binding: FunctionBinding, name: String, input: JSONValue, token: String) async throws -> Handover {
         if case .job(let profile) = binding { return try await startJob(profile: profile, input: input, token: token, sync: true) }
         return Handover(output: try await invoker.invoke(binding, name: name, input: input, directory: functions.directory))
     }
 
     /// `lambda:invoke`: `{FunctionName, Payload}` in, `{ExecutedVersion, Payload, StatusCode}` out.
-    private func invokeLambda(_ input: JSONValue, token: String) async throws -> JSONValue {
+    private func invokeLambda(_ input: JSONValue) async throws -> JSONValue {
         guard let name = input["FunctionName"]?.stringValue else {
             throw StatesError(StatesError.runtime, "lambda:invoke needs Parameters.FunctionName")
         }
-        guard let binding = functions.binding(for: name) else {
-            throw StatesError("Lambda.ResourceNotFoundException", "No function is bound to '\(name)' (see --functions)")
-        }
+        guard let binding = functions.binding(for: name) else { throw Self.unbound(name) }
         let payload = try await invoker.invoke(binding, name: name, input: input["Payload"] ?? [:], directory: functions.directory)
         return ["ExecutedVersion": "$LATEST", "Payload": payload, "StatusCode": 200]
     }
 
-    /// Creates and starts a job; with `sync` the job's callbacks complete the task later (nil here).
+    /// The error of a function the functions file does not bind, as Lambda names a missing function.
+    private static func unbound(_ name: String) -> StatesError {
+        StatesError("Lambda.ResourceNotFoundException", "No function is bound to '\(name)' (see --functions)")
+    }
+
+    /// Creates and starts a job; with `sync` the job's callbacks complete the task later (no output here).
     private func startJob(profile: String, input: JSONValue, token: String, sync: Bool) async throws -> Handover {
         let type: JobType
         if let name = input["jobType"]?.stringValue {
