@@ -18,11 +18,11 @@ struct StateMachineWorker: JobWorker {
             throw WorkflowJobFailure("jobInput.stateMachine must name a state machine")
         }
         let machineArn = WorkflowNames.stateMachine(machine)
-        let executionArn = WorkflowNames.executionArn(machine: WorkflowNames.name(of: machineArn), name: "job-\(context.jobID)")
+        let name = "job-\(context.jobID)"
+        let executionArn = WorkflowNames.executionArn(machine: WorkflowNames.name(of: machineArn), name: name)
         if try await engine.store.execution(arn: executionArn) == nil {
             do {
-                _ = try await engine.startExecution(
-                    stateMachineArn: machineArn, name: "job-\(context.jobID)", input: job.jobInput?["input"] ?? [:])
+                _ = try await engine.startExecution(stateMachineArn: machineArn, name: name, input: job.jobInput?["input"] ?? [:])
             } catch let error as StoreError {
                 guard error.isConflict else { throw WorkflowJobFailure("Cannot start \(machine): \(error)") }
             }
