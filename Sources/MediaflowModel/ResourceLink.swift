@@ -17,33 +17,47 @@ public struct ResourceLink: Sendable, Hashable {
     }
 
     /// Reads a link of the form `BASE/COLLECTION/ID`, where BASE is an `http(s)://` URL and ID a UUID;
-    /// nil when `text` is not one. (Hot path: it scans the text instead of building a `URL`.)
+    /// nil when `text` is not one. (Hot path: it scans the bytes instead of building a `URL`.)
     public init?(parsing text: String, collection: String) {
-        let utf8 = text.utf8
-        guard utf8.starts(with: "http://".utf8) || utf8.starts(with: "https://".utf8),
-            let idStart = utf8.lastIndex(of: UInt8(ascii: "/"))
-        else { return nil }
-        let id = text[text.index(after: idStart)...]
-        guard Self.isUUID(id.utf8) else { return nil }
-        let head = text[..<idStart]
-        guard head.hasSuffix("/" + collection) else { return nil }
-        let base = head.dropLast(collection.count + 1)
-        guard let schemeEnd = base.range(of: "://"), base[schemeEnd.upperBound...].contains(where: { $0 != "/" }) else {
-            return nil
+        var text = text
+        let parsed: (base: String, id: String)? = text.withUTF8 { bytes in
+            let schemeLength = bytes.starts(with: "https://".utf8) ? 8 : bytes.starts(with: "http://".utf8) ? 7 : 0
+            let idLength = 36
+            let collectionLength = collection.utf8.count
+            let baseEnd = bytes.count - idLength - collectionLength - 2
+            guard schemeLength > 0, baseEnd > schemeLength,
+                bytes[baseEnd] == UInt8(ascii: "/"), bytes[bytes.count - idLength - 1] == UInt8(ascii: "/"),
+                bytes[(baseEnd + 1)...].starts(with: collection.utf8),
+                bytes[schemeLength..<baseEnd].contains(where: { $0 != UInt8(ascii: "/") }),
+                let id = Self.lowercasedUUID(bytes[(bytes.count - idLength)...])
+            else { return nil }
+            return (String(decoding: bytes[..<baseEnd], as: UTF8.self), id)
         }
-        self.init(baseURL: String(base), collection: collection, id: id.lowercased())
+        guard let parsed else { return nil }
+        self.baseURL = parsed.base
+        self.collection = collection
+        self.id = parsed.id
     }
 
-    private static func isUUID(_ bytes: Substring.UTF8View) -> Bool {
-        guard bytes.count == 36 else { return false }
+    /// The UUID in `bytes` in lowercase, or nil when the bytes are not a UUID.
+    private static func lowercasedUUID(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
+        guard bytes.count == 36 else { return nil }
+        var lowered = [UInt8]()
+        lowered.reserveCapacity(36)
         for (offset, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(offset) {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
-                guard (48...57).contains(byte) || (97...102).contains(byte) || (65...70).contains(byte) else { return false }
+            switch offset {
+            case 8, 13, 18, 23:
+                guard byte == UInt8(ascii: "-") else { return nil }
+                lowered.append(byte)
+            default:
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): lowered.append(byte)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): lowered.append(byte + 32)
+                default: return nil
+                }
             }
         }
-        return true
+        return String(decoding: lowered, as: UTF8.self)
     }
 
     /// The absolute URL text.
