@@ -11,7 +11,7 @@ extension PostgresStore {
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let startDocument = try StoreCoding.text(startJob)
-        return try await updateJob(id: id) { job, _, statement in
+        return try await updateJob(id: id, endpoint: startJob.asyncEndpoint) { job, _, statement in
             let transition = try JobLifecycle.apply(
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
             statement.add(
@@ -61,34 +61,49 @@ extension PostgresStore {
         }
     }
 
-    /// Reads the job and its caller's endpoints, lets `decide` choose the transition and add what goes with
-    /// it, and writes it all in one statement that applies only if the job is still at the version read;
-    /// decides again when another node changed the job in between.
+    /// Takes the job as this node last wrote it (or reads it with its caller's endpoints), lets `decide`
+    /// choose the transition and add what goes with it, and writes it all in one statement that applies
+    /// only if the job is still at that version; reads and decides again when another node changed the job
+    /// in between. `endpoint` is the caller's endpoints when the change sets them.
     private func updateJob(
-        id: String, decide: (Job, AsyncEndpoint?, inout JobWrite) throws -> JobTransition
+        id: String, endpoint newEndpoint: AsyncEndpoint? = nil, decide: (Job, AsyncEndpoint?, inout JobWrite) throws -> JobTransition
     ) async throws -> JobTransition {
         for _ in 0..<20 {
-            var snapshot: (String, Int64, String?)?
-            do {
-                for try await row in try await client.execute(HotQuery.ReadJob(id: id), logger: logger) { snapshot = row }
-            } catch let error as PSQLError {
-                throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+            guard let snapshot = try await snapshots.snapshot(id: id, orRead: { try await readJob(id: id) }) else {
+                throw StoreError.notFound("No job \(id)")
             }
-            guard let (document, version, startDocument) = snapshot else { throw StoreError.notFound("No job \(id)") }
-            let job = try StoreCoding.decode(Job.self, document)
-            let endpoint = try startDocument.map { try StoreCoding.decode(StartJob.self, $0).asyncEndpoint } ?? nil
             var statement = JobWrite()
             statement.add(
                 "WITH updated AS (UPDATE job SET status = $1, document = $2, version = version + 1 "
                     + "WHERE id = $3 AND version = $4 RETURNING id)")
-            let transition = try decide(job, endpoint, &statement)
+            let transition = try decide(snapshot.job, snapshot.endpoint, &statement)
             guard transition.changed else { return transition }
-            statement.setJob(status: transition.job.status.rawValue, document: try StoreCoding.text(transition.job), id: id, version: version)
+            statement.setJob(
+                status: transition.job.status.rawValue, document: try StoreCoding.text(transition.job), id: id,
+                version: snapshot.version)
             for try await updated in try await query(statement.query).decode(Int64.self) where updated == 1 {
+                snapshots.remember(
+                    .init(job: transition.job, version: snapshot.version + 1, endpoint: newEndpoint ?? snapshot.endpoint),
+                    id: id)
                 return transition
             }
+            snapshots.forget(id: id)
         }
         throw StoreError.unavailable("Job \(id) kept changing while being updated; try again")
+    }
+
+    /// A job as stored, with its row version and its caller's endpoints.
+    private func readJob(id: String) async throws -> JobSnapshots.Snapshot? {
+        var row: (String, Int64, String?)?
+        do {
+            for try await found in try await client.execute(HotQuery.ReadJob(id: id), logger: logger) { row = found }
+        } catch let error as PSQLError {
+            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+        }
+        guard let (document, version, startDocument) = row else { return nil }
+        return JobSnapshots.Snapshot(
+            job: try StoreCoding.decode(Job.self, document), version: version,
+            endpoint: try startDocument.map { try StoreCoding.decode(StartJob.self, $0).asyncEndpoint } ?? nil)
     }
 
     public func enqueue(_ entry: DispatchEntry) async throws {

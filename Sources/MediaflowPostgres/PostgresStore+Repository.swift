@@ -19,8 +19,10 @@ extension PostgresStore {
         } catch let error as PSQLError {
             throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
         }
+        snapshots.remember(.init(job: job, version: 0, endpoint: nil), id: id)
     }
 
+    /// Read from the database every time: another node may have changed the job.
     public func job(id: String) async throws -> Job? {
         for try await document in try await query("SELECT document FROM job WHERE id = \(id)").decode(String.self) {
             return try StoreCoding.decode(Job.self, document)
@@ -37,6 +39,7 @@ extension PostgresStore {
                 logger: logger)
             guard try await rows.collect().count == 1 else { throw StoreError.notFound("No job \(id)") }
         }
+        snapshots.forget(id: id)
     }
 
     public func deleteJob(id: String) async throws {
@@ -51,6 +54,7 @@ extension PostgresStore {
             }
             try await connection.query("DELETE FROM job WHERE id = \(id)", logger: logger)
         }
+        snapshots.forget(id: id)
     }
 
     public func jobs(matching query: JobQuery) async throws -> JobPage {

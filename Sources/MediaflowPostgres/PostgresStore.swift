@@ -12,6 +12,8 @@ public final class PostgresStore: JobStore, Service {
     let client: PostgresClient
     let schema: String?
     let logger: Logger
+    /// The jobs this node wrote lately: a job update starts from them and checks the row version.
+    let snapshots = JobSnapshots()
 
     /// A store for `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]`.
     /// - Throws: `StoreError.unavailable` for a URL that is not one.

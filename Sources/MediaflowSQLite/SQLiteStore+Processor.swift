@@ -7,7 +7,7 @@ extension SQLiteStore {
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let startDocument = try StoreCoding.text(startJob)
-        return try await updateJob(id: id) { job, _ in
+        return try await updateJob(id: id, endpoint: startJob.asyncEndpoint) { job, _ in
             let transition = try JobLifecycle.apply(
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
             return (transition, { db in
@@ -26,31 +26,38 @@ extension SQLiteStore {
         }
     }
 
-    /// Reads the job outside the writer, decides its transition, and writes it with whatever else `decide`
-    /// asks for, provided no other change reached the job in between; otherwise decides again.
+    /// Takes the job as this process last wrote it (or reads it), decides its transition, and writes it with
+    /// whatever else `decide` asks for, provided no other change reached the job in between; otherwise
+    /// reads it again and decides again. `endpoint` is the caller's endpoints when the change sets them.
     private func updateJob(
-        id: String,
+        id: String, endpoint newEndpoint: AsyncEndpoint? = nil,
         decide: @escaping @Sendable (Job, AsyncEndpoint?) throws -> (JobTransition, @Sendable (Database) throws -> Void)
     ) async throws -> JobTransition {
         for _ in 0..<20 {
-            let snapshot = try await read { db -> (Job, Int64, AsyncEndpoint?)? in
-                guard let (job, version) = try Self.loadJob(id: id, db) else { return nil }
-                let endpoint = try job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
-                    .flatMap { try Self.loadStartJob(id: $0.id, db)?.asyncEndpoint }
-                return (job, version, endpoint)
+            let snapshot = try await snapshots.snapshot(id: id) {
+                try await read { db in
+                    try Self.loadJob(id: id, db).map { job, version in
+                        JobSnapshots.Snapshot(job: job, version: version, endpoint: try Self.endpoint(of: job, db))
+                    }
+                }
             }
-            guard let (job, version, endpoint) = snapshot else { throw StoreError.notFound("No job \(id)") }
-            let (transition, alsoWrite) = try decide(job, endpoint)
+            guard let snapshot else { throw StoreError.notFound("No job \(id)") }
+            let (transition, alsoWrite) = try decide(snapshot.job, snapshot.endpoint)
             guard transition.changed else { return transition }
             let document = try StoreCoding.text(transition.job)
             let saved = try await write { db -> Bool in
-                guard try Self.saveJob(document, status: transition.job.status, id: id, version: version, db) else {
-                    return false
-                }
+                guard try Self.saveJob(document, status: transition.job.status, id: id, version: snapshot.version, db)
+                else { return false }
                 try alsoWrite(db)
                 return true
             }
-            if saved { return transition }
+            if saved {
+                snapshots.remember(
+                    .init(job: transition.job, version: snapshot.version + 1, endpoint: newEndpoint ?? snapshot.endpoint),
+                    id: id)
+                return transition
+            }
+            snapshots.forget(id: id)
         }
         throw StoreError.unavailable("Job \(id) kept changing while being updated; try again")
     }

@@ -19,21 +19,26 @@ extension SQLiteStore {
                 throw StoreError.conflict("Job \(id) exists already")
             }
         }
+        snapshots.remember(.init(job: job, version: 0, endpoint: nil), id: id)
     }
 
     public func job(id: String) async throws -> Job? {
-        try await read { db in try Self.loadJob(id: id, db)?.job }
+        if let snapshot = snapshots.snapshot(id: id) { return snapshot.job }
+        return try await read { db in try Self.loadJob(id: id, db)?.job }
     }
 
     public func replaceJob(_ job: Job) async throws {
         let id = try StoreCoding.id(of: job.id, in: "Job")
         let document = try StoreCoding.text(job)
-        try await write { db in
-            try Column.execute(
-                "UPDATE job SET status = ?, document = ?, version = version + 1 WHERE id = ?",
-                [job.status.rawValue, document, id], db)
-            if db.changesCount == 0 { throw StoreError.notFound("No job \(id)") }
+        let snapshot = try await write { db in
+            let version = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: "UPDATE job SET status = ?, document = ?, version = version + 1 WHERE id = ? RETURNING version"),
+                arguments: [job.status.rawValue, document, id])
+            guard let version else { throw StoreError.notFound("No job \(id)") }
+            return JobSnapshots.Snapshot(job: job, version: version, endpoint: try Self.endpoint(of: job, db))
         }
+        snapshots.remember(snapshot, id: id)
     }
 
     public func deleteJob(id: String) async throws {
@@ -45,6 +50,7 @@ extension SQLiteStore {
             }
             try Column.execute("DELETE FROM job WHERE id = ?", [id], db)
         }
+        snapshots.deleted(id: id)
     }
 
     public func jobs(matching query: JobQuery) async throws -> JobPage {
@@ -86,7 +92,7 @@ extension SQLiteStore {
 
     public func purge(createdBefore cutoff: Date) async throws -> Int {
         let millis = StoreCoding.millis(cutoff)
-        return try await write { db in
+        let purged = try await write { db in
             let finished = "status IN ('COMPLETED', 'FAILED', 'CANCELED') AND created_at < ?"
             try Column.execute("DELETE FROM start_job WHERE job_id IN (SELECT id FROM job WHERE \(finished))", [millis], db)
             try Column.execute("DELETE FROM job WHERE \(finished)", [millis], db)
@@ -94,6 +100,8 @@ extension SQLiteStore {
             try Column.execute("DELETE FROM outbox WHERE state = 'delivered' AND created_at < ?", [millis], db)
             return purged
         }
+        defer { snapshots.clear() }
+        return purged
     }
 
     public func insertStartJob(_ startJob: StartJob) async throws {
@@ -115,6 +123,12 @@ extension SQLiteStore {
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT document, version FROM job WHERE id = ?"), arguments: [id])
         return try row.map { (try StoreCoding.decode(Job.self, $0["document"]), $0["version"]) }
+    }
+
+    /// The caller's endpoints for a job: those of the `StartJob` it links to.
+    static func endpoint(of job: Job, _ db: Database) throws -> AsyncEndpoint? {
+        try job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
+            .flatMap { try loadStartJob(id: $0.id, db)?.asyncEndpoint }
     }
 
     static func loadStartJob(id: String, _ db: Database) throws -> StartJob? {

@@ -4,10 +4,12 @@ import MediaflowModel
 import MediaflowStore
 
 /// The embedded store: one SQLite file in WAL mode, every commit synced (`synchronous=FULL`), with
-/// concurrent writes grouped into shared transactions.
+/// concurrent writes grouped into shared transactions. The file is this process's alone, so the jobs it
+/// wrote lately are served from memory as written.
 public final class SQLiteStore: JobStore {
     let pool: DatabasePool
     let writer: GroupCommitWriter
+    let snapshots = JobSnapshots()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// - Throws: `StoreError.unavailable` when the file cannot be opened or migrated.

@@ -17,22 +17,33 @@ enum Driver: String, CaseIterable, CustomTestStringConvertible {
 
     /// Runs `body` with a new, empty store of this driver.
     func withStore(_ body: @Sendable (any JobStore) async throws -> Void) async throws {
+        try await withWriters { first, _ in try await body(first) }
+    }
+
+    /// Runs `body` with two stores on one new, empty database, as two processes (two nodes) would have
+    /// them; for the in-memory driver, the same store twice.
+    func withWriters(_ body: @Sendable (any JobStore, any JobStore) async throws -> Void) async throws {
         switch self {
         case .memory:
-            try await body(MemoryStore())
+            let store = MemoryStore()
+            try await body(store, store)
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
-            try await body(try SQLiteStore(path: folder.appendingPathComponent("test.sqlite").path))
+            let path = folder.appendingPathComponent("test.sqlite").path
+            try await body(try SQLiteStore(path: path), try SQLiteStore(path: path))
         case .postgres:
-            let store = try PostgresStore(url: TestDatabase.freshSchemaURL(), logger: Logger(label: "test"))
+            let url = TestDatabase.freshSchemaURL()
+            let first = try PostgresStore(url: url, logger: Logger(label: "test"))
+            let second = try PostgresStore(url: url, logger: Logger(label: "test"))
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await store.run() }
+                group.addTask { try await first.run() }
+                group.addTask { try await second.run() }
                 defer { group.cancelAll() }
-                try await store.migrate()
-                try await body(store)
-                try await store.dropSchema()
+                try await first.migrate()
+                try await body(first, second)
+                try await first.dropSchema()
             }
         }
     }
@@ -122,6 +133,22 @@ func start(_ job: Job, in store: any JobStore, priority: JobPriority = .medium, 
             let startID = ResourceLink(parsing: try #require(stored.startJob), collection: "StartJob")!.id
             #expect(try await store.startJob(id: startID)?.job == job.id)
             await #expect(throws: JobLifecycleError.self) { try await start(job, in: store) }
+        }
+    }
+
+    @Test(arguments: Driver.allCases) func aChangeByAnotherWriterIsNeverOverwritten(driver: Driver) async throws {
+        try await driver.withWriters { first, second in
+            let job = makeJob()
+            try await first.insertJob(job)
+            try await start(job, in: second)
+            await #expect(throws: JobLifecycleError.self) { try await start(job, in: first) }
+            let canceled = try await first.applyEvent(.cancelRequested, toJob: id(job), lease: nil, now: now)
+            #expect(canceled.job.status == .canceled)
+            let running = JobReport.update(job: job.id!, processJob: nil, progress: 10)
+            let late = try await second.applyEvent(.reported(running), toJob: id(job), lease: nil, now: now)
+            #expect(!late.changed)
+            #expect(late.job.status == .canceled)
+            #expect(try await second.job(id: id(job))?.status == .canceled)
         }
     }
 
