@@ -61,35 +61,31 @@ extension PostgresStore {
         }
     }
 
-    /// Takes the job as this node last wrote it (or reads it with its caller's endpoints), lets `decide`
-    /// choose the transition and add what goes with it, and writes it all in one statement that applies
-    /// only if the job is still at that version; reads and decides again when another node changed the job
-    /// in between. `endpoint` is the caller's endpoints when the change sets them.
+    /// Decides a job's transition, letting `decide` add what goes with it, and writes it all in one statement
+    /// that applies only at the version the decision was made from (see `JobSnapshots.update`).
     private func updateJob(
-        id: String, endpoint newEndpoint: AsyncEndpoint? = nil, decide: (Job, AsyncEndpoint?, inout JobWrite) throws -> JobTransition
+        id: String, endpoint: AsyncEndpoint? = nil, decide: (Job, AsyncEndpoint?, inout JobWrite) throws -> JobTransition
     ) async throws -> JobTransition {
-        for _ in 0..<20 {
-            guard let snapshot = try await snapshots.snapshot(id: id, orRead: { try await readJob(id: id) }) else {
-                throw StoreError.notFound("No job \(id)")
-            }
-            var statement = JobWrite()
-            statement.add(
-                "WITH updated AS (UPDATE job SET status = $1, document = $2, version = version + 1 "
-                    + "WHERE id = $3 AND version = $4 RETURNING id)")
-            let transition = try decide(snapshot.job, snapshot.endpoint, &statement)
-            guard transition.changed else { return transition }
-            statement.setJob(
-                status: transition.job.status.rawValue, document: try StoreCoding.text(transition.job), id: id,
-                version: snapshot.version)
-            for try await updated in try await query(statement.query).decode(Int64.self) where updated == 1 {
-                snapshots.remember(
-                    .init(job: transition.job, version: snapshot.version + 1, endpoint: newEndpoint ?? snapshot.endpoint),
-                    id: id)
-                return transition
-            }
-            snapshots.forget(id: id)
-        }
-        throw StoreError.unavailable("Job \(id) kept changing while being updated; try again")
+        try await snapshots.update(
+            id: id, endpoint: endpoint,
+            read: { try await readJob(id: id) },
+            decide: { snapshot in
+                var statement = JobWrite()
+                statement.add(
+                    "WITH updated AS (UPDATE job SET status = $1, document = $2, version = version + 1 "
+                        + "WHERE id = $3 AND version = $4 RETURNING id)")
+                return (try decide(snapshot.job, snapshot.endpoint, &statement), statement)
+            },
+            write: { snapshot, transition, statement, _ in
+                var statement = statement
+                statement.setJob(
+                    status: transition.job.status.rawValue, document: try StoreCoding.text(transition.job), id: id,
+                    version: snapshot.version)
+                for try await updated in try await query(statement.query).decode(Int64.self) where updated == 1 {
+                    return true
+                }
+                return false
+            })
     }
 
     /// A job as stored, with its row version and its caller's endpoints.

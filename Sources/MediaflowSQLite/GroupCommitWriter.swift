@@ -13,10 +13,13 @@ final class GroupCommitWriter: Sendable {
 
     init(pool: DatabasePool) { self.pool = pool }
 
-    /// Runs `body` in the next group transaction and returns its result once that has committed.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `body` in the next group transaction and returns its result once that has committed;
+    /// `afterCommit` gets the result on the writer's queue first.
+    func write<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T, afterCommit: (@Sendable (T) -> Void)? = nil
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            submit(Write(body: body, continuation: continuation))
+            submit(Write(body: body, afterCommit: afterCommit, continuation: continuation))
         }
     }
 
@@ -64,11 +67,16 @@ private protocol PendingWrite: Sendable {
 private final class Write<T: Sendable>: PendingWrite, @unchecked Sendable {
     // `result` is written on the writer queue, then read once on the same queue after commit.
     private let body: @Sendable (Database) throws -> T
+    private let afterCommit: (@Sendable (T) -> Void)?
     private let continuation: CheckedContinuation<T, any Error>
     private var result: Result<T, any Error> = .failure(StoreErrorPlaceholder())
 
-    init(body: @escaping @Sendable (Database) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+    init(
+        body: @escaping @Sendable (Database) throws -> T, afterCommit: (@Sendable (T) -> Void)?,
+        continuation: CheckedContinuation<T, any Error>
+    ) {
         self.body = body
+        self.afterCommit = afterCommit
         self.continuation = continuation
     }
 
@@ -91,6 +99,7 @@ private final class Write<T: Sendable>: PendingWrite, @unchecked Sendable {
         if let commitFailure {
             continuation.resume(throwing: commitFailure)
         } else {
+            if case .success(let value) = result { afterCommit?(value) }
             continuation.resume(with: result)
         }
     }

@@ -26,40 +26,33 @@ extension SQLiteStore {
         }
     }
 
-    /// Takes the job as this process last wrote it (or reads it), decides its transition, and writes it with
-    /// whatever else `decide` asks for, provided no other change reached the job in between; otherwise
-    /// reads it again and decides again. `endpoint` is the caller's endpoints when the change sets them.
+    /// Decides a job's transition and writes it with whatever else `decide` asks for, at the version the
+    /// decision was made from (see `JobSnapshots.update`).
     private func updateJob(
-        id: String, endpoint newEndpoint: AsyncEndpoint? = nil,
+        id: String, endpoint: AsyncEndpoint? = nil,
         decide: @escaping @Sendable (Job, AsyncEndpoint?) throws -> (JobTransition, @Sendable (Database) throws -> Void)
     ) async throws -> JobTransition {
-        for _ in 0..<20 {
-            let snapshot = try await snapshots.snapshot(id: id) {
+        try await snapshots.update(
+            id: id, endpoint: endpoint,
+            read: {
                 try await read { db in
                     try Self.loadJob(id: id, db).map { job, version in
                         JobSnapshots.Snapshot(job: job, version: version, endpoint: try Self.endpoint(of: job, db))
                     }
                 }
-            }
-            guard let snapshot else { throw StoreError.notFound("No job \(id)") }
-            let (transition, alsoWrite) = try decide(snapshot.job, snapshot.endpoint)
-            guard transition.changed else { return transition }
-            let document = try StoreCoding.text(transition.job)
-            let saved = try await write { db -> Bool in
-                guard try Self.saveJob(document, status: transition.job.status, id: id, version: snapshot.version, db)
-                else { return false }
-                try alsoWrite(db)
-                return true
-            }
-            if saved {
-                snapshots.remember(
-                    .init(job: transition.job, version: snapshot.version + 1, endpoint: newEndpoint ?? snapshot.endpoint),
-                    id: id)
-                return transition
-            }
-            snapshots.forget(id: id)
-        }
-        throw StoreError.unavailable("Job \(id) kept changing while being updated; try again")
+            },
+            decide: { snapshot in try decide(snapshot.job, snapshot.endpoint) },
+            write: { snapshot, transition, alsoWrite, committed in
+                let document = try StoreCoding.text(transition.job)
+                return try await write(
+                    { db -> Bool in
+                        guard try Self.saveJob(document, status: transition.job.status, id: id, version: snapshot.version, db)
+                        else { return false }
+                        try alsoWrite(db)
+                        return true
+                    },
+                    afterCommit: { saved in if saved { committed() } })
+            })
     }
 
     public func enqueue(_ entry: DispatchEntry) async throws {

@@ -28,10 +28,13 @@ public final class SQLiteStore: JobStore {
         writer = GroupCommitWriter(pool: pool)
     }
 
-    /// Runs a write in the next group commit, translating database errors.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs a write in the next group commit, translating database errors; `afterCommit` gets its result
+    /// the instant it commits, before the caller resumes.
+    func write<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T, afterCommit: (@Sendable (T) -> Void)? = nil
+    ) async throws -> T {
         do {
-            return try await writer.write(body)
+            return try await writer.write(body, afterCommit: afterCommit)
         } catch let error as DatabaseError {
             throw StoreError.unavailable("SQLite write failed: \(error.resultCode)")
         }

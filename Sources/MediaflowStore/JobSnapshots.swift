@@ -36,10 +36,43 @@ public final class JobSnapshots: Sendable {
         generations.withLock { $0.entry(id) ?? nil }
     }
 
-    /// The last state this process wrote for the job, or else what `read` finds.
-    public func snapshot(id: String, orRead read: () async throws -> Snapshot?) async rethrows -> Snapshot? {
-        if let snapshot = snapshot(id: id) { return snapshot }
-        return try await read()
+    /// Changes a job optimistically: `decide` picks the transition from the job as this process last wrote
+    /// it (or as `read` finds it), and `write` commits it only if the row is still at that version, else
+    /// returns false and the change is decided again from a fresh read. A remembered state may also lag
+    /// behind a commit still reporting back, so a decision that changes nothing, or throws, is trusted
+    /// only when made from a fresh read. `endpoint` is the caller's endpoints when the change sets them.
+    /// `write` gets the remembering to do at the instant it commits, if it can (before anyone hears of it).
+    public func update<Writing>(
+        id: String, endpoint newEndpoint: AsyncEndpoint? = nil,
+        read: () async throws -> Snapshot?,
+        decide: (Snapshot) throws -> (JobTransition, Writing),
+        write: (Snapshot, JobTransition, Writing, _ committed: @escaping @Sendable () -> Void) async throws -> Bool
+    ) async throws -> JobTransition {
+        for _ in 0..<20 {
+            let remembered = snapshot(id: id)
+            var current = remembered
+            if current == nil { current = try await read() }
+            guard let current else { throw StoreError.notFound("No job \(id)") }
+            let transition: JobTransition, writing: Writing
+            do {
+                (transition, writing) = try decide(current)
+            } catch where remembered != nil {
+                forget(id: id)
+                continue
+            }
+            if !transition.changed {
+                guard remembered != nil else { return transition }
+                forget(id: id)
+                continue
+            }
+            let next = Snapshot(job: transition.job, version: current.version + 1, endpoint: newEndpoint ?? current.endpoint)
+            if try await write(current, transition, writing, { self.remember(next, id: id) }) {
+                remember(next, id: id)
+                return transition
+            }
+            forget(id: id)
+        }
+        throw StoreError.unavailable("Job \(id) kept changing while being updated; try again")
     }
 
     /// Remembers a state just committed, unless a later version of the job is known already (writes

@@ -136,19 +136,25 @@ func start(_ job: Job, in store: any JobStore, priority: JobPriority = .medium, 
         }
     }
 
-    @Test(arguments: Driver.allCases) func aChangeByAnotherWriterIsNeverOverwritten(driver: Driver) async throws {
+    @Test(arguments: Driver.allCases) func aChangeByAnotherWriterIsNeverOverwrittenNorMissed(driver: Driver) async throws {
         try await driver.withWriters { first, second in
             let job = makeJob()
             try await first.insertJob(job)
             try await start(job, in: second)
+            // `first` last wrote the job NEW, where a report changes nothing; it is QUEUED by now.
+            let running = try await first.applyEvent(
+                .reported(JobReport.update(job: job.id!, processJob: nil, progress: 10)), toJob: id(job), lease: nil, now: now)
+            #expect(running.changed)
+            #expect(running.job.status == .running)
             await #expect(throws: JobLifecycleError.self) { try await start(job, in: first) }
-            let canceled = try await first.applyEvent(.cancelRequested, toJob: id(job), lease: nil, now: now)
+            let canceled = try await second.applyEvent(.cancelRequested, toJob: id(job), lease: nil, now: now)
             #expect(canceled.job.status == .canceled)
-            let running = JobReport.update(job: job.id!, processJob: nil, progress: 10)
-            let late = try await second.applyEvent(.reported(running), toJob: id(job), lease: nil, now: now)
+            let late = try await first.applyEvent(
+                .reported(JobReport.update(job: job.id!, processJob: nil, progress: 20)), toJob: id(job), lease: nil, now: now)
             #expect(!late.changed)
             #expect(late.job.status == .canceled)
-            #expect(try await second.job(id: id(job))?.status == .canceled)
+            #expect(late.job.progress == 10)
+            #expect(try await first.job(id: id(job))?.status == .canceled)
         }
     }
 
