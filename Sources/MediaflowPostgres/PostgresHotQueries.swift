@@ -57,9 +57,6 @@ enum HotQuery {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
-
-        /// The same statement, unprepared, for `EXPLAIN`.
-        var unprepared: PostgresQuery { PostgresQuery(unsafeSQL: Self.sql, binds: (try? makeBindings()) ?? PostgresBindings()) }
     }
 
     /// A page of `GET /Job`, newest first.
@@ -86,11 +83,17 @@ extension PostgresStore {
     public func explainHotQueries() async throws -> [String: String] {
         let now = Date()
         let lease = Lease(owner: "explain", until: now)
+        let id = UUID().uuidString.lowercased()
+        let change = HotQuery.Change(status: .running, document: "{}", id: id, version: 1)
+        let entry = DispatchEntry(jobID: id, jobURL: "http://explain/Job/\(id)", jobType: .ameJob, profile: "NoOp", priority: .medium)
+        let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
         let queries: [(String, PostgresQuery)] = [
             ("claimDispatch", HotQuery.claimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now)),
             ("claimOutbox", HotQuery.claimOutbox(limit: 128, lease: lease, now: now)),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
-            ("readJob", HotQuery.ReadJob(id: UUID().uuidString.lowercased()).unprepared),
+            ("readJob", try HotQuery.ReadJob(id: UUID().uuidString.lowercased()).unprepared),
+            ("queueJob", try HotQuery.QueueJob(change: change, startID: "s", startDocument: "{}", entry: entry).unprepared),
+            ("applyToJob", try HotQuery.ApplyToJob(change: change, queue: .leave, notification: message).unprepared),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
             ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),
         ]
@@ -103,5 +106,12 @@ extension PostgresStore {
             plans[name] = lines.joined(separator: "\n")
         }
         return plans
+    }
+}
+
+extension PostgresPreparedStatement {
+    /// The same statement, unprepared, for `EXPLAIN`.
+    var unprepared: PostgresQuery {
+        get throws { PostgresQuery(unsafeSQL: Self.sql, binds: try makeBindings()) }
     }
 }

@@ -11,78 +11,49 @@ extension PostgresStore {
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let startDocument = try StoreCoding.text(startJob)
-        return try await updateJob(id: id, endpoint: startJob.asyncEndpoint) { job, _, statement in
-            let transition = try JobLifecycle.apply(
-                .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
-            statement.add(
-                ", start AS (INSERT INTO start_job (id, job_id, document) SELECT \(statement.bind(startID)), "
-                    + "\(statement.bind(id)), \(statement.bind(startDocument)) WHERE EXISTS (SELECT 1 FROM updated))")
-            statement.add(
-                ", queue AS (INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts) "
-                    + "SELECT \(statement.bind(entry.jobID)), \(statement.bind(entry.jobURL)), "
-                    + "\(statement.bind(entry.jobType.rawValue)), \(statement.bind(entry.profile)), "
-                    + "\(statement.bind(entry.priority.rank)), \(statement.bind(entry.attempts)) "
-                    + "WHERE EXISTS (SELECT 1 FROM updated) ON CONFLICT (job_id) DO NOTHING)")
-            statement.notify(Self.dispatchChannel)
-            return transition
-        }.job
+        return try await updateJob(
+            id: id, endpoint: startJob.asyncEndpoint,
+            decide: { job, _ in
+                try JobLifecycle.apply(
+                    .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
+            },
+            statement: { change, _ in
+                HotQuery.QueueJob(change: change, startID: startID, startDocument: startDocument, entry: entry)
+            }
+        ).job
     }
 
     public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
-        try await updateJob(id: id) { job, endpoint, statement in
-            let transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
-            let jobID = statement.bind(id)
-            switch QueueChange(transition, lease: lease) {
-            case .leave:
-                statement.add(", queue AS (DELETE FROM dispatch WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
-            case .requeue:
-                statement.add(
-                    ", queue AS (UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL "
-                        + "WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
-                statement.notify(Self.dispatchChannel)
-            case .hold(let lease):
-                statement.add(
-                    ", queue AS (UPDATE dispatch SET dispatched = TRUE, lease_owner = \(statement.bind(lease.owner)), "
-                        + "lease_until = \(statement.bind(StoreCoding.millis(lease.until))) "
-                        + "WHERE job_id = \(jobID) AND EXISTS (SELECT 1 FROM updated))")
-            case .none:
-                break
-            }
-            if let message = try transition.notification(now: now) {
-                statement.add(
-                    ", message AS (INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, created_at) "
-                        + "SELECT \(statement.bind(message.id)), \(statement.bind(message.target)), "
-                        + "\(statement.bind(ByteBuffer(bytes: message.body))), 0, "
-                        + "\(statement.bind(StoreCoding.millis(message.nextAttemptAt))), 'pending', "
-                        + "\(statement.bind(StoreCoding.millis(message.createdAt))) WHERE EXISTS (SELECT 1 FROM updated))")
-                statement.notify(Self.outboxChannel)
-            }
-            return transition
-        }
+        try await updateJob(
+            id: id,
+            decide: { job, endpoint in try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now) },
+            statement: { change, transition in
+                HotQuery.ApplyToJob(
+                    change: change, queue: QueueChange(transition, lease: lease),
+                    notification: try transition.notification(now: now, document: change.document))
+            })
     }
 
-    /// Decides a job's transition, letting `decide` add what goes with it, and writes it all in one statement
-    /// that applies only at the version the decision was made from (see `JobSnapshots.update`).
-    private func updateJob(
-        id: String, endpoint: AsyncEndpoint? = nil, decide: (Job, AsyncEndpoint?, inout JobWrite) throws -> JobTransition
-    ) async throws -> JobTransition {
+    /// Decides a job's transition and writes it, with what goes with it, in the one statement `statement`
+    /// makes, applied only at the version the decision was made from (see `JobSnapshots.update`).
+    private func updateJob<Statement: PostgresPreparedStatement>(
+        id: String, endpoint: AsyncEndpoint? = nil, decide: (Job, AsyncEndpoint?) throws -> JobTransition,
+        statement: @escaping (HotQuery.Change, JobTransition) throws -> Statement
+    ) async throws -> JobTransition where Statement.Row == Int64 {
         try await snapshots.update(
             id: id, endpoint: endpoint,
             read: { try await readJob(id: id) },
-            decide: { snapshot in
-                var statement = JobWrite()
-                statement.add(
-                    "WITH updated AS (UPDATE job SET status = $1, document = $2, version = version + 1 "
-                        + "WHERE id = $3 AND version = $4 RETURNING id)")
-                return (try decide(snapshot.job, snapshot.endpoint, &statement), statement)
-            },
-            write: { snapshot, transition, statement, _ in
-                var statement = statement
-                statement.setJob(
-                    status: transition.job.status.rawValue, document: try StoreCoding.text(transition.job), id: id,
+            decide: { snapshot in (try decide(snapshot.job, snapshot.endpoint), ()) },
+            write: { snapshot, transition, _, _ in
+                let change = HotQuery.Change(
+                    status: transition.job.status, document: try StoreCoding.text(transition.job), id: id,
                     version: snapshot.version)
-                for try await updated in try await query(statement.query).decode(Int64.self) where updated == 1 {
-                    return true
+                do {
+                    for try await updated in try await client.execute(statement(change, transition), logger: logger) {
+                        return updated == 1
+                    }
+                } catch let error as PSQLError {
+                    throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
                 }
                 return false
             })

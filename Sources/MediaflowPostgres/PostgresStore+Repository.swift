@@ -7,19 +7,19 @@ extension PostgresStore {
     public func insertJob(_ job: Job) async throws {
         let id = try StoreCoding.id(of: job.id, in: "Job")
         let document = try StoreCoding.text(job)
-        let created = StoreCoding.millis(job.dateCreated ?? Date())
         do {
-            try await client.query(
-                """
-                INSERT INTO job (id, type, profile, status, created_at, document)
-                VALUES (\(id), \(job.type.rawValue), \(job.jobProfile.label), \(job.status.rawValue), \(created), \(document))
-                """, logger: logger)
+            _ = try await client.execute(HotQuery.InsertJob(job: job, id: id, document: document), logger: logger)
         } catch where Self.isUniqueViolation(error) {
             throw StoreError.conflict("Job \(id) exists already")
         } catch let error as PSQLError {
             throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
         }
         snapshots.remember(.init(job: job, version: 0, endpoint: nil), id: id)
+    }
+
+    public func recentJob(id: String) async throws -> Job? {
+        if let snapshot = snapshots.snapshot(id: id) { return snapshot.job }
+        return try await job(id: id)
     }
 
     /// Read from the database every time: another node may have changed the job.

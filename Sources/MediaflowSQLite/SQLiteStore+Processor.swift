@@ -10,7 +10,7 @@ extension SQLiteStore {
         return try await updateJob(id: id, endpoint: startJob.asyncEndpoint) { job, _ in
             let transition = try JobLifecycle.apply(
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
-            return (transition, { db in
+            return (transition, { db, _ in
                 try Column.execute(
                     "INSERT INTO start_job (id, job_id, document) VALUES (?, ?, ?)", [startID, id, startDocument], db)
                 try Self.enqueue(entry, db)
@@ -21,16 +21,18 @@ extension SQLiteStore {
     public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
         try await updateJob(id: id) { job, endpoint in
             let transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
-            let notification = try transition.notification(now: now)
-            return (transition, { db in try Self.settle(transition, jobID: id, lease: lease, notification: notification, db) })
+            return (transition, { db, document in
+                let notification = try transition.notification(now: now, document: document)
+                try Self.settle(transition, jobID: id, lease: lease, notification: notification, db)
+            })
         }
     }
 
-    /// Decides a job's transition and writes it with whatever else `decide` asks for, at the version the
-    /// decision was made from (see `JobSnapshots.update`).
+    /// Decides a job's transition and writes it with whatever else `decide` asks for (given the job's new
+    /// document), at the version the decision was made from (see `JobSnapshots.update`).
     private func updateJob(
         id: String, endpoint: AsyncEndpoint? = nil,
-        decide: @escaping @Sendable (Job, AsyncEndpoint?) throws -> (JobTransition, @Sendable (Database) throws -> Void)
+        decide: @escaping @Sendable (Job, AsyncEndpoint?) throws -> (JobTransition, @Sendable (Database, String) throws -> Void)
     ) async throws -> JobTransition {
         try await snapshots.update(
             id: id, endpoint: endpoint,
@@ -48,7 +50,7 @@ extension SQLiteStore {
                     { db -> Bool in
                         guard try Self.saveJob(document, status: transition.job.status, id: id, version: snapshot.version, db)
                         else { return false }
-                        try alsoWrite(db)
+                        try alsoWrite(db, document)
                         return true
                     },
                     afterCommit: { saved in if saved { committed() } })

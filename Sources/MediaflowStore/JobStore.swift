@@ -7,6 +7,9 @@ public protocol JobRepositoryStore: Sendable {
     func insertJob(_ job: Job) async throws
     /// The job with this id, or nil.
     func job(id: String) async throws -> Job?
+    /// The job as this process last wrote it, or else as stored. It may lag behind another node's change:
+    /// only for a decision that is checked again when written, or for what a started job keeps.
+    func recentJob(id: String) async throws -> Job?
     /// Replaces a stored job (the repository's `PUT /Job/{id}`).
     /// - Throws: `StoreError.notFound` when there is no such job.
     func replaceJob(_ job: Job) async throws
@@ -82,10 +85,16 @@ public protocol RegistryStore: Sendable {
     func deleteProfile(label: String) async throws
 }
 
+extension JobRepositoryStore {
+    public func recentJob(id: String) async throws -> Job? { try await job(id: id) }
+}
+
 extension JobTransition {
-    /// The outbox message that notifies the caller, if the transition calls for one.
-    public func notification(now: Date) throws -> OutboxMessage? {
+    /// The outbox message that notifies the caller, if the transition calls for one; its body is the job,
+    /// `document` when the caller has it encoded already.
+    public func notification(now: Date, document: String? = nil) throws -> OutboxMessage? {
         guard let target = notify else { return nil }
-        return OutboxMessage(target: target, body: try ProtocolJSON.encode(job), nextAttemptAt: now, createdAt: now)
+        let body = try document.map { Data($0.utf8) } ?? ProtocolJSON.encode(job)
+        return OutboxMessage(target: target, body: body, nextAttemptAt: now, createdAt: now)
     }
 }

@@ -6,7 +6,8 @@ import MediaflowStore
 /// In one process this is the shared store, in one transaction; across processes it is the seed's HTTP
 /// messages to the repository, plus the processor's own store for its queue and outbox.
 protocol JobLedger: Sendable {
-    /// The job at `url`, or nil when there is none.
+    /// The job at `url`, or nil when there is none. It may lag behind a change made elsewhere an instant
+    /// ago: what is decided from it is checked again when written.
     func job(at url: String) async throws -> Job?
     /// Records `startJob`, moves the job to `QUEUED` and enqueues it for dispatch.
     func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job)
@@ -21,7 +22,7 @@ struct LocalJobLedger: JobLedger {
 
     func job(at url: String) async throws -> Job? {
         guard let link = ResourceLink(parsing: url, collection: "Job") else { return nil }
-        return try await store.job(id: link.id)
+        return try await store.recentJob(id: link.id)
     }
 
     func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
