@@ -82,9 +82,25 @@ public final class CallbackReceiver: Sendable {
 /// Picks a free TCP port on loopback by binding port 0.
 public enum FreePort {
     public static func pick() throws -> Int {
+        let (fd, port) = try bindLoopback()
+        close(fd)
+        return port
+    }
+
+    /// A socket listening on a free loopback port that never accepts: connections to it succeed and what
+    /// is sent there is never answered, as with a caller that hangs. Close the descriptor to stop it.
+    public static func blackHole() throws -> (descriptor: Int32, port: Int) {
+        let (fd, port) = try bindLoopback()
+        guard listen(fd, 64) == 0 else {
+            close(fd)
+            throw ConfigurationError("listen() failed")
+        }
+        return (fd, port)
+    }
+
+    private static func bindLoopback() throws -> (descriptor: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ConfigurationError("socket() failed") }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -95,7 +111,10 @@ public enum FreePort {
                 bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
-        guard bound else { throw ConfigurationError("Could not bind a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            close(fd)
+            throw ConfigurationError("Could not bind a free port")
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
