@@ -5,31 +5,76 @@ import PostgresNIO
 /// The statements every node runs all the time, written once, so that what runs is what `EXPLAIN` checks.
 enum HotQuery {
     /// Claims waiting dispatch entries in one statement; rows another node holds are skipped, not waited for.
-    static func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) -> PostgresQuery {
-        """
-        UPDATE dispatch SET lease_owner = \(lease.owner), lease_until = \(StoreCoding.millis(lease.until)),
-            attempts = attempts + 1
-        WHERE seq IN (
-            SELECT seq FROM dispatch
-            WHERE lease_until IS NULL AND profile = ANY(\(Array(profiles))) AND not_before <= \(StoreCoding.millis(now))
-            ORDER BY priority DESC, seq LIMIT \(limit)
-            FOR UPDATE SKIP LOCKED)
-        RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
-        """
+    struct ClaimDispatch: PostgresPreparedStatement {
+        static let sql = """
+            UPDATE dispatch SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
+            WHERE seq IN (
+                SELECT seq FROM dispatch
+                WHERE lease_until IS NULL AND profile = ANY($3) AND not_before <= $4
+                ORDER BY priority DESC, seq LIMIT $5
+                FOR UPDATE SKIP LOCKED)
+            RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
+            """
+        typealias Row = (Int64, String, String, String, String, Int, Int)
+        var profiles: [String]
+        var limit: Int
+        var lease: Lease
+        var now: Date
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(lease.owner)
+            bindings.append(StoreCoding.millis(lease.until))
+            bindings.append(profiles)
+            bindings.append(StoreCoding.millis(now))
+            bindings.append(Int64(limit))
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// Claims due outbox messages in one statement.
-    static func claimOutbox(limit: Int, lease: Lease, now: Date) -> PostgresQuery {
-        let now = StoreCoding.millis(now)
-        return """
-            UPDATE outbox SET lease_owner = \(lease.owner), lease_until = \(StoreCoding.millis(lease.until))
+    struct ClaimOutbox: PostgresPreparedStatement {
+        static let sql = """
+            UPDATE outbox SET lease_owner = $1, lease_until = $2
             WHERE seq IN (
                 SELECT seq FROM outbox
-                WHERE state = 'pending' AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
-                ORDER BY next_attempt_at LIMIT \(limit)
+                WHERE state = 'pending' AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
+                ORDER BY next_attempt_at LIMIT $4
                 FOR UPDATE SKIP LOCKED)
             RETURNING id, target, body, attempts, next_attempt_at, state, last_error, created_at
             """
+        typealias Row = (String, String, ByteBuffer, Int, Int64, String, String?, Int64)
+        var limit: Int
+        var lease: Lease
+        var now: Date
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(lease.owner)
+            bindings.append(StoreCoding.millis(lease.until))
+            bindings.append(StoreCoding.millis(now))
+            bindings.append(Int64(limit))
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    }
+
+    /// Marks delivered callbacks.
+    struct MarkDelivered: PostgresPreparedStatement {
+        static let sql = "UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL WHERE id = ANY($1)"
+        typealias Row = Void
+        var ids: [String]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(ids)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws {}
     }
 
     /// Dispatch entries whose lease ran out: their node or service is gone.
@@ -88,8 +133,8 @@ extension PostgresStore {
         let entry = DispatchEntry(jobID: id, jobURL: "http://explain/Job/\(id)", jobType: .ameJob, profile: "NoOp", priority: .medium)
         let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
         let queries: [(String, PostgresQuery)] = [
-            ("claimDispatch", HotQuery.claimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now)),
-            ("claimOutbox", HotQuery.claimOutbox(limit: 128, lease: lease, now: now)),
+            ("claimDispatch", try HotQuery.ClaimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now).unprepared),
+            ("claimOutbox", try HotQuery.ClaimOutbox(limit: 128, lease: lease, now: now).unprepared),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
             ("readJob", try HotQuery.ReadJob(id: UUID().uuidString.lowercased()).unprepared),
             ("queueJob", try HotQuery.QueueJob(change: change, startID: "s", startDocument: "{}", entry: entry).unprepared),

@@ -5,13 +5,12 @@ import PostgresNIO
 
 extension PostgresStore {
     public func claimOutbox(limit: Int, lease: Lease, now: Date) async throws -> [OutboxMessage] {
-        try await Self.messages(try await query(HotQuery.claimOutbox(limit: limit, lease: lease, now: now)))
+        try await execute(HotQuery.ClaimOutbox(limit: limit, lease: lease, now: now)).map(Self.message)
     }
 
     public func markDelivered(ids: [String]) async throws {
         guard !ids.isEmpty else { return }
-        try await query(
-            "UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL WHERE id = ANY(\(ids))")
+        _ = try await execute(HotQuery.MarkDelivered(ids: ids))
     }
 
     public func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String, dead: Bool) async throws {
@@ -35,15 +34,15 @@ extension PostgresStore {
 
     private static func messages(_ rows: PostgresRowSequence) async throws -> [OutboxMessage] {
         var messages: [OutboxMessage] = []
-        for try await (id, target, body, attempts, next, state, lastError, created) in rows.decode(
-            (String, String, ByteBuffer, Int, Int64, String, String?, Int64).self)
-        {
-            messages.append(
-                OutboxMessage(
-                    id: id, target: target, body: Data(body.readableBytesView), attempts: attempts,
-                    nextAttemptAt: StoreCoding.date(next), state: OutboxState(rawValue: state) ?? .pending,
-                    lastError: lastError, createdAt: StoreCoding.date(created)))
-        }
+        for try await row in rows.decode(HotQuery.ClaimOutbox.Row.self) { messages.append(message(row)) }
         return messages
+    }
+
+    private static func message(_ row: HotQuery.ClaimOutbox.Row) -> OutboxMessage {
+        let (id, target, body, attempts, next, state, lastError, created) = row
+        return OutboxMessage(
+            id: id, target: target, body: Data(body.readableBytesView), attempts: attempts,
+            nextAttemptAt: StoreCoding.date(next), state: OutboxState(rawValue: state) ?? .pending,
+            lastError: lastError, createdAt: StoreCoding.date(created))
     }
 }

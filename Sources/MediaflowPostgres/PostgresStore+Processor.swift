@@ -48,26 +48,13 @@ extension PostgresStore {
                 let change = HotQuery.Change(
                     status: transition.job.status, document: try StoreCoding.text(transition.job), id: id,
                     version: snapshot.version)
-                do {
-                    for try await updated in try await client.execute(statement(change, transition), logger: logger) {
-                        return updated == 1
-                    }
-                } catch let error as PSQLError {
-                    throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
-                }
-                return false
+                return try await execute(statement(change, transition)) == [1]
             })
     }
 
     /// A job as stored, with its row version and its caller's endpoints.
     private func readJob(id: String) async throws -> JobSnapshots.Snapshot? {
-        var row: (String, Int64, String?)?
-        do {
-            for try await found in try await client.execute(HotQuery.ReadJob(id: id), logger: logger) { row = found }
-        } catch let error as PSQLError {
-            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
-        }
-        guard let (document, version, startDocument) = row else { return nil }
+        guard let (document, version, startDocument) = try await execute(HotQuery.ReadJob(id: id)).first else { return nil }
         return JobSnapshots.Snapshot(
             job: try StoreCoding.decode(Job.self, document), version: version,
             endpoint: try startDocument.map { try StoreCoding.decode(StartJob.self, $0).asyncEndpoint } ?? nil)
@@ -79,12 +66,9 @@ extension PostgresStore {
 
     public func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
         guard !profiles.isEmpty, limit > 0 else { return [] }
-        let rows = try await query(HotQuery.claimDispatch(profiles: profiles, limit: limit, lease: lease, now: now))
-        var entries: [(Int64, DispatchEntry)] = []
-        for try await (seq, jobID, url, type, profile, rank, attempts) in rows.decode(
-            (Int64, String, String, String, String, Int, Int).self)
-        {
-            entries.append((seq, Self.entry(jobID, url, type, profile, rank, attempts)))
+        let rows = try await execute(HotQuery.ClaimDispatch(profiles: Array(profiles), limit: limit, lease: lease, now: now))
+        let entries = rows.map { seq, jobID, url, type, profile, rank, attempts in
+            (seq, Self.entry(jobID, url, type, profile, rank, attempts))
         }
         return entries.sorted { ($0.1.priority.rank, -$0.0) > ($1.1.priority.rank, -$1.0) }.map(\.1)
     }

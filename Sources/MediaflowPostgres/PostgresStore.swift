@@ -69,6 +69,17 @@ public final class PostgresStore: JobStore, Service {
         }
     }
 
+    /// Runs a statement prepared once per connection and collects its rows, translating database errors.
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        do {
+            var rows: [Statement.Row] = []
+            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        } catch let error as PSQLError {
+            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+        }
+    }
+
     /// The server's own message, without the query text or bound values.
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
