@@ -16,7 +16,9 @@ extension PostgresStore: WorkAnnouncer {
                             (Self.dispatchChannel, onDispatch), (Self.outboxChannel, onOutbox), (Self.workflowChannel, onWorkflow),
                         ] {
                             group.addTask {
-                                for try await _ in try await connection.listen(channel) { handler() }
+                                try await connection.listen(on: channel) { notifications in
+                                    for try await _ in notifications { handler() }
+                                }
                             }
                         }
                         try await group.waitForAll()
