@@ -78,7 +78,7 @@ struct ApplicationParts {
             store = try SQLiteStore(path: configuration.databasePath)
         }
         let sharedStore = configuration.postgresURL != nil
-        let transport = HTTPTransport(client: .shared)
+        let transport = HTTPTransport(client: .mediaflow)
         let limit = configuration.maxBodyBytes
         let lease = Duration.milliseconds(Int64(configuration.leaseSeconds * 1000))
 

@@ -47,7 +47,7 @@ public struct JobsBenchmark: Sendable {
     public func run() async throws -> Result {
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+            configuration: .mediaflow(connectionsPerHost: concurrency))
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         guard nodes == 1 || database != nil else { throw ConfigurationError("Several nodes need a PostgreSQL database") }

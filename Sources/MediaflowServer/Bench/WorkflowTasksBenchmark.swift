@@ -60,7 +60,7 @@ public struct WorkflowTasksBenchmark: Sendable {
             try await buildApplication(configuration, logger: logger),
             receiver.application(port: receiverPort, logger: logger),
         ]
-        let transport = HTTPTransport(client: .shared)
+        let transport = HTTPTransport(client: .mediaflow)
         let base = configuration.baseURL
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -8,7 +8,7 @@ public struct MediaflowClient: Sendable {
     public let baseURL: String
     let transport: HTTPTransport
 
-    public init(baseURL: String, httpClient: HTTPClient = .shared) {
+    public init(baseURL: String, httpClient: HTTPClient = .mediaflow) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.transport = HTTPTransport(client: httpClient)
     }

@@ -64,3 +64,23 @@ struct TransportError: Error, Sendable, CustomStringConvertible {
 
     var description: String { "\(url): \(reason)" }
 }
+
+extension HTTPClient {
+    /// The client a Mediaflow process calls other roles, services and callers with (see
+    /// `Configuration.mediaflow`). It lives as long as the process, like `.shared`.
+    public static let mediaflow = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .mediaflow())
+}
+
+extension HTTPClient.Configuration {
+    /// `.shared`'s settings without tracing spans (Mediaflow installs no tracer, and the no-op spans showed in
+    /// the jobs benchmark's profile) or response decompression (the protocol's replies are small JSON), and
+    /// with room for `connectionsPerHost` calls at once to one host: callbacks to one caller, reports to one
+    /// processor.
+    public static func mediaflow(connectionsPerHost: Int = 64) -> Self {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.tracing.tracer = nil
+        configuration.decompression = .disabled
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost
+        return configuration
+    }
+}
