@@ -67,11 +67,11 @@ extension PostgresStore {
         ]),
     ]
 
-    /// Brings the schema up to date. Safe when several nodes start at once: the migrations (and the
-    /// schema's creation — two concurrent `CREATE SCHEMA IF NOT EXISTS` can collide) run under a
+    /// Applies the migrations the database lacks. Safe when several nodes start at once: the migrations (and
+    /// the schema's creation — two concurrent `CREATE SCHEMA IF NOT EXISTS` can collide) run under a
     /// transaction-scoped advisory lock, and each is recorded in the same transaction.
-    public func migrate() async throws {
-        try await transaction { connection in
+    func applyMigrations() async throws {
+        try await transactionBeforeMigration { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7402913)", logger: logger)
             if let schema {
                 try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)

@@ -8,6 +8,7 @@ extension PostgresStore {
         let id = try StoreCoding.id(of: job.id, in: "Job")
         let document = try StoreCoding.text(job)
         do {
+            try await migrate()
             for try await _ in try await client.execute(HotQuery.InsertJob(job: job, id: id, document: document), logger: logger) {}
         } catch where Self.isUniqueViolation(error) {
             throw StoreError.conflict("Job \(id) exists already")

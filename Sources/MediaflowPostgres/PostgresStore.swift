@@ -4,6 +4,7 @@ import MediaflowModel
 import MediaflowStore
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// The scale-out store: one PostgreSQL database shared by every node. Work is claimed with
 /// `FOR UPDATE SKIP LOCKED`, jobs are changed under row locks, and new work is announced with
@@ -14,6 +15,9 @@ public final class PostgresStore: JobStore, Service {
     let logger: Logger
     /// The jobs this node wrote lately: a job update starts from them and checks the row version.
     let snapshots = JobSnapshots()
+    /// Bringing the schema up to date, once per process; every statement waits for it. (A statement
+    /// prepared before its tables exist stays failed on that connection for good.)
+    private let schemaUpdate = Mutex<Task<Void, any Error>?>(nil)
 
     /// A store for `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]`.
     /// - Throws: `StoreError.unavailable` for a URL that is not one.
@@ -45,8 +49,33 @@ public final class PostgresStore: JobStore, Service {
         await cancelWhenGracefulShutdown { await self.client.run() }
     }
 
+    /// Brings the database schema up to date (see `PostgresMigrations`), once for this store: safe to call
+    /// from any number of places and nodes at once. A failed attempt is tried again at the next call.
+    public func migrate() async throws {
+        let update = schemaUpdate.withLock { update in
+            if let update { return update }
+            let started = Task { try await self.applyMigrations() }
+            update = started
+            return started
+        }
+        do {
+            try await update.value
+        } catch {
+            schemaUpdate.withLock { if $0 == update { $0 = nil } }
+            throw error
+        }
+    }
+
     /// Runs `body` in a transaction, translating database errors into `StoreError`.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+        try await migrate()
+        return try await transactionBeforeMigration(body)
+    }
+
+    /// `transaction` for the migration itself.
+    func transactionBeforeMigration<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T)
+        async throws -> sending T
+    {
         do {
             return try await client.withTransaction(logger: logger, body)
         } catch let error as PostgresTransactionError {
@@ -62,6 +91,7 @@ public final class PostgresStore: JobStore, Service {
     /// Runs one statement outside a transaction, translating database errors.
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await migrate()
         do {
             return try await client.query(query, logger: logger)
         } catch let error as PSQLError {
@@ -71,6 +101,7 @@ public final class PostgresStore: JobStore, Service {
 
     /// Runs a statement prepared once per connection and collects its rows, translating database errors.
     func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        try await migrate()
         do {
             var rows: [Statement.Row] = []
             for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
