@@ -81,16 +81,28 @@ public final class CallbackReceiver: Sendable {
 
 /// Picks a free TCP port on loopback by binding port 0.
 public enum FreePort {
+    /// Ports handed out by this process, never handed out twice.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A loopback port nothing listens on. It is taken below the kernel's ephemeral range (32768 up), where
+    /// the source port of some outgoing connection could take it before the caller binds it, and never
+    /// given twice by this process.
     public static func pick() throws -> Int {
-        let (fd, port) = try bindLoopback()
-        close(fd)
-        return port
+        for _ in 0..<1000 {
+            let port = Int.random(in: 20_000..<32_768)
+            guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            if let fd = try? bindLoopback(port: port) {
+                close(fd.descriptor)
+                return port
+            }
+        }
+        throw ConfigurationError("No free loopback port found")
     }
 
     /// A socket listening on a free loopback port that never accepts: connections to it succeed and what
     /// is sent there is never answered, as with a caller that hangs. Close the descriptor to stop it.
     public static func blackHole() throws -> (descriptor: Int32, port: Int) {
-        let (fd, port) = try bindLoopback()
+        let (fd, port) = try bindLoopback(port: 0)
         guard listen(fd, 64) == 0 else {
             close(fd)
             throw ConfigurationError("listen() failed")
@@ -98,13 +110,14 @@ public enum FreePort {
         return (fd, port)
     }
 
-    private static func bindLoopback() throws -> (descriptor: Int32, port: Int) {
+    /// A socket bound to `port` on loopback (0: any free port), and the port.
+    private static func bindLoopback(port: Int) throws -> (descriptor: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ConfigurationError("socket() failed") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
