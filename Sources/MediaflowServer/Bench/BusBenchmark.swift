@@ -37,14 +37,12 @@ public struct BusBenchmark: Sendable {
         configuration.port = try FreePort.pick()
         configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-bench-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
-        let server = ServiceGroup(services: [try await buildApplication(configuration, logger: logger)], gracefulShutdownSignals: [], logger: logger)
+        let server = try await buildApplication(configuration, logger: logger)
         let socketURL = "ws://127.0.0.1:\(configuration.port)/bus/ws"
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections * inFlightPerConnection)))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await server.run() }
-            defer { tasks.cancelAll() }
+            configuration: .mediaflow(connectionsPerHost: connections * inFlightPerConnection))
+        return try await whileServing([server], logger: logger) {
             let service = try await Self.connect(socketURL)
             try await service.register(Calculator.description) { try Calculator.answer($0) }
             var opened: [BusSocket] = []
@@ -72,7 +70,6 @@ public struct BusBenchmark: Sendable {
             for socket in sockets { await socket.close() }
             await service.close()
             try await httpClient.shutdown()
-            await server.triggerGracefulShutdown()
             return [socketResult, httpResult]
         }
     }

@@ -64,16 +64,12 @@ public struct JobsBenchmark: Sendable {
         let receiver = CallbackReceiver()
         let receiverPort = try FreePort.pick()
         services.append(receiver.application(port: receiverPort, logger: logger))
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
+        return try await whileServing(services, logger: logger) {
             for client in clients { try await Self.waitUntilHealthy(client) }
             let endpoint = AsyncEndpoint(
                 success: "http://127.0.0.1:\(receiverPort)/done", failure: "http://127.0.0.1:\(receiverPort)/done")
             _ = try await drive(count: warmup, clients: clients, receiver: receiver, endpoint: endpoint)
             let result = try await drive(count: jobs, clients: clients, receiver: receiver, endpoint: endpoint)
-            await group.triggerGracefulShutdown()
             try await httpClient.shutdown()
             return result
         }
@@ -105,6 +101,25 @@ public struct JobsBenchmark: Sendable {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Runs `body` while `services` run, then shuts them down gracefully and waits until they have stopped
+/// (cancelling them mid-shutdown makes the HTTP servers log errors), whether `body` returns or throws.
+func whileServing<T: Sendable>(_ services: [any Service], logger: Logger, _ body: () async throws -> T) async throws -> T {
+    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        defer { tasks.cancelAll() }
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await body())
+        } catch {
+            outcome = .failure(error)
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.next()
+        return try outcome.get()
+    }
 }
 
 /// Runs `operation(worker, index)` for each index in `0..<count` on `concurrency` workers, each taking

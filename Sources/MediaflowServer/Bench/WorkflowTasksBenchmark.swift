@@ -62,10 +62,7 @@ public struct WorkflowTasksBenchmark: Sendable {
         ]
         let transport = HTTPTransport(client: .mediaflow)
         let base = configuration.baseURL
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
+        return try await whileServing(services, logger: logger) {
             try await JobsBenchmark.waitUntilHealthy(MediaflowClient(baseURL: base))
             let machine = try await transport.send(.POST, "\(base)/StateMachine", ["name": "bench-tasks", "definition": Self.definition(receiver: receiverURL)] as JSONValue)
             guard machine.status == 201 else { throw ConfigurationError("Creating the state machine answered \(machine.status)") }
@@ -81,7 +78,6 @@ public struct WorkflowTasksBenchmark: Sendable {
             let history = try await transport.send(.GET, "\(base)/Execution/bench-tasks/e0/history")
             let events = try JSONParser.parse(history.body)["events"]?.arrayValue ?? []
             let entered = events.filter { $0["type"]?.stringValue?.hasSuffix("StateEntered") == true }.count
-            await group.triggerGracefulShutdown()
             return WorkflowsBenchmark.Result(
                 executions: latencies.count, transitions: entered * latencies.count, seconds: seconds, latencies: latencies.sorted())
         }

@@ -96,6 +96,8 @@ final class OutboxDispatcher: Service, Sendable {
             if reply.isSuccess { return true }
             failure = "\(message.target) answered \(reply.status)"
         } catch {
+            // Cut short by shutdown: not an attempt that failed; the message is delivered after its lease.
+            if Task.isCancelled { return false }
             failure = "\(error)"
         }
         let attempts = message.attempts + 1
