@@ -47,19 +47,7 @@ var quietLogger: Logger {
 
 /// Runs `body` while `services` run, then shuts them down gracefully, whether `body` returns or throws.
 func whileRunning<T: Sendable>(_ services: [any Service], _ body: @Sendable () async throws -> T) async throws -> T {
-    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: quietLogger)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        defer { tasks.cancelAll() }
-        do {
-            let result = try await body()
-            await group.triggerGracefulShutdown()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
-        }
-    }
+    try await whileServing(services, logger: quietLogger, body)
 }
 
 /// Runs `body` with one server of `configuration`.

@@ -105,7 +105,9 @@ extension Duration {
 
 /// Runs `body` while `services` run, then shuts them down gracefully and waits until they have stopped
 /// (cancelling them mid-shutdown makes the HTTP servers log errors), whether `body` returns or throws.
-func whileServing<T: Sendable>(_ services: [any Service], logger: Logger, _ body: () async throws -> T) async throws -> T {
+public func whileServing<T: Sendable>(
+    _ services: [any Service], logger: Logger, _ body: () async throws -> T
+) async throws -> T {
     let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
