@@ -100,7 +100,7 @@ extension SQLiteStore {
             try Column.execute("DELETE FROM outbox WHERE state = 'delivered' AND created_at < ?", [millis], db)
             return purged
         }
-        defer { snapshots.clear() }
+        snapshots.clear()
         return purged
     }
 
