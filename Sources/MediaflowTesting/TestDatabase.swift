@@ -1,4 +1,5 @@
 import Foundation
+import MediaflowModel
 
 /// The PostgreSQL server tests use: `MEDIAFLOW_TEST_POSTGRES_URL`, by default the throwaway cluster
 /// `.ci/run` starts on `127.0.0.1:55432`.
@@ -10,6 +11,6 @@ public enum TestDatabase {
 
     /// The URL of a fresh schema of its own in the test database, created on first use.
     public static func freshSchemaURL(prefix: String = "test") -> String {
-        "\(postgresURL)?schema=\(prefix)_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        "\(postgresURL)?schema=\(prefix)_\(RandomID.make().replacingOccurrences(of: "-", with: ""))"
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import MediaflowModel
 
 /// Turns every error a route throws into `application/problem+json`: a role in another process that
 /// does not answer is a 502, and an unexpected error a 500 whose incident id is logged — never a crash
@@ -26,7 +27,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as TransportError {
             throw Problem.upstream("Another role did not answer: \(error)")
         } catch {
-            let incident = UUID().uuidString.lowercased()
+            let incident = RandomID.make()
             context.logger.error("Unexpected error", metadata: ["incident": "\(incident)", "error": "\(error)"])
             throw Problem(
                 .internalServerError, slug: "internal-error", title: "Internal error",

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MediaflowModel
 import MediaflowStore
 import ServiceLifecycle
 import Synchronization
@@ -14,7 +15,7 @@ final class OutboxDispatcher: Service, Sendable {
     let lease: Duration
     let maxAttempts: Int
     let logger: Logger
-    let owner = UUID().uuidString.lowercased()
+    let owner = RandomID.make()
     let batchSize = 128
     let maxInFlight = 512
     /// Deliveries under way, and messages delivered but not yet marked so.
