@@ -72,3 +72,37 @@ public struct RelatedResource: Codable, Sendable, Equatable {
         self.locator = locator
     }
 }
+
+extension Job: JSONWritable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("@context", context)
+        object.member("dateCreated", dateCreated)
+        object.member("dateModified", dateModified)
+        object.member("hasRelatedResource", hasRelatedResource)
+        object.member("id", id)
+        object.member("jobInput", jobInput)
+        object.member("jobOutput", jobOutput)
+        object.member("jobProfile", jobProfile)
+        object.member("jobStatus", jobStatus)
+        object.member("priority", priority)
+        object.member("processJob", processJob)
+        object.member("progress", progress)
+        object.member("startJob", startJob)
+        object.member("statusMessage", statusMessage)
+        object.member("type", type)
+    }
+}
+
+extension JobProfileReference: JSONWritable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("label", label)
+        object.member("type", type)
+    }
+}
+
+extension RelatedResource: JSONWritable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("locator", locator)
+        object.member("type", type)
+    }
+}

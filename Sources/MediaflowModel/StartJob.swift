@@ -108,3 +108,49 @@ public struct JobReport: Codable, Sendable, Equatable {
         self.jobOutput = jobOutput
     }
 }
+
+extension StartJob: JSONWritable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("@context", context)
+        object.member("asyncEndpoint", asyncEndpoint)
+        object.member("dateCreated", dateCreated)
+        object.member("dateModified", dateModified)
+        object.member("id", id)
+        object.member("job", job)
+        object.member("priority", priority)
+        object.member("type", type)
+    }
+}
+
+extension AsyncEndpoint: JSONWritable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("failure", failure)
+        object.member("success", success)
+        object.member("update", update)
+    }
+}
+
+extension ProcessJob: JSONWritable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("@context", context)
+        object.member("asyncEndpoint", asyncEndpoint)
+        object.member("dateCreated", dateCreated)
+        object.member("dateModified", dateModified)
+        object.member("id", id)
+        object.member("job", job)
+        object.member("type", type)
+    }
+}
+
+extension JobReport: JSONWritable {
+    public func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("@context", context)
+        object.member("job", job)
+        object.member("jobOutput", jobOutput)
+        object.member("jobStatus", jobStatus)
+        object.member("processJob", processJob)
+        object.member("progress", progress)
+        object.member("statusMessage", statusMessage)
+        object.member("type", type)
+    }
+}

@@ -156,8 +156,11 @@ public enum ProtocolJSON {
     private static let sharedEncoder = encoder()
     private static let sharedDecoder = decoder()
 
-    /// Encodes a value with the protocol's conventions.
-    public static func encode(_ value: some Encodable) throws -> Data { try sharedEncoder.encode(value) }
+    /// Encodes a value with the protocol's conventions; a value that writes itself (`JSONWritable`) does.
+    public static func encode(_ value: some Encodable) throws -> Data {
+        if let document = value as? any JSONWritable, let text = document.jsonText() { return Data(text.utf8) }
+        return try sharedEncoder.encode(value)
+    }
 
     /// Decodes a value with the protocol's conventions.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {

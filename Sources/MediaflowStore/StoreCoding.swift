@@ -8,7 +8,8 @@ public enum StoreCoding {
     public static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
     public static func text(_ value: some Encodable) throws -> String {
-        String(decoding: try ProtocolJSON.encode(value), as: UTF8.self)
+        if let document = value as? any JSONWritable, let text = document.jsonText() { return text }
+        return String(decoding: try ProtocolJSON.encode(value), as: UTF8.self)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writes compact JSON text: integral numbers without a fraction (`1`, not `1.0`), object members in
-/// key order so output is stable. Envelopes with a fixed member order write their own braces and use
+/// key order so output is stable, strings escaped as Foundation's `JSONEncoder` escapes them. Envelopes with a fixed member order write their own braces and use
 /// `write(_:to:)` for the values.
 public enum JSONWriter {
     /// The compact JSON text of a value.
@@ -13,28 +13,41 @@ public enum JSONWriter {
 
     /// Appends the compact JSON text of a value.
     public static func write(_ value: JSONValue, to out: inout String) {
+        var finite = true
+        write(value, to: &out, finite: &finite)
+    }
+
+    /// Appends a value; clears `finite` on meeting a number JSON cannot carry (NaN, infinity).
+    static func write(_ value: JSONValue, to out: inout String, finite: inout Bool) {
         switch value {
         case .null: out += "null"
         case .bool(let flag): out += flag ? "true" : "false"
-        case .number(let number): out += self.number(number)
+        case .number(let number):
+            if !number.isFinite { finite = false }
+            out += self.number(number)
         case .string(let string): write(string: string, to: &out)
         case .array(let elements):
             out += "["
             for (offset, element) in elements.enumerated() {
                 if offset > 0 { out += "," }
-                write(element, to: &out)
+                write(element, to: &out, finite: &finite)
             }
             out += "]"
         case .object(let members):
-            out += "{"
-            for (offset, key) in members.keys.sorted().enumerated() {
-                if offset > 0 { out += "," }
-                write(string: key, to: &out)
-                out += ":"
-                write(members[key]!, to: &out)
-            }
-            out += "}"
+            write(members, to: &out, finite: &finite)
         }
+    }
+
+    /// Appends an object, its members sorted by key.
+    static func write(_ members: [String: JSONValue], to out: inout String, finite: inout Bool) {
+        out += "{"
+        for (offset, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            if offset > 0 { out += "," }
+            write(string: member.key, to: &out)
+            out += ":"
+            write(member.value, to: &out, finite: &finite)
+        }
+        out += "}"
     }
 
     /// The text of a number: integral values without a fraction.
@@ -59,6 +72,8 @@ public enum JSONWriter {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             case let control where control.value < 0x20:
                 out += String(format: "\\u%04x", control.value)
             default: out.unicodeScalars.append(scalar)

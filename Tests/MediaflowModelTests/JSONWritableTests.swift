@@ -1,0 +1,63 @@
+import Foundation
+import MediaflowModel
+import Testing
+
+/// The documents that write their own JSON write exactly what the protocol's `JSONEncoder` writes.
+@Suite struct JSONWritableTests {
+    private let foundation = ProtocolJSON.encoder()
+
+    private func expectSameText(_ value: some JSONWritable, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expected = String(decoding: try foundation.encode(value), as: UTF8.self)
+        #expect(value.jsonText() == expected, sourceLocation: sourceLocation)
+        #expect(try ProtocolJSON.encode(value) == Data(expected.utf8), sourceLocation: sourceLocation)
+    }
+
+    @Test func jobsInEveryShape() throws {
+        var job = Job(type: .ameJob, profile: "ExtractTechnicalMetadata")
+        try expectSameText(job)
+        job = Job(
+            type: .transformJob, profile: "Transcode \"HD\"",
+            relatedResource: RelatedResource(locator: "file:///media/clip 1.mp4"),
+            jobInput: [
+                "b": 1, "B": 2.5, "_x": "tab\there", "é": [true, false, .null], "10": ["nested": ["k": -0.001]],
+                "big": 1e21, "small": 1e-7, "control": "\u{1}\u{8}\u{c}\n\r\u{1f}\u{7f}\u{2028}/😀\\",
+            ])
+        job.context = "http://127.0.0.1:8080/context/default"
+        job.id = "http://127.0.0.1:8080/Job/3f2b8c1e-5a4d-4e7f-9c0b-1d2e3f405162"
+        job.jobStatus = .running
+        job.statusMessage = "50% done"
+        job.progress = 50
+        job.priority = .urgent
+        job.startJob = "http://127.0.0.1:8080/StartJob/1"
+        job.processJob = "http://127.0.0.1:8080/ProcessJob/2"
+        job.jobOutput = ["summary": ["duration": 10.04, "frames": 251], "empty": [:], "list": []]
+        job.dateCreated = Date(timeIntervalSince1970: 1_490_879_500.078)
+        job.dateModified = Date(timeIntervalSince1970: 1_490_879_501.5)
+        try expectSameText(job)
+        job.progress = 12.345
+        try expectSameText(job)
+    }
+
+    @Test func startAndProcessRecordsAndReports() throws {
+        var start = StartJob(
+            job: "http://h/Job/1", priority: .high, asyncEndpoint: AsyncEndpoint(success: "http://c/ok", failure: "http://c/ko"))
+        try expectSameText(start)
+        start.id = "http://h/StartJob/1"
+        start.context = "http://h/context/default"
+        start.dateCreated = Date(timeIntervalSince1970: 0)
+        start.dateModified = Date(timeIntervalSince1970: 1e9)
+        try expectSameText(start)
+        try expectSameText(ProcessJob(job: "http://h/Job/1", asyncEndpoint: AsyncEndpoint(update: "u", success: "s", failure: "f")))
+        try expectSameText(JobReport.update(job: "http://h/Job/1", processJob: nil, progress: 33.3, message: "a\u{0}b"))
+        try expectSameText(JobReport.stop(job: "j", processJob: "p", status: .completed, output: ["n": 1]))
+    }
+
+    @Test func aNumberJSONCannotCarryIsTheEncodersError() throws {
+        var job = Job(type: .ameJob, profile: "NoOp", jobInput: ["x": .number(.nan)])
+        #expect(job.jsonText() == nil)
+        #expect(throws: EncodingError.self) { try ProtocolJSON.encode(job) }
+        job = Job(type: .ameJob, profile: "NoOp")
+        job.progress = .infinity
+        #expect(throws: EncodingError.self) { try ProtocolJSON.encode(job) }
+    }
+}
