@@ -8,7 +8,7 @@ import Synchronization
 public final class CallbackReceiver: Sendable {
     private struct State {
         var waiters: [String: CheckedContinuation<Void, Never>] = [:]
-        var arrived: [String: Job] = [:]
+        var arrived: [String: Data] = [:]
         var notices: Set<String> = []
         var deliveries: [(job: String, idempotencyKey: String?)] = []
         var refusing = false
@@ -28,9 +28,14 @@ public final class CallbackReceiver: Sendable {
         router.post("/:endpoint") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 16 << 20)
-            let job = try ProtocolJSON.decode(Job.self, from: Data(body.readableBytesView))
+            // The job's id is all a waiter needs; the whole job is decoded only when asked for.
+            guard let id = (try? JSONParser.parse(body.readableBytesView))?["id"]?.stringValue else {
+                return Response(status: .badRequest)
+            }
             let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
-            guard self.received(job, idempotencyKey: key) else { return Response(status: .serviceUnavailable) }
+            guard self.received(Data(body.readableBytesView), jobURL: id, idempotencyKey: key) else {
+                return Response(status: .serviceUnavailable)
+            }
             return Response(status: .noContent)
         }
         return Application(
@@ -50,7 +55,9 @@ public final class CallbackReceiver: Sendable {
     }
 
     /// The job as the callback delivered it, if it has arrived.
-    public func delivered(_ jobURL: String) -> Job? { state.withLock { $0.arrived[jobURL] } }
+    public func delivered(_ jobURL: String) -> Job? {
+        state.withLock { $0.arrived[jobURL] }.flatMap { try? ProtocolJSON.decode(Job.self, from: $0) }
+    }
 
     /// Every accepted delivery so far: the job URL and the `Idempotency-Key` it came with.
     public var deliveries: [(job: String, idempotencyKey: String?)] { state.withLock { $0.deliveries } }
@@ -66,8 +73,7 @@ public final class CallbackReceiver: Sendable {
         waiter?.resume()
     }
 
-    private func received(_ job: Job, idempotencyKey: String?) -> Bool {
-        guard let id = job.id else { return true }
+    private func received(_ job: Data, jobURL id: String, idempotencyKey: String?) -> Bool {
         let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
             if state.refusing { return (false, nil) }
             state.arrived[id] = job

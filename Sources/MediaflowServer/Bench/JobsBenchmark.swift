@@ -45,45 +45,40 @@ public struct JobsBenchmark: Sendable {
 
     /// Starts the server and the callback receiver, runs the warm-up and the measured jobs, and stops them.
     public func run() async throws -> Result {
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .mediaflow(connectionsPerHost: concurrency))
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         guard nodes == 1 || database != nil else { throw ConfigurationError("Several nodes need a PostgreSQL database") }
         var services: [any Service] = []
-        var clients: [MediaflowClient] = []
+        var servers: [ServerConfiguration] = []
         for node in 0..<nodes {
             var configuration = ServerConfiguration()
             configuration.port = try FreePort.pick()
             configuration.dataDirectory = dataDirectory + "/node\(node)"
             configuration.database = database
             services.append(try await buildApplication(configuration, logger: logger))
-            clients.append(MediaflowClient(baseURL: configuration.baseURL, httpClient: httpClient))
+            servers.append(configuration)
         }
         let receiver = CallbackReceiver()
         let receiverPort = try FreePort.pick()
         services.append(receiver.application(port: receiverPort, logger: logger))
         return try await whileServing(services, logger: logger) {
-            for client in clients { try await Self.waitUntilHealthy(client) }
-            let endpoint = AsyncEndpoint(
-                success: "http://127.0.0.1:\(receiverPort)/done", failure: "http://127.0.0.1:\(receiverPort)/done")
-            _ = try await drive(count: warmup, clients: clients, receiver: receiver, endpoint: endpoint)
-            let result = try await drive(count: jobs, clients: clients, receiver: receiver, endpoint: endpoint)
-            try await httpClient.shutdown()
-            return result
+            for server in servers { try await Self.waitUntilHealthy(MediaflowClient(baseURL: server.baseURL)) }
+            return try await JobCaller.withCallers(
+                workers: concurrency, servers: servers.map(\.baseURL), callbackURL: "http://127.0.0.1:\(receiverPort)/done"
+            ) { callers in
+                _ = try await drive(count: warmup, callers: callers, receiver: receiver)
+                return try await drive(count: jobs, callers: callers, receiver: receiver)
+            }
         }
     }
 
-    private func drive(count: Int, clients: [MediaflowClient], receiver: CallbackReceiver, endpoint: AsyncEndpoint)
-        async throws -> Result
-    {
-        let (latencies, seconds) = try await closedLoop(count: count, concurrency: concurrency) { _, index in
-            let client = clients[index % clients.count]
-            let job = try await client.create(Job(type: .ameJob, profile: "NoOp"))
+    private func drive(count: Int, callers: [JobCaller], receiver: CallbackReceiver) async throws -> Result {
+        let (latencies, seconds) = try await closedLoop(count: count, concurrency: concurrency) { worker, index in
+            let caller = callers[worker]
+            let jobURL = try await caller.create(onServer: index % nodes)
             let started = ContinuousClock.now
-            async let arrival: Void = receiver.arrival(of: job.id!)
-            _ = try await client.start(jobURL: job.id!, asyncEndpoint: endpoint)
+            async let arrival: Void = receiver.arrival(of: jobURL)
+            try await caller.start(jobURL, onServer: index % nodes)
             await arrival
             return (ContinuousClock.now - started).seconds
         }
