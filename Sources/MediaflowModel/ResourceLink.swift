@@ -68,7 +68,7 @@ public struct ResourceLink: Sendable, Hashable {
 
     /// A new link with a fresh random id.
     public static func new(baseURL: String, collection: String) -> ResourceLink {
-        ResourceLink(baseURL: baseURL, collection: collection, id: RandomID.make())
+        ResourceLink(baseURL: baseURL, collection: collection, id: UniqueID.make())
     }
 }
 

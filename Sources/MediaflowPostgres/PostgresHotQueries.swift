@@ -129,7 +129,7 @@ extension PostgresStore {
     public func explainHotQueries() async throws -> [String: String] {
         let now = Date()
         let lease = Lease(owner: "explain", until: now)
-        let id = RandomID.make()
+        let id = UniqueID.make()
         let change = HotQuery.Change(status: .running, document: "{}", id: id, version: 1)
         let entry = DispatchEntry(jobID: id, jobURL: "http://explain/Job/\(id)", jobType: .ameJob, profile: "NoOp", priority: .medium)
         let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
@@ -137,7 +137,7 @@ extension PostgresStore {
             ("claimDispatch", try HotQuery.ClaimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now).unprepared),
             ("claimOutbox", try HotQuery.ClaimOutbox(limit: 128, lease: lease, now: now).unprepared),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
-            ("readJob", try HotQuery.ReadJob(id: RandomID.make()).unprepared),
+            ("readJob", try HotQuery.ReadJob(id: UniqueID.make()).unprepared),
             ("queueJob", try HotQuery.QueueJob(change: change, startID: "s", startDocument: "{}", entry: entry).unprepared),
             ("applyToJob", try HotQuery.ApplyToJob(change: change, queue: .leave, notification: message).unprepared),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),

@@ -188,7 +188,7 @@ struct ApplicationParts {
                 functionTimeoutSeconds: configuration.toolTimeoutSeconds, logger: logger)
             services.append(
                 WorkflowRunner(
-                    engine: engine, tasks: runner, node: "\(baseURL) \(RandomID.make())", lease: lease,
+                    engine: engine, tasks: runner, node: "\(baseURL) \(UniqueID.make())", lease: lease,
                     takesOverAtStart: !sharedStore, logger: logger))
             let operations = WorkflowOperations(engine: engine)
             routeAdders.append { WorkflowController(operations: operations, maxBodyBytes: limit).addRoutes(to: $0) }

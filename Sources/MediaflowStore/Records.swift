@@ -92,7 +92,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public var createdAt: Date
 
     public init(
-        id: String = RandomID.make(), target: String, body: Data, attempts: Int = 0,
+        id: String = UniqueID.make(), target: String, body: Data, attempts: Int = 0,
         nextAttemptAt: Date, state: OutboxState = .pending, lastError: String? = nil, createdAt: Date
     ) {
         self.id = id

@@ -11,6 +11,6 @@ public enum TestDatabase {
 
     /// The URL of a fresh schema of its own in the test database, created on first use.
     public static func freshSchemaURL(prefix: String = "test") -> String {
-        "\(postgresURL)?schema=\(prefix)_\(RandomID.make().replacingOccurrences(of: "-", with: ""))"
+        "\(postgresURL)?schema=\(prefix)_\(UniqueID.make().replacingOccurrences(of: "-", with: ""))"
     }
 }

@@ -13,7 +13,7 @@ public struct BusError: Sendable, Equatable {
     public var origin: BusAddress
 
     public init(
-        code: String, details: String, message: String, incident: String = RandomID.make(),
+        code: String, details: String, message: String, incident: String = UniqueID.make(),
         severity: String = "ERROR", status: Int, origin: BusAddress
     ) {
         self.code = code
@@ -53,7 +53,7 @@ public struct BusError: Sendable, Equatable {
                     code: fields["code"]?.stringValue ?? BusFault.serviceErrorCode,
                     details: fields["details"]?.stringValue ?? "",
                     message: fields["message"]?.stringValue ?? "Service error",
-                    incident: fields["incident"]?.stringValue ?? RandomID.make(),
+                    incident: fields["incident"]?.stringValue ?? UniqueID.make(),
                     severity: fields["severity"]?.stringValue ?? "ERROR",
                     status: fields["status"]?.numberValue.map { Int($0) } ?? 500,
                     origin: BusAddress(

@@ -8,7 +8,7 @@ import Synchronization
 /// closes, its services stop receiving work at once and the calls it was serving fail as
 /// disconnected. The frames are described on `BusFrame`.
 final class BusConnection: BusInstance {
-    let instanceID = RandomID.make()
+    let instanceID = UniqueID.make()
     private let gateway: BusGateway
     private let outbound: WebSocketOutboundWriter
     private let pending = PendingCalls<ServiceReply>()

@@ -18,7 +18,7 @@ struct BusController<Context: RequestContext>: Sendable {
             let message: BusRequest
             do throws(BusFault) {
                 message = try BusRequest(message: try await members(of: request))
-                let transaction = try gateway.send(message, caller: RandomID.make())
+                let transaction = try gateway.send(message, caller: UniqueID.make())
                 return Self.json(["transaction": ["id": .string(transaction), "origin": "gateway"]], status: .accepted)
             } catch {
                 return refusal(error)
@@ -52,7 +52,7 @@ struct BusController<Context: RequestContext>: Sendable {
             guard let message = try? JSONParser.parse(body.readableBytesView) else {
                 throw Problem.invalidField("", "the body must be the JSON message to publish")
             }
-            let count = await gateway.publish(message, on: channel.text, caller: RandomID.make())
+            let count = await gateway.publish(message, on: channel.text, caller: UniqueID.make())
             return Self.json(["delivered": .number(Double(count))], status: .accepted)
         }
     }
@@ -71,7 +71,7 @@ struct BusController<Context: RequestContext>: Sendable {
         } catch {
             return refusal(error)
         }
-        let response = await gateway.call(message, caller: RandomID.make(), timeout: timeout)
+        let response = await gateway.call(message, caller: UniqueID.make(), timeout: timeout)
         let status = response.errorSet.first.map { HTTPResponse.Status(code: $0.status) } ?? .ok
         return Self.text(response.text, status: status)
     }

@@ -142,7 +142,7 @@ final class BusGateway: Sendable {
             request.context["transaction"] = ["id": .string(id), "origin": transaction["origin"] ?? "client"]
             return id
         }
-        let id = RandomID.make()
+        let id = UniqueID.make()
         request.context["transaction"] = ["id": .string(id), "origin": "gateway"]
         return id
     }
@@ -163,7 +163,7 @@ struct BusIdentity: Sendable {
     let address = BusAddress(type: "mediaflow.bus", realm: "global", version: 1)
     /// Worked out once: the host name can take a resolver call.
     let json: JSONValue = [
-        "id": .string(RandomID.make()), "bal": "mediaflow swift",
+        "id": .string(UniqueID.make()), "bal": "mediaflow swift",
         "host": .string(ProcessInfo.processInfo.hostName),
         "pid": .number(Double(ProcessInfo.processInfo.processIdentifier)), "platformId": "mediaflow",
         "buildNumber": "0.1.0", "environmentId": "default",
@@ -175,7 +175,7 @@ extension BusGateway {
     func publish(_ message: JSONValue, on channel: String, caller: String) async -> Int {
         let context: JSONValue = [
             "sender": ["access": ["id": .string(caller), "gateway": identity.json]],
-            "transaction": ["id": .string(RandomID.make()), "origin": "gateway"],
+            "transaction": ["id": .string(UniqueID.make()), "origin": "gateway"],
         ]
         return await channels.publish(message, on: channel, context: context)
     }

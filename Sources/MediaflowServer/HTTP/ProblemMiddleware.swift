@@ -27,7 +27,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as TransportError {
             throw Problem.upstream("Another role did not answer: \(error)")
         } catch {
-            let incident = RandomID.make()
+            let incident = UniqueID.make()
             context.logger.error("Unexpected error", metadata: ["incident": "\(incident)", "error": "\(error)"])
             throw Problem(
                 .internalServerError, slug: "internal-error", title: "Internal error",

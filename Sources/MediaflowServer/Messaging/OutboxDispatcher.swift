@@ -15,7 +15,7 @@ final class OutboxDispatcher: Service, Sendable {
     let lease: Duration
     let maxAttempts: Int
     let logger: Logger
-    let owner = RandomID.make()
+    let owner = UniqueID.make()
     let batchSize = 128
     let maxInFlight = 512
     /// Deliveries under way, and messages delivered but not yet marked so.

@@ -18,7 +18,7 @@ final class JobDispatcher: Service, Sendable {
     let leaseDuration: Duration
     let releaseLeasesAtStart: Bool
     let logger: Logger
-    let owner = RandomID.make()
+    let owner = UniqueID.make()
     let maxAttempts = 5
     private let signal = WorkSignal()
     /// Job id → service id, for the jobs this node handed out and has not heard the end of.

@@ -47,7 +47,7 @@ final class MediaServiceHost: Service, Sendable {
         }
         let now = Timestamp.now()
         var record = request
-        let id = RandomID.make()
+        let id = UniqueID.make()
         record.id = "\(endpoint)/\(id)"
         record.context = contextURL(baseURL: baseURL)
         record.dateCreated = now

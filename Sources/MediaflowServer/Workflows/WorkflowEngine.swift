@@ -37,7 +37,7 @@ final class WorkflowEngine: Sendable {
             throw StoreError.notFound("No state machine \(stateMachineArn)")
         }
         let interpreter = try await interpreter(for: stateMachineArn)
-        let executionName = name ?? RandomID.make()
+        let executionName = name ?? UniqueID.make()
         let arn = WorkflowNames.executionArn(machine: machineRecord.name, name: executionName)
         let identity = ExecutionIdentity(
             executionArn: arn, name: executionName, stateMachineArn: stateMachineArn, stateMachineName: machineRecord.name,
