@@ -106,3 +106,37 @@ extension RelatedResource: JSONWritable {
         object.member("type", type)
     }
 }
+
+extension Job: JSONReadable {
+    public init(reading object: JSONObjectReader) throws(JSONObjectReader.Mismatch) {
+        context = try object.optional("@context")
+        id = try object.optional("id")
+        type = try object.required("type")
+        jobProfile = try object.required("jobProfile")
+        hasRelatedResource = try object.optional("hasRelatedResource")
+        jobInput = try object.optional("jobInput")
+        jobStatus = try object.optional("jobStatus")
+        statusMessage = try object.optional("statusMessage")
+        progress = try object.optional("progress")
+        priority = try object.optional("priority")
+        startJob = try object.optional("startJob")
+        processJob = try object.optional("processJob")
+        jobOutput = try object.optional("jobOutput")
+        dateCreated = try object.optional("dateCreated")
+        dateModified = try object.optional("dateModified")
+    }
+}
+
+extension JobProfileReference: JSONReadable {
+    public init(reading object: JSONObjectReader) throws(JSONObjectReader.Mismatch) {
+        label = try object.required("label")
+        type = try object.required("type")
+    }
+}
+
+extension RelatedResource: JSONReadable {
+    public init(reading object: JSONObjectReader) throws(JSONObjectReader.Mismatch) {
+        type = try object.required("type")
+        locator = try object.required("locator")
+    }
+}

@@ -154,3 +154,24 @@ extension JobReport: JSONWritable {
         object.member("type", type)
     }
 }
+
+extension StartJob: JSONReadable {
+    public init(reading object: JSONObjectReader) throws(JSONObjectReader.Mismatch) {
+        context = try object.optional("@context")
+        id = try object.optional("id")
+        type = try object.required("type")
+        job = try object.required("job")
+        priority = try object.optional("priority")
+        asyncEndpoint = try object.optional("asyncEndpoint")
+        dateCreated = try object.optional("dateCreated")
+        dateModified = try object.optional("dateModified")
+    }
+}
+
+extension AsyncEndpoint: JSONReadable {
+    public init(reading object: JSONObjectReader) throws(JSONObjectReader.Mismatch) {
+        update = try object.optional("update")
+        success = try object.optional("success")
+        failure = try object.optional("failure")
+    }
+}

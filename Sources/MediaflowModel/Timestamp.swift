@@ -13,25 +13,26 @@ public enum Timestamp {
         let (days, millisOfDay) = millis.floorDivided(by: 86_400_000)
         let (year, month, day) = CivilDate.from(days: days)
         guard (0...9999).contains(year) else { return style.format(date) }
-        var text = [UInt8]()
-        text.reserveCapacity(24)
-        func append(_ value: Int64, digits: Int, then separator: Character? = nil) {
-            var divisor: Int64 = 1
-            for _ in 1..<digits { divisor *= 10 }
-            while divisor > 0 {
-                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
+        return String(unsafeUninitializedCapacity: 24) { text in
+            var end = 0
+            func append(_ value: Int64, digits: Int, then separator: UInt8) {
+                var rest = value
+                for offset in stride(from: digits - 1, through: 0, by: -1) {
+                    text[end + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                text[end + digits] = separator
+                end += digits + 1
             }
-            if let separator { text.append(separator.asciiValue!) }
+            append(year, digits: 4, then: UInt8(ascii: "-"))
+            append(month, digits: 2, then: UInt8(ascii: "-"))
+            append(day, digits: 2, then: UInt8(ascii: "T"))
+            append(millisOfDay / 3_600_000, digits: 2, then: UInt8(ascii: ":"))
+            append(millisOfDay / 60_000 % 60, digits: 2, then: UInt8(ascii: ":"))
+            append(millisOfDay / 1000 % 60, digits: 2, then: UInt8(ascii: "."))
+            append(millisOfDay % 1000, digits: 3, then: UInt8(ascii: "Z"))
+            return end
         }
-        append(year, digits: 4, then: "-")
-        append(month, digits: 2, then: "-")
-        append(day, digits: 2, then: "T")
-        append(millisOfDay / 3_600_000, digits: 2, then: ":")
-        append(millisOfDay / 60_000 % 60, digits: 2, then: ":")
-        append(millisOfDay / 1000 % 60, digits: 2, then: ".")
-        append(millisOfDay % 1000, digits: 3, then: "Z")
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// Parses a timestamp with or without fractional seconds.
@@ -162,8 +163,10 @@ public enum ProtocolJSON {
         return try sharedEncoder.encode(value)
     }
 
-    /// Decodes a value with the protocol's conventions.
+    /// Decodes a value with the protocol's conventions; a type that reads itself (`JSONReadable`) does, and
+    /// the decoder only decodes what it could not read, to report why.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try sharedDecoder.decode(type, from: data)
+        if let readable = type as? any JSONReadable.Type, let value = readable.read(data) as? T { return value }
+        return try sharedDecoder.decode(type, from: data)
     }
 }

@@ -37,30 +37,30 @@ public struct JSONObjectWriter {
         text += "{"
     }
 
-    public mutating func member(_ key: String, _ value: String?) {
+    public mutating func member(_ key: StaticString, _ value: String?) {
         guard let value else { return }
         self.key(key)
         JSONWriter.write(string: value, to: &text)
     }
 
-    public mutating func member(_ key: String, _ value: some RawRepresentable<String>) {
+    public mutating func member(_ key: StaticString, _ value: some RawRepresentable<String>) {
         self.key(key)
         JSONWriter.write(string: value.rawValue, to: &text)
     }
 
-    public mutating func member(_ key: String, _ value: (some RawRepresentable<String>)?) {
+    public mutating func member(_ key: StaticString, _ value: (some RawRepresentable<String>)?) {
         guard let value else { return }
         member(key, value)
     }
 
-    public mutating func member(_ key: String, _ value: Double?) {
+    public mutating func member(_ key: StaticString, _ value: Double?) {
         guard let value else { return }
         self.key(key)
         if !value.isFinite { finite = false }
         text += JSONWriter.number(value)
     }
 
-    public mutating func member(_ key: String, _ value: Date?) {
+    public mutating func member(_ key: StaticString, _ value: Date?) {
         guard let value else { return }
         self.key(key)
         text += "\""
@@ -68,14 +68,14 @@ public struct JSONObjectWriter {
         text += "\""
     }
 
-    public mutating func member(_ key: String, _ value: [String: JSONValue]?) {
+    public mutating func member(_ key: StaticString, _ value: [String: JSONValue]?) {
         guard let value else { return }
         self.key(key)
         JSONWriter.write(value, to: &text, finite: &finite)
     }
 
     /// A member whose value is an object that writes itself.
-    public mutating func member(_ key: String, _ value: (some JSONWritable)?) {
+    public mutating func member(_ key: StaticString, _ value: (some JSONWritable)?) {
         guard let value else { return }
         self.key(key)
         var nested = JSONObjectWriter(nestedIn: &text)
@@ -85,10 +85,12 @@ public struct JSONObjectWriter {
         finite = finite && nested.finite
     }
 
-    private mutating func key(_ key: String) {
-        if empty { empty = false } else { text += "," }
-        JSONWriter.write(string: key, to: &text)
-        text += ":"
+    /// Writes a member's key: one of the document's own names, which need no escaping.
+    private mutating func key(_ key: StaticString) {
+        text += empty ? "\"" : ",\""
+        empty = false
+        text += key.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+        text += "\":"
     }
 
     func finish() -> String? {

@@ -61,7 +61,11 @@ public enum JSONWriter {
         out += "\""
         defer { out += "\"" }
         // Most strings need no escape: append them whole rather than scalar by scalar.
-        guard string.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else {
+        let needsEscape =
+            string.utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
+            } ?? true
+        guard needsEscape else {
             out += string
             return
         }

@@ -1,0 +1,63 @@
+import Foundation
+import MediaflowModel
+import Testing
+
+/// Documents that read themselves read what `JSONDecoder` reads, and refuse what it refuses, leaving the
+/// decoder to name the field.
+@Suite struct JSONReadableTests {
+    private let foundation = ProtocolJSON.decoder()
+
+    private static let goodJobs = [
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"}}"#,
+        #"{"@context":"http://h/context/default","type":"AmeJob","jobProfile":{"type":"JobProfile","label":"ExtractTechnicalMetadata"},"hasRelatedResource":{"type":"BMEssence","locator":"file:///a.mp4"}}"#,
+        #"{"id":"http://h/Job/1","type":"QAJob","jobProfile":{"label":"L","type":"JobProfile"},"jobStatus":"RUNNING","progress":50,"statusMessage":null,"priority":"HIGH","startJob":"s","processJob":"p","jobInput":{"a":[1,2.5,"x",true,null,{"b":{}}]},"jobOutput":{},"dateCreated":"2017-03-30T13:11:40.078Z","dateModified":"2017-03-30T13:11:40Z","unknown":{"ignored":1}}"#,
+        #"  {"type":"WorkflowJob","jobProfile":{"label":"\u00e9\n","type":"JobProfile"},"progress":1.5e1}  "#,
+    ]
+    private static let badJobs = [
+        #"{"jobProfile":{"label":"NoOp","type":"JobProfile"}}"#,
+        #"{"type":"NoSuchJob","jobProfile":{"label":"NoOp","type":"JobProfile"}}"#,
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp"}}"#,
+        #"{"type":"AmeJob","jobProfile":"NoOp"}"#,
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},"progress":"50"}"#,
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},"jobStatus":"DONE"}"#,
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},"dateCreated":"yesterday"}"#,
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},"jobInput":[1]}"#,
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},"jobInput":{"n":1e999}}"#,
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"}} x"#,
+        #"[{"type":"AmeJob"}]"#,
+        #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},"progress":01}"#,
+    ]
+
+    @Test(arguments: goodJobs) func aJobReadsAsTheDecoderDecodesIt(text: String) throws {
+        let expected = try foundation.decode(Job.self, from: Data(text.utf8))
+        #expect(Job.read(Array(text.utf8)) == expected)
+        #expect(try ProtocolJSON.decode(Job.self, from: Data(text.utf8)) == expected)
+    }
+
+    @Test(arguments: badJobs) func aJobTheDecoderRefusesIsNotRead(text: String) {
+        #expect(Job.read(Array(text.utf8)) == nil)
+        #expect(throws: DecodingError.self) { try ProtocolJSON.decode(Job.self, from: Data(text.utf8)) }
+    }
+
+    @Test func whatOnlyTheDecoderAcceptsIsStillAccepted() throws {
+        // JSONDecoder lets a trailing comma pass; the strict parser does not, and the decoder decides.
+        let text = #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},}"#
+        #expect(Job.read(Array(text.utf8)) == nil)
+        #expect(try ProtocolJSON.decode(Job.self, from: Data(text.utf8)).jobProfile.label == "NoOp")
+    }
+
+    @Test func startRequestsReadAsTheDecoderDecodesThem() throws {
+        let good = [
+            #"{"type":"StartJob","job":"http://h/Job/1","priority":"URGENT","asyncEndpoint":{"success":"http://c/ok","failure":"http://c/ko"}}"#,
+            #"{"@context":"c","id":"http://h/StartJob/1","type":"StartJob","job":"j","asyncEndpoint":{},"dateCreated":"2020-01-01T00:00:00.000Z"}"#,
+        ]
+        for text in good {
+            #expect(StartJob.read(Array(text.utf8)) == (try foundation.decode(StartJob.self, from: Data(text.utf8))))
+        }
+        let bad = [#"{"type":"StartJob"}"#, #"{"type":"StartJob","job":"j","priority":"SOON"}"#, #"{"type":"StartJob","job":"j","asyncEndpoint":{"success":1}}"#]
+        for text in bad {
+            #expect(StartJob.read(Array(text.utf8)) == nil)
+            #expect(throws: DecodingError.self) { try foundation.decode(StartJob.self, from: Data(text.utf8)) }
+        }
+    }
+}
