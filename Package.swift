@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "MediaflowStore", "MediaflowSQLite", "MediaflowPostgres", "MediaflowTesting",
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

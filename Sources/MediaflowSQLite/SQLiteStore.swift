@@ -16,11 +16,12 @@ public final class SQLiteStore: JobStore {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // The pool sets its writer to synchronous=NORMAL when it turns WAL on, after `prepareDatabase`
+            // has run, and NORMAL leaves commits unsynced until the next checkpoint: a commit is to be on
+            // disk before it is acknowledged, so the one writer connection is set to FULL here.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try SQLiteMigrations.migrator.migrate(pool)
         } catch {
             throw StoreError.unavailable("Cannot open the SQLite database at \(path): \(error)")
