@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "MediaflowServer", "MediaflowTesting", "MediaflowStates", "mediaflow",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Golden")],
             swiftSettings: strict

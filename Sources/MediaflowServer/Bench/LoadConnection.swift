@@ -16,15 +16,17 @@ final class LoadConnection: Sendable {
     private let channel: any Channel
     private let exchange: NIOLoopBound<ExchangeHandler>
     private let host: String
+    private let answerTimeout: TimeAmount
 
-    private init(channel: any Channel, exchange: NIOLoopBound<ExchangeHandler>, host: String) {
+    private init(channel: any Channel, exchange: NIOLoopBound<ExchangeHandler>, host: String, answerTimeout: TimeAmount) {
         self.channel = channel
         self.exchange = exchange
         self.host = host
+        self.answerTimeout = answerTimeout
     }
 
-    /// Connects to `host:port`.
-    static func connect(host: String, port: Int) async throws -> LoadConnection {
+    /// Connects to `host:port`; a request waits at most `answerTimeout` for its whole response.
+    static func connect(host: String, port: Int, answerTimeout: TimeAmount = .seconds(30)) async throws -> LoadConnection {
         let group = MultiThreadedEventLoopGroup.singleton
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -38,7 +40,7 @@ final class LoadConnection: Sendable {
         let exchange = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ExchangeHandler.self), eventLoop: channel.eventLoop)
         }.get()
-        return LoadConnection(channel: channel, exchange: exchange, host: "\(host):\(port)")
+        return LoadConnection(channel: channel, exchange: exchange, host: "\(host):\(port)", answerTimeout: answerTimeout)
     }
 
     /// Sends `method path` with a JSON `body` and returns the response.
@@ -51,6 +53,9 @@ final class LoadConnection: Sendable {
         }
         let promise = channel.eventLoop.makePromise(of: Response.self)
         channel.eventLoop.execute { [exchange, head] in exchange.value.send(head, body: body, promise: promise) }
+        // A server that stops answering fails the request (the connection is closed) rather than hanging the run.
+        let deadline = channel.eventLoop.scheduleTask(in: answerTimeout) { [channel] in channel.close(promise: nil) }
+        defer { deadline.cancel() }
         return try await promise.futureResult.get()
     }
 
