@@ -39,6 +39,12 @@ import Testing
         #expect(throws: DecodingError.self) { try ProtocolJSON.decode(Job.self, from: Data(text.utf8)) }
     }
 
+    @Test func illFormedUTF8IsRefused() {
+        let bytes = Array(#"{"type":"AmeJob","jobProfile":{"label":"No"#.utf8) + [0xC3, 0x28] + Array(#"","type":"JobProfile"}}"#.utf8)
+        #expect(Job.read(bytes) == nil)
+        #expect(throws: DecodingError.self) { try ProtocolJSON.decode(Job.self, from: Data(bytes)) }
+    }
+
     @Test func whatOnlyTheDecoderAcceptsIsStillAccepted() throws {
         // JSONDecoder lets a trailing comma pass; the strict parser does not, and the decoder decides.
         let text = #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},}"#
