@@ -39,10 +39,14 @@ import Testing
         #expect(throws: DecodingError.self) { try ProtocolJSON.decode(Job.self, from: Data(text.utf8)) }
     }
 
-    @Test func illFormedUTF8IsRefused() {
+    @Test func illFormedUTF8IsRefused() throws {
         let bytes = Array(#"{"type":"AmeJob","jobProfile":{"label":"No"#.utf8) + [0xC3, 0x28] + Array(#"","type":"JobProfile"}}"#.utf8)
         #expect(Job.read(bytes) == nil)
         #expect(throws: DecodingError.self) { try ProtocolJSON.decode(Job.self, from: Data(bytes)) }
+        // The parser refuses it wherever it reads, bus envelopes included, with or without escapes nearby.
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(bytes) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(#"["a\n"#.utf8) + [0xFF] + Array(#""]"#.utf8)) }
+        #expect(try JSONParser.parse(#"["\u00e9\n", "é"]"#) == ["é\n", "é"])
     }
 
     @Test func whatOnlyTheDecoderAcceptsIsStillAccepted() throws {

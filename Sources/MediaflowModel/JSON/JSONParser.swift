@@ -153,20 +153,20 @@ public struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return String(decoding: bytes[start..<(index - 1)], as: UTF8.self)
+                return try text(bytes[start..<(index - 1)])
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw failure("control character in a string") }
             index += 1
         }
         var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: String(decoding: bytes[start..<index], as: UTF8.self).unicodeScalars)
+        scalars.append(contentsOf: try text(bytes[start..<index]).unicodeScalars)
         var utf8: [UInt8] = []
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars)
+                scalars.append(contentsOf: try text(utf8).unicodeScalars)
                 return String(scalars)
             }
             guard byte >= 0x20 else { throw failure("control character in a string") }
@@ -175,11 +175,17 @@ public struct JSONParser {
                 index += 1
                 continue
             }
-            scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars)
+            scalars.append(contentsOf: try text(utf8).unicodeScalars)
             utf8.removeAll(keepingCapacity: true)
             scalars.append(try escape())
         }
         throw failure("unterminated string")
+    }
+
+    /// The string these bytes spell; ill-formed UTF-8 is refused, as `JSONDecoder` refuses it, not repaired.
+    private func text(_ utf8: some Collection<UInt8>) throws(Failure) -> String {
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("ill-formed UTF-8 in a string") }
+        return text
     }
 
     private mutating func escape() throws(Failure) -> Unicode.Scalar {

@@ -12,10 +12,7 @@ public protocol JSONReadable: Decodable {
 extension JSONReadable {
     /// The document in `bytes`, or nil when they are not JSON of this shape.
     public static func read(_ bytes: some Collection<UInt8>) -> Self? {
-        // The parser would repair ill-formed UTF-8; the decoder refuses it, and so does this.
-        guard let text = String(validating: bytes, as: UTF8.self), let value = try? JSONParser.parse(text),
-            let object = JSONObjectReader(value)
-        else { return nil }
+        guard let value = try? JSONParser.parse(bytes), let object = JSONObjectReader(value) else { return nil }
         return try? Self(reading: object)
     }
 }
