@@ -159,8 +159,19 @@ public enum ProtocolJSON {
 
     /// Encodes a value with the protocol's conventions; a value that writes itself (`JSONWritable`) does.
     public static func encode(_ value: some Encodable) throws -> Data {
-        if let document = value as? any JSONWritable, let text = document.jsonText() { return Data(text.utf8) }
+        if let text = writtenText(of: value) { return Data(text.utf8) }
         return try sharedEncoder.encode(value)
+    }
+
+    /// `encode`, as text.
+    public static func text(_ value: some Encodable) throws -> String {
+        if let text = writtenText(of: value) { return text }
+        return String(decoding: try sharedEncoder.encode(value), as: UTF8.self)
+    }
+
+    /// The text of a value that writes itself, or nil when it does not (or meets a number the encoder is to refuse).
+    private static func writtenText(of value: some Encodable) -> String? {
+        (value as? any JSONWritable)?.jsonText()
     }
 
     /// Decodes a value with the protocol's conventions; a type that reads itself (`JSONReadable`) does, and

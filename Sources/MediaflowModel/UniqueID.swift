@@ -16,9 +16,9 @@ public enum UniqueID {
     /// A fresh id such as `019aa9d2-6c3e-7a4d-9c0b-1d2e3f405162`.
     public static func make(now: Date = Date()) -> String {
         var bytes = (UInt64(0), UInt64(0))
-        withUnsafeMutableBytes(of: &bytes) { arc4random_buf($0.baseAddress!, $0.count) }
         let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
         return withUnsafeMutableBytes(of: &bytes) { raw in
+            arc4random_buf(raw.baseAddress!, raw.count)
             for index in 0..<6 { raw[index] = UInt8(truncatingIfNeeded: millis >> (40 - 8 * index)) }
             raw[6] = raw[6] & 0x0F | 0x70  // version 7
             raw[8] = raw[8] & 0x3F | 0x80  // RFC 9562 variant

@@ -7,10 +7,7 @@ public enum StoreCoding {
     public static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     public static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
-    public static func text(_ value: some Encodable) throws -> String {
-        if let document = value as? any JSONWritable, let text = document.jsonText() { return text }
-        return String(decoding: try ProtocolJSON.encode(value), as: UTF8.self)
-    }
+    public static func text(_ value: some Encodable) throws -> String { try ProtocolJSON.text(value) }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try ProtocolJSON.decode(type, from: Data(text.utf8))

@@ -10,6 +10,7 @@ import Testing
         let expected = String(decoding: try foundation.encode(value), as: UTF8.self)
         #expect(value.jsonText() == expected, sourceLocation: sourceLocation)
         #expect(try ProtocolJSON.encode(value) == Data(expected.utf8), sourceLocation: sourceLocation)
+        #expect(try ProtocolJSON.text(value) == expected, sourceLocation: sourceLocation)
     }
 
     @Test func jobsInEveryShape() throws {

@@ -15,13 +15,14 @@ final class LoadConnection: Sendable {
 
     private let channel: any Channel
     private let exchange: NIOLoopBound<ExchangeHandler>
-    private let host: String
+    /// The `Host` header: `host:port`.
+    private let hostHeader: String
     private let answerTimeout: TimeAmount
 
-    private init(channel: any Channel, exchange: NIOLoopBound<ExchangeHandler>, host: String, answerTimeout: TimeAmount) {
+    private init(channel: any Channel, exchange: NIOLoopBound<ExchangeHandler>, hostHeader: String, answerTimeout: TimeAmount) {
         self.channel = channel
         self.exchange = exchange
-        self.host = host
+        self.hostHeader = hostHeader
         self.answerTimeout = answerTimeout
     }
 
@@ -40,13 +41,13 @@ final class LoadConnection: Sendable {
         let exchange = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ExchangeHandler.self), eventLoop: channel.eventLoop)
         }.get()
-        return LoadConnection(channel: channel, exchange: exchange, host: "\(host):\(port)", answerTimeout: answerTimeout)
+        return LoadConnection(channel: channel, exchange: exchange, hostHeader: "\(host):\(port)", answerTimeout: answerTimeout)
     }
 
     /// Sends `method path` with a JSON `body` and returns the response.
     func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer? = nil) async throws -> Response {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-        head.headers.add(name: "Host", value: host)
+        head.headers.add(name: "Host", value: hostHeader)
         if let body {
             head.headers.add(name: "Content-Type", value: "application/json")
             head.headers.add(name: "Content-Length", value: String(body.readableBytes))
