@@ -47,6 +47,8 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(bytes) }
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(#"["a\n"#.utf8) + [0xFF] + Array(#""]"#.utf8)) }
         #expect(try JSONParser.parse(#"["\u00e9\n", "é"]"#) == ["é\n", "é"])
+        // A number beyond a Double's range is refused, not read as infinity.
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse("[1e999]") }
     }
 
     @Test func whatOnlyTheDecoderAcceptsIsStillAccepted() throws {

@@ -141,7 +141,8 @@ public struct JSONParser {
             guard index > exponent else { throw failure("expected digits in the exponent") }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let number = Double(text) else { throw Failure(offset: start, reason: "number out of range") }
+        // `Double` reads a number beyond its range as infinity, which JSON cannot carry; JSONDecoder refuses it too.
+        guard let number = Double(text), number.isFinite else { throw Failure(offset: start, reason: "number out of range") }
         return number
     }
 

@@ -59,7 +59,7 @@ public struct JSONObjectReader {
 
     public func optional(_ key: String) throws(Mismatch) -> Double? {
         guard let value = present(key) else { return nil }
-        guard case .number(let number) = value, number.isFinite else { throw Mismatch() }
+        guard case .number(let number) = value else { throw Mismatch() }
         return number
     }
 
@@ -71,7 +71,7 @@ public struct JSONObjectReader {
 
     public func optional(_ key: String) throws(Mismatch) -> [String: JSONValue]? {
         guard let value = present(key) else { return nil }
-        guard case .object(let members) = value, !Self.holdsNonFinite(value) else { throw Mismatch() }
+        guard case .object(let members) = value else { throw Mismatch() }
         return members
     }
 
@@ -84,15 +84,5 @@ public struct JSONObjectReader {
     public func required<Value: JSONReadable>(_ key: String) throws(Mismatch) -> Value {
         guard let value: Value = try optional(key) else { throw Mismatch() }
         return value
-    }
-
-    /// True when a number too large for a `Double` was read as infinity: the decoder refuses it.
-    private static func holdsNonFinite(_ value: JSONValue) -> Bool {
-        switch value {
-        case .number(let number): !number.isFinite
-        case .array(let elements): elements.contains(where: holdsNonFinite)
-        case .object(let members): members.values.contains(where: holdsNonFinite)
-        case .null, .bool, .string: false
-        }
     }
 }
