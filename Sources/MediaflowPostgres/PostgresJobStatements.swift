@@ -30,7 +30,8 @@ extension HotQuery {
         func decodeRow(_ row: PostgresRow) throws {}
     }
 
-    /// A job moved to QUEUED, with its StartJob record and its dispatch entry.
+    /// A job moved to QUEUED, with its StartJob record and its dispatch entry; other nodes are woken for it
+    /// only when asked. (A `NOTIFY` serializes the commits of every transaction that sends one.)
     struct QueueJob: PostgresPreparedStatement {
         static let sql = """
             WITH updated AS (
@@ -39,7 +40,7 @@ extension HotQuery {
             queue AS (
                 INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts)
                 SELECT $3, $7::text, $8::text, $9::text, $10::int, $11::int FROM updated ON CONFLICT (job_id) DO NOTHING),
-            wake AS (SELECT pg_notify('\(PostgresStore.dispatchChannel)', '') FROM updated)
+            wake AS (SELECT pg_notify('\(PostgresStore.dispatchChannel)', '') FROM updated WHERE $12::bool)
             SELECT (SELECT count(*) FROM updated) + 0 * (SELECT count(*) FROM wake)
             """
         typealias Row = Int64
@@ -47,6 +48,7 @@ extension HotQuery {
         var startID: String
         var startDocument: String
         var entry: DispatchEntry
+        var announce: Bool
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = change.bindings
@@ -57,13 +59,15 @@ extension HotQuery {
             bindings.append(entry.profile)
             bindings.append(entry.priority.rank)
             bindings.append(entry.attempts)
+            bindings.append(announce)
             return bindings
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
     }
 
-    /// Any other change of a job: what it means for the dispatch queue, and its callback if it ended.
+    /// Any other change of a job: what it means for the dispatch queue, and its callback if it ended. The
+    /// callback wakes no other node: the node making the change delivers it.
     struct ApplyToJob: PostgresPreparedStatement {
         static let sql = """
             WITH updated AS (
@@ -79,10 +83,8 @@ extension HotQuery {
                 INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, created_at)
                 SELECT $8::text, $9::text, $10::bytea, 0, $11::bigint, 'pending', $12::bigint FROM updated
                 WHERE $8::text IS NOT NULL),
-            wake_dispatch AS (SELECT pg_notify('\(PostgresStore.dispatchChannel)', '') FROM updated WHERE $5::text = 'requeue'),
-            wake_outbox AS (SELECT pg_notify('\(PostgresStore.outboxChannel)', '') FROM updated WHERE $8::text IS NOT NULL)
-            SELECT (SELECT count(*) FROM updated) + 0 * (SELECT count(*) FROM wake_dispatch)
-                + 0 * (SELECT count(*) FROM wake_outbox)
+            wake AS (SELECT pg_notify('\(PostgresStore.dispatchChannel)', '') FROM updated WHERE $5::text = 'requeue')
+            SELECT (SELECT count(*) FROM updated) + 0 * (SELECT count(*) FROM wake)
             """
         typealias Row = Int64
         var change: Change

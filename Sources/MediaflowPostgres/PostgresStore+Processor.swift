@@ -8,7 +8,9 @@ extension PostgresStore {
     static let outboxChannel = "mediaflow_outbox"
     static let workflowChannel = "mediaflow_workflow"
 
-    public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
+    public func queueJob(
+        id: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date
+    ) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let startDocument = try StoreCoding.text(startJob)
         return try await updateJob(
@@ -18,7 +20,8 @@ extension PostgresStore {
                     .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
             },
             statement: { change, _ in
-                HotQuery.QueueJob(change: change, startID: startID, startDocument: startDocument, entry: entry)
+                HotQuery.QueueJob(
+                    change: change, startID: startID, startDocument: startDocument, entry: entry, announce: announce)
             }
         ).job
     }

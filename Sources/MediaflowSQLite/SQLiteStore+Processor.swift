@@ -4,7 +4,9 @@ import MediaflowModel
 import MediaflowStore
 
 extension SQLiteStore {
-    public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
+    public func queueJob(
+        id: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date
+    ) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let startDocument = try StoreCoding.text(startJob)
         return try await updateJob(id: id, endpoint: startJob.asyncEndpoint) { job, _ in

@@ -92,7 +92,9 @@ public final class MemoryStore: JobStore {
 
     // MARK: Processor
 
-    public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
+    public func queueJob(
+        id: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date
+    ) async throws -> Job {
         let startID = try Self.id(of: startJob.id, in: "StartJob")
         return try state.withLock { state in
             guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }

@@ -67,10 +67,12 @@ func entry(for job: Job, priority: JobPriority = .medium) -> DispatchEntry {
     DispatchEntry(jobID: id(job), jobURL: job.id!, jobType: job.type, profile: job.jobProfile.label, priority: priority)
 }
 
-func start(_ job: Job, in store: any JobStore, priority: JobPriority = .medium, endpoint: AsyncEndpoint? = nil) async throws {
+func start(
+    _ job: Job, in store: any JobStore, priority: JobPriority = .medium, endpoint: AsyncEndpoint? = nil, announce: Bool = true
+) async throws {
     var startJob = StartJob(job: job.id!, priority: priority, asyncEndpoint: endpoint)
     startJob.id = ResourceLink.new(baseURL: base, collection: "StartJob").url
-    _ = try await store.queueJob(id: id(job), startJob: startJob, entry: entry(for: job, priority: priority), now: now)
+    _ = try await store.queueJob(id: id(job), startJob: startJob, entry: entry(for: job, priority: priority), announce: announce, now: now)
 }
 
 @Suite struct RepositoryConformanceTests {

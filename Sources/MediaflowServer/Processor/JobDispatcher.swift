@@ -23,6 +23,8 @@ final class JobDispatcher: Service, Sendable {
     private let signal = WorkSignal()
     /// Job id → service id, for the jobs this node handed out and has not heard the end of.
     private let inFlight = Mutex<[String: String]>([:])
+    /// The profiles some service had room for after the last round.
+    private let profilesWithRoom = Mutex<Set<String>>([])
 
     init(
         store: any JobProcessorStore, ledger: any JobLedger, directory: any ServiceDirectory, invoker: ServiceInvoker,
@@ -40,6 +42,10 @@ final class JobDispatcher: Service, Sendable {
 
     /// Tells the dispatcher new work may be waiting.
     func wake() { signal.notify() }
+
+    /// Whether this node would take a job of `profile` now, as of its last round; other nodes need not be
+    /// woken for such a job.
+    func hasRoom(for profile: String) -> Bool { profilesWithRoom.withLock { $0.contains(profile) } }
 
     /// Forgets a job this node dispatched, freeing its service's slot.
     func release(jobID: String) {
@@ -80,7 +86,9 @@ final class JobDispatcher: Service, Sendable {
         var free = Dictionary(uniqueKeysWithValues: services.compactMap { service in
             service.id.map { ($0, max(0, service.capacity - load[$0, default: 0])) }
         })
-        let profiles = Set(services.filter { free[$0.id ?? ""]! > 0 }.flatMap(\.jobProfiles))
+        func profilesWithRoom() -> Set<String> { Set(services.filter { free[$0.id ?? ""]! > 0 }.flatMap(\.jobProfiles)) }
+        let profiles = profilesWithRoom()
+        defer { self.profilesWithRoom.withLock { [profiles = profilesWithRoom()] in $0 = profiles } }
         let room = free.values.reduce(0, +)
         guard room > 0, !profiles.isEmpty else { return false }
         let now = Timestamp.now()

@@ -56,7 +56,9 @@ final class JobProcessor: Sendable {
         let entry = DispatchEntry(
             jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority)
         let (record, _) = try await storeCall {
-            try await ledger.queue(jobAt: request.job, startJob: startJob, entry: entry, now: Timestamp.now())
+            try await ledger.queue(
+                jobAt: request.job, startJob: startJob, entry: entry, announce: !dispatcher.hasRoom(for: entry.profile),
+                now: Timestamp.now())
         }
         dispatcher.wake()
         return record
