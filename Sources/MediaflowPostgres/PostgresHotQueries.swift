@@ -12,6 +12,7 @@ enum HotQuery {
             WHERE seq IN (
                 SELECT seq FROM dispatch
                 WHERE lease_until IS NULL AND profile = ANY($3) AND not_before <= $4
+                    AND (reserved_for IS NULL OR reserved_for = $1 OR not_before <= $6)
                 ORDER BY priority DESC, seq LIMIT $5
                 FOR UPDATE SKIP LOCKED)
             RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
@@ -29,6 +30,7 @@ enum HotQuery {
             bindings.append(profiles)
             bindings.append(StoreCoding.millis(now))
             bindings.append(Int64(limit))
+            bindings.append(StoreCoding.millis(now.addingTimeInterval(-DispatchEntry.reservation)))
             return bindings
         }
 
@@ -138,7 +140,8 @@ extension PostgresStore {
             ("claimOutbox", try HotQuery.ClaimOutbox(limit: 128, lease: lease, now: now).unprepared),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
             ("readJob", try HotQuery.ReadJob(id: UniqueID.make()).unprepared),
-            ("queueJob", try HotQuery.QueueJob(change: change, startID: "s", startDocument: "{}", entry: entry, announce: true).unprepared),
+            ("queueJob", try HotQuery.QueueJob(
+                change: change, startID: "s", startDocument: "{}", entry: entry, now: now).unprepared),
             ("applyToJob", try HotQuery.ApplyToJob(change: change, queue: .leave, notification: message).unprepared),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
             ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),

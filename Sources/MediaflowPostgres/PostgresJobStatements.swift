@@ -31,16 +31,19 @@ extension HotQuery {
     }
 
     /// A job moved to QUEUED, with its StartJob record and its dispatch entry; other nodes are woken for it
-    /// only when asked. (A `NOTIFY` serializes the commits of every transaction that sends one.)
+    /// only when it is not reserved for this one. (A `NOTIFY` serializes the commits of every transaction
+    /// that sends one.)
     struct QueueJob: PostgresPreparedStatement {
         static let sql = """
             WITH updated AS (
                 UPDATE job SET status = $1, document = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING id),
             start AS (INSERT INTO start_job (id, job_id, document) SELECT $5::text, $3, $6::text FROM updated),
             queue AS (
-                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts)
-                SELECT $3, $7::text, $8::text, $9::text, $10::int, $11::int FROM updated ON CONFLICT (job_id) DO NOTHING),
-            wake AS (SELECT pg_notify('\(PostgresStore.dispatchChannel)', '') FROM updated WHERE $12::bool)
+                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, reserved_for, not_before)
+                SELECT $3, $7::text, $8::text, $9::text, $10::int, $11::int, $12::text, $13::bigint FROM updated
+                ON CONFLICT (job_id) DO NOTHING),
+            wake AS (
+                SELECT pg_notify('\(PostgresStore.dispatchChannel)', current_schema()) FROM updated WHERE $12::text IS NULL)
             SELECT (SELECT count(*) FROM updated) + 0 * (SELECT count(*) FROM wake)
             """
         typealias Row = Int64
@@ -48,7 +51,7 @@ extension HotQuery {
         var startID: String
         var startDocument: String
         var entry: DispatchEntry
-        var announce: Bool
+        var now: Date
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = change.bindings
@@ -59,7 +62,8 @@ extension HotQuery {
             bindings.append(entry.profile)
             bindings.append(entry.priority.rank)
             bindings.append(entry.attempts)
-            bindings.append(announce)
+            bindings.append(entry.reservedFor)
+            bindings.append(entry.reservedFor == nil ? 0 : StoreCoding.millis(now))
             return bindings
         }
 
@@ -74,7 +78,7 @@ extension HotQuery {
                 UPDATE job SET status = $1, document = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING id),
             gone AS (DELETE FROM dispatch WHERE job_id = $3 AND $5::text = 'leave' AND EXISTS (SELECT 1 FROM updated)),
             waiting AS (
-                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL
+                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL, reserved_for = NULL
                 WHERE job_id = $3 AND $5::text = 'requeue' AND EXISTS (SELECT 1 FROM updated)),
             held AS (
                 UPDATE dispatch SET dispatched = TRUE, lease_owner = $6::text, lease_until = $7::bigint
@@ -83,7 +87,9 @@ extension HotQuery {
                 INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, created_at)
                 SELECT $8::text, $9::text, $10::bytea, 0, $11::bigint, 'pending', $12::bigint FROM updated
                 WHERE $8::text IS NOT NULL),
-            wake AS (SELECT pg_notify('\(PostgresStore.dispatchChannel)', '') FROM updated WHERE $5::text = 'requeue')
+            wake AS (
+                SELECT pg_notify('\(PostgresStore.dispatchChannel)', current_schema()) FROM updated
+                WHERE $5::text = 'requeue')
             SELECT (SELECT count(*) FROM updated) + 0 * (SELECT count(*) FROM wake)
             """
         typealias Row = Int64

@@ -65,6 +65,7 @@ extension PostgresStore {
             "CREATE INDEX workflow_task_pending ON workflow_task(seq) WHERE status = 'pending'",
             "CREATE INDEX workflow_task_queued ON workflow_task(resource, seq) WHERE status = 'queued'",
         ]),
+        (3, ["ALTER TABLE dispatch ADD COLUMN reserved_for TEXT"]),
     ]
 
     /// Applies the migrations the database lacks. Safe when several nodes start at once: the migrations (and

@@ -8,9 +8,7 @@ extension PostgresStore {
     static let outboxChannel = "mediaflow_outbox"
     static let workflowChannel = "mediaflow_workflow"
 
-    public func queueJob(
-        id: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date
-    ) async throws -> Job {
+    public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         let startDocument = try StoreCoding.text(startJob)
         return try await updateJob(
@@ -21,7 +19,7 @@ extension PostgresStore {
             },
             statement: { change, _ in
                 HotQuery.QueueJob(
-                    change: change, startID: startID, startDocument: startDocument, entry: entry, announce: announce)
+                    change: change, startID: startID, startDocument: startDocument, entry: entry, now: now)
             }
         ).job
     }
@@ -80,11 +78,11 @@ extension PostgresStore {
         try await transaction { connection in
             try await connection.query(
                 """
-                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL,
+                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL, reserved_for = NULL,
                     not_before = \(StoreCoding.millis(notBefore))
                 WHERE job_id = \(jobID)
                 """, logger: logger)
-            try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), '')", logger: logger)
+            try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), current_schema())", logger: logger)
         }
     }
 
@@ -118,7 +116,7 @@ extension PostgresStore {
                 \(entry.attempts))
             ON CONFLICT (job_id) DO NOTHING
             """, logger: logger)
-        try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), '')", logger: logger)
+        try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), current_schema())", logger: logger)
     }
 
     private func settle(
@@ -130,9 +128,12 @@ extension PostgresStore {
             try await connection.query("DELETE FROM dispatch WHERE job_id = \(jobID)", logger: logger)
         case .requeue:
             try await connection.query(
-                "UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL WHERE job_id = \(jobID)",
+                """
+                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL, reserved_for = NULL
+                WHERE job_id = \(jobID)
+                """,
                 logger: logger)
-            try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), '')", logger: logger)
+            try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), current_schema())", logger: logger)
         case .hold(let lease):
             try await connection.query(
                 """
@@ -154,7 +155,7 @@ extension PostgresStore {
                 \(StoreCoding.millis(message.nextAttemptAt)), \(message.state.rawValue), \(message.lastError),
                 \(StoreCoding.millis(message.createdAt)))
             """, logger: logger)
-        try await connection.query("SELECT pg_notify(\(Self.outboxChannel), '')", logger: logger)
+        try await connection.query("SELECT pg_notify(\(Self.outboxChannel), current_schema())", logger: logger)
     }
 
     private static func entry(_ jobID: String, _ url: String, _ type: String, _ profile: String, _ rank: Int, _ attempts: Int)

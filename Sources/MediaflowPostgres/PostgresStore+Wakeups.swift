@@ -3,7 +3,8 @@ import PostgresNIO
 
 extension PostgresStore: WorkAnnouncer {
     /// Listens for `NOTIFY` of new dispatch work, new outbox messages and new workflow tasks from any
-    /// node, calling the matching handler, until cancelled; reconnects after a lost connection.
+    /// node using the same schema, calling the matching handler, until cancelled; reconnects after a lost
+    /// connection.
     public func listen(
         onDispatch: @escaping @Sendable () -> Void, onOutbox: @escaping @Sendable () -> Void,
         onWorkflow: @escaping @Sendable () -> Void
@@ -11,13 +12,19 @@ extension PostgresStore: WorkAnnouncer {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
+                    // Each notification names the schema it was sent from; nodes of other schemas ignore it.
+                    var schemas = try await connection.query("SELECT current_schema()", logger: logger).decode(String.self)
+                        .makeAsyncIterator()
+                    let schema = try await schemas.next()
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for (channel, handler) in [
                             (Self.dispatchChannel, onDispatch), (Self.outboxChannel, onOutbox), (Self.workflowChannel, onWorkflow),
                         ] {
                             group.addTask {
                                 try await connection.listen(on: channel) { notifications in
-                                    for try await _ in notifications { handler() }
+                                    for try await notification in notifications where notification.payload == schema {
+                                        handler()
+                                    }
                                 }
                             }
                         }

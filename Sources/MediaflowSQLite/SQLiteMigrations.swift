@@ -117,6 +117,9 @@ enum SQLiteMigrations {
             try db.execute(sql: "ALTER TABLE workflow_task ADD COLUMN lease_until REAL")
             try db.execute(sql: "ALTER TABLE workflow_task ADD COLUMN handle TEXT")
         }
+        migrator.registerMigration("4-dispatch-reservation") { db in
+            try db.execute(sql: "ALTER TABLE dispatch ADD COLUMN reserved_for TEXT")
+        }
         return migrator
     }
 }

@@ -56,11 +56,10 @@ public protocol JobProcessorStore: Sendable {
 
 /// One store holding both roles' records, so that their changes commit together.
 public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
-    /// Records a `StartJob` and queues its job for dispatch, in one transaction.
-    /// - Parameter announce: whether to wake the other processes sharing the store (`WorkAnnouncer`) for
-    ///   it: the caller's own dispatcher needs no telling, so a caller with room for the job says false.
+    /// Records a `StartJob` and queues its job for dispatch, in one transaction. Other processes sharing the
+    /// store are woken for it (`WorkAnnouncer`) unless it is reserved for the caller's own dispatcher.
     /// - Throws: `StoreError.notFound` or a `JobLifecycleError` when the job is not `NEW`.
-    func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date) async throws -> Job
+    func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job
 
     /// Applies an event to a job and settles the queue and outbox, in one transaction.
     /// - Parameter lease: the lease to renew on the job's dispatch entry, if any.
@@ -69,7 +68,7 @@ public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
 
 /// A store shared by several processes that can tell each of them when another added work.
 public protocol WorkAnnouncer: Sendable {
-    /// Calls `onDispatch` when a job is queued with `announce` or goes back in the queue, `onOutbox` when a
+    /// Calls `onDispatch` when a job is queued unreserved or goes back in the queue, `onOutbox` when a
     /// notification is written other than by a job change (the process that changes a job delivers its
     /// callback itself; the others poll for those a dead process left) and `onWorkflow` when an execution
     /// schedules tasks, by any process, until the task is cancelled.

@@ -10,7 +10,7 @@ public final class MemoryStore: JobStore {
         var seq: Int
         var lease: Lease?
         var dispatched = false
-        var notBefore: Date = .distantPast
+        var notBefore: Date
     }
     struct State {
         var jobs: [String: (seq: Int, job: Job)] = [:]
@@ -92,9 +92,7 @@ public final class MemoryStore: JobStore {
 
     // MARK: Processor
 
-    public func queueJob(
-        id: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date
-    ) async throws -> Job {
+    public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try Self.id(of: startJob.id, in: "StartJob")
         return try state.withLock { state in
             guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
@@ -102,7 +100,7 @@ public final class MemoryStore: JobStore {
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: row.job, endpoint: nil, now: now)
             state.startJobs[startID] = startJob
             state.jobs[id] = (row.seq, transition.job)
-            Self.enqueue(entry, in: &state)
+            Self.enqueue(entry, queuedAt: now, in: &state)
             return transition.job
         }
     }
@@ -121,13 +119,15 @@ public final class MemoryStore: JobStore {
     }
 
     public func enqueue(_ entry: DispatchEntry) async throws {
-        state.withLock { Self.enqueue(entry, in: &$0) }
+        state.withLock { Self.enqueue(entry, queuedAt: .distantPast, in: &$0) }
     }
 
     public func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
         state.withLock { state in
+            let unreserved = now.addingTimeInterval(-DispatchEntry.reservation)
             let due = state.queue.values.filter {
                 $0.lease == nil && profiles.contains($0.entry.profile) && $0.notBefore <= now
+                    && ($0.entry.reservedFor == nil || $0.entry.reservedFor == lease.owner || $0.notBefore <= unreserved)
             }
             let picked = due.sorted {
                 ($0.entry.priority.rank, -$0.seq) > ($1.entry.priority.rank, -$1.seq)
@@ -145,6 +145,7 @@ public final class MemoryStore: JobStore {
             state.queue[jobID]?.lease = nil
             state.queue[jobID]?.dispatched = false
             state.queue[jobID]?.notBefore = notBefore
+            state.queue[jobID]?.entry.reservedFor = nil
         }
     }
 
@@ -246,9 +247,11 @@ public final class MemoryStore: JobStore {
 
     // MARK: Helpers
 
-    private static func enqueue(_ entry: DispatchEntry, in state: inout State) {
+    /// Queues `entry`; a reserved entry is due from `queuedAt`, when its reservation starts, any other at once.
+    private static func enqueue(_ entry: DispatchEntry, queuedAt: Date, in state: inout State) {
         guard state.queue[entry.jobID] == nil else { return }
-        state.queue[entry.jobID] = QueueRow(entry: entry, seq: state.nextSeq())
+        state.queue[entry.jobID] = QueueRow(
+            entry: entry, seq: state.nextSeq(), notBefore: entry.reservedFor == nil ? .distantPast : queuedAt)
     }
 
     private static func settle(
@@ -260,6 +263,7 @@ public final class MemoryStore: JobStore {
         case .requeue where state.queue[jobID] != nil:
             state.queue[jobID]?.lease = nil
             state.queue[jobID]?.dispatched = false
+            state.queue[jobID]?.entry.reservedFor = nil
         case .hold(let lease) where state.queue[jobID] != nil:
             state.queue[jobID]?.lease = lease
             state.queue[jobID]?.dispatched = true

@@ -57,14 +57,25 @@ public struct DispatchEntry: Sendable, Equatable {
     public var priority: JobPriority
     /// Dispatch attempts so far.
     public var attempts: Int
+    /// The dispatcher (lease owner) that queued the entry with room for it: it alone may claim the entry
+    /// until `reservation` after it was queued, so that a job runs, as a rule, on the node that took it and
+    /// has it at hand. Nil: any dispatcher; so it is again once the entry goes back in the queue.
+    public var reservedFor: String?
 
-    public init(jobID: String, jobURL: String, jobType: JobType, profile: String, priority: JobPriority, attempts: Int = 0) {
+    /// How long an entry stays reserved for the dispatcher that queued it, in seconds.
+    public static let reservation: TimeInterval = 2
+
+    public init(
+        jobID: String, jobURL: String, jobType: JobType, profile: String, priority: JobPriority, attempts: Int = 0,
+        reservedFor: String? = nil
+    ) {
         self.jobID = jobID
         self.jobURL = jobURL
         self.jobType = jobType
         self.profile = profile
         self.priority = priority
         self.attempts = attempts
+        self.reservedFor = reservedFor
     }
 }
 

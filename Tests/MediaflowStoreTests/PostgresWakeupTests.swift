@@ -4,10 +4,11 @@ import MediaflowStore
 import Synchronization
 import Testing
 
-/// Other nodes are woken for a queued job only when its node asks (it has no room for the job), and never
-/// for a job's callback, which the node that ended the job delivers: each `NOTIFY` serializes commits.
+/// Other nodes are woken for a queued job only when it is not reserved for its node (which has no room for
+/// it), and never for a job's callback, which the node that ended the job delivers: each `NOTIFY`
+/// serializes commits.
 @Suite struct PostgresWakeupTests {
-    @Test func otherNodesAreWokenOnlyForAnnouncedJobs() async throws {
+    @Test func otherNodesAreWokenOnlyForUnreservedJobs() async throws {
         try await Driver.postgres.withWriters { writer, listener in
             let announcer = try #require(listener as? any WorkAnnouncer)
             let heard = Mutex<(dispatch: Int, outbox: Int)>((0, 0))
@@ -18,7 +19,7 @@ import Testing
             }
             defer { listening.cancel() }
 
-            // LISTEN has taken hold once an announced job is heard of.
+            // LISTEN has taken hold once an unreserved job is heard of.
             var pings = 0
             while heard.withLock({ $0.dispatch }) == 0 {
                 pings += 1
@@ -33,13 +34,14 @@ import Testing
 
             let quiet = makeJob()
             try await writer.insertJob(quiet)
-            try await start(quiet, in: writer, endpoint: AsyncEndpoint(success: "http://caller/ok"), announce: false)
+            try await start(
+                quiet, in: writer, endpoint: AsyncEndpoint(success: "http://caller/ok"), reservedFor: "this node")
             let stop = JobReport.stop(job: quiet.id!, processJob: nil, status: .completed, output: [:])
             _ = try await writer.applyEvent(.reported(stop), toJob: id(quiet), lease: nil, now: now)
             #expect(try await writer.outboxMessages(state: .pending, limit: 10).count == 1)
-            let announced = makeJob()
-            try await writer.insertJob(announced)
-            try await start(announced, in: writer)
+            let unreserved = makeJob()
+            try await writer.insertJob(unreserved)
+            try await start(unreserved, in: writer)
 
             for _ in 0..<50 where heard.withLock({ $0.dispatch }) == before.dispatch {
                 try await Task.sleep(for: .milliseconds(100))

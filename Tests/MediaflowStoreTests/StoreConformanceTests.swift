@@ -63,16 +63,20 @@ func makeJob(profile: String = "P", type: JobType = .ameJob, created: Date = now
 
 func id(_ job: Job) -> String { ResourceLink(parsing: job.id!, collection: "Job")!.id }
 
-func entry(for job: Job, priority: JobPriority = .medium) -> DispatchEntry {
-    DispatchEntry(jobID: id(job), jobURL: job.id!, jobType: job.type, profile: job.jobProfile.label, priority: priority)
+func entry(for job: Job, priority: JobPriority = .medium, reservedFor: String? = nil) -> DispatchEntry {
+    DispatchEntry(
+        jobID: id(job), jobURL: job.id!, jobType: job.type, profile: job.jobProfile.label, priority: priority,
+        reservedFor: reservedFor)
 }
 
 func start(
-    _ job: Job, in store: any JobStore, priority: JobPriority = .medium, endpoint: AsyncEndpoint? = nil, announce: Bool = true
+    _ job: Job, in store: any JobStore, priority: JobPriority = .medium, endpoint: AsyncEndpoint? = nil,
+    reservedFor: String? = nil
 ) async throws {
     var startJob = StartJob(job: job.id!, priority: priority, asyncEndpoint: endpoint)
     startJob.id = ResourceLink.new(baseURL: base, collection: "StartJob").url
-    _ = try await store.queueJob(id: id(job), startJob: startJob, entry: entry(for: job, priority: priority), announce: announce, now: now)
+    _ = try await store.queueJob(
+        id: id(job), startJob: startJob, entry: entry(for: job, priority: priority, reservedFor: reservedFor), now: now)
 }
 
 @Suite struct RepositoryConformanceTests {
@@ -177,6 +181,29 @@ func start(
             #expect(longs.first?.attempts == 1)
             let again = try await store.claimDispatch(profiles: ["Long", "Short"], limit: 10, lease: lease, now: now)
             #expect(again.map(\.jobID) == [id(long2)])
+        }
+    }
+
+    @Test(arguments: Driver.allCases) func aReservedEntryIsItsDispatchersUntilTheReservationEnds(driver: Driver) async throws {
+        try await driver.withWriters { first, second in
+            let mine = makeJob()
+            let later = makeJob()
+            for job in [mine, later] {
+                try await first.insertJob(job)
+                try await start(job, in: first, reservedFor: "node-a")
+            }
+            func claim(_ store: any JobStore, as owner: String, at time: Date, limit: Int = 10) async throws -> [String] {
+                try await store.claimDispatch(
+                    profiles: ["P"], limit: limit, lease: Lease(owner: owner, until: time.addingTimeInterval(30)), now: time
+                ).map(\.jobID)
+            }
+            #expect(try await claim(second, as: "node-b", at: now).isEmpty)
+            #expect(try await claim(first, as: "node-a", at: now, limit: 1) == [id(mine)])
+            // Back in the queue, the entry is anybody's.
+            try await first.releaseDispatch(jobID: id(mine), notBefore: now)
+            #expect(try await claim(second, as: "node-b", at: now) == [id(mine)])
+            let afterReservation = now.addingTimeInterval(DispatchEntry.reservation + 0.01)
+            #expect(try await claim(second, as: "node-b", at: afterReservation) == [id(later)])
         }
     }
 

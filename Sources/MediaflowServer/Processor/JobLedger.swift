@@ -9,10 +9,8 @@ protocol JobLedger: Sendable {
     /// The job at `url`, or nil when there is none. It may lag behind a change made elsewhere an instant
     /// ago: what is decided from it is checked again when written.
     func job(at url: String) async throws -> Job?
-    /// Records `startJob`, moves the job to `QUEUED` and enqueues it for dispatch, waking other nodes for
-    /// it when `announce` is true.
-    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date) async throws
-        -> (StartJob, Job)
+    /// Records `startJob`, moves the job to `QUEUED` and enqueues it for dispatch.
+    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job)
     /// Applies `event` to the job at `url`, settling the dispatch queue and the outbox.
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition
 }
@@ -27,16 +25,14 @@ struct LocalJobLedger: JobLedger {
         return try await store.recentJob(id: link.id)
     }
 
-    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date) async throws
-        -> (StartJob, Job)
-    {
+    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
         guard let link = ResourceLink(parsing: url, collection: "Job") else { throw StoreError.notFound("No job at \(url)") }
         var record = startJob
         record.id = ResourceLink.new(baseURL: baseURL, collection: "StartJob").url
         record.context = contextURL(baseURL: baseURL)
         record.dateCreated = now
         record.dateModified = now
-        let job = try await store.queueJob(id: link.id, startJob: record, entry: entry, announce: announce, now: now)
+        let job = try await store.queueJob(id: link.id, startJob: record, entry: entry, now: now)
         return (record, job)
     }
 
@@ -56,9 +52,7 @@ struct RemoteJobLedger: JobLedger {
         try await transport.get(Job.self, url)
     }
 
-    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, announce: Bool, now: Date) async throws
-        -> (StartJob, Job)
-    {
+    func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
         guard var job = try await job(at: url) else { throw StoreError.notFound("No job at \(url)") }
         let recorded = try await transport.send(.POST, "\(repositoryURL)/StartJob", startJob)
         guard recorded.status == 201 else { throw TransportError(url: repositoryURL, reason: "StartJob answered \(recorded.status)") }

@@ -53,12 +53,12 @@ final class JobProcessor: Sendable {
         var startJob = request
         startJob.context = contextURL(baseURL: baseURL)
         startJob.priority = priority
+        // A job this node has room for is its own for a moment: other nodes are not woken for it.
         let entry = DispatchEntry(
-            jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority)
+            jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority,
+            reservedFor: dispatcher.hasRoom(for: job.jobProfile.label) ? dispatcher.owner : nil)
         let (record, _) = try await storeCall {
-            try await ledger.queue(
-                jobAt: request.job, startJob: startJob, entry: entry, announce: !dispatcher.hasRoom(for: entry.profile),
-                now: Timestamp.now())
+            try await ledger.queue(jobAt: request.job, startJob: startJob, entry: entry, now: Timestamp.now())
         }
         dispatcher.wake()
         return record
