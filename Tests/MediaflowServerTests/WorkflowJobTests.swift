@@ -12,6 +12,7 @@ import Testing
         ("adder", ["StartAt": "Add", "States": ["Add": ["Type": "Pass", "Parameters": ["sum.$": "States.MathAdd($.a, $.b)"], "End": true]]]),
         ("refuser", ["StartAt": "No", "States": ["No": ["Type": "Fail", "Error": "Refused", "Cause": "not today"]]]),
         ("sleeper", ["StartAt": "Nap", "States": ["Nap": ["Type": "Wait", "Seconds": 60, "End": true]]]),
+        ("napper", ["StartAt": "Nap", "States": ["Nap": ["Type": "Wait", "Seconds": 4, "End": true]]]),
     ]
 
     static func workflowJob(_ jobInput: [String: JSONValue]) -> Job {
@@ -62,6 +63,26 @@ import Testing
             let jobID = try #require(job.id?.split(separator: "/").last)
             let execution = try await WorkflowTests.finished(server.baseURL, "/Execution/sleeper/job-\(jobID)")
             #expect(execution["status"] == "ABORTED")
+        }
+    }
+
+    /// The job outlives two of its leases (two seconds in tests) on its service's heartbeats alone: it is
+    /// never taken back and dispatched again.
+    @Test func aJobLongerThanItsLeaseKeepsItByHeartbeat() async throws {
+        try await withServer { server in
+            let (name, definition) = Self.machines[3]
+            _ = try await WorkflowTests.call(server.baseURL, .POST, "/StateMachine", ["name": .string(name), "definition": definition])
+            let job = try await server.client.create(Self.workflowJob(["stateMachine": .string(name)]))
+            _ = try await server.client.start(jobURL: job.id!)
+            try await eventually("the job runs") { try await server.client.job(job.id!).status == .running }
+            let processJob = try await server.client.job(job.id!).processJob
+            var seen = try await server.client.job(job.id!)
+            while !seen.status.isFinal {
+                #expect(seen.processJob == processJob && seen.status == .running, "\(seen.status): \(seen.statusMessage ?? "")")
+                try await Task.sleep(for: .milliseconds(100))
+                seen = try await server.client.job(job.id!)
+            }
+            #expect(seen.status == .completed)
         }
     }
 

@@ -6,7 +6,8 @@ import Synchronization
 
 /// The built-in media services' side of the protocol: accepts `ProcessJob`, runs the profile's worker,
 /// and reports to the processor with `UpdateJob` (progress, and a heartbeat that keeps the job's lease)
-/// and `StopJob` (the end). A cancel stops the worker and the tools it runs.
+/// and `StopJob` (the end). A cancel stops the worker and the tools it runs. One timer beats for all the
+/// jobs that run longer than `heartbeat`, so a short job costs no timer of its own.
 final class MediaServiceHost: Service, Sendable {
     /// Where this host takes `ProcessJob`: `PUBLIC_URL/ProcessJob`.
     let endpoint: String
@@ -16,8 +17,15 @@ final class MediaServiceHost: Service, Sendable {
     let reporter: ReportSender
     let heartbeat: Duration
     let logger: Logger
-    /// The tasks of running `ProcessJob`s, and the ids of those that ended before they were recorded.
-    private let running = Mutex<(tasks: [String: Task<Void, Never>], endedEarly: Set<String>)>(([:], []))
+    /// The running `ProcessJob`s, and the ids of those that ended before they were recorded.
+    private let running = Mutex<(jobs: [String: Running], endedEarly: Set<String>)>(([:], []))
+
+    /// A `ProcessJob` under way: its task, and what its heartbeat says to whom.
+    private struct Running {
+        var task: Task<Void, Never>
+        var record: ProcessJob
+        var started: ContinuousClock.Instant
+    }
 
     init(
         baseURL: String, workers: [String: any JobWorker], jobs: @escaping @Sendable (String) async throws -> Job?,
@@ -54,25 +62,45 @@ final class MediaServiceHost: Service, Sendable {
         record.dateModified = now
         let accepted = record
         let task = Task { await self.process(accepted, id: id) }
-        running.withLock { if $0.endedEarly.remove(id) == nil { $0.tasks[id] = task } }
+        let started = ContinuousClock.now
+        running.withLock {
+            if $0.endedEarly.remove(id) == nil { $0.jobs[id] = Running(task: task, record: accepted, started: started) }
+        }
         return record
     }
 
     /// Stops a running `ProcessJob`; false when it is not running here.
     @discardableResult
     func cancel(id: String) -> Bool {
-        guard let task = running.withLock({ $0.tasks[id] }) else { return false }
+        guard let task = running.withLock({ $0.jobs[id]?.task }) else { return false }
         task.cancel()
         return true
     }
 
     func run() async throws {
-        try? await gracefulShutdown()
-        for task in running.withLock({ Array($0.tasks.values) }) { task.cancel() }
+        await cancelWhenGracefulShutdown {
+            while (try? await Task.sleep(for: self.heartbeat)) != nil { await self.beat() }
+        }
+        for job in running.withLock({ Array($0.jobs.values) }) { job.task.cancel() }
+    }
+
+    /// Sends the heartbeat (an `UpdateJob` with no progress) of every job running longer than `heartbeat`.
+    private func beat() async {
+        let due = ContinuousClock.now - heartbeat
+        let records = running.withLock { $0.jobs.values.filter { $0.started <= due }.map(\.record) }
+        await withDiscardingTaskGroup { group in
+            for record in records {
+                group.addTask {
+                    await self.reporter.deliver(
+                        .update(job: record.job, processJob: record.id, progress: nil, message: nil),
+                        to: record.asyncEndpoint.update!)
+                }
+            }
+        }
     }
 
     private func process(_ record: ProcessJob, id: String) async {
-        defer { running.withLock { if $0.tasks.removeValue(forKey: id) == nil { $0.endedEarly.insert(id) } } }
+        defer { running.withLock { if $0.jobs.removeValue(forKey: id) == nil { $0.endedEarly.insert(id) } } }
         let endpoints = record.asyncEndpoint
         let stop: @Sendable (JobStatus, [String: JSONValue]?, String?) async -> Void = { status, output, message in
             let report = JobReport.stop(
@@ -97,9 +125,7 @@ final class MediaServiceHost: Service, Sendable {
             let context = WorkContext(jobID: ResourceLink(parsing: record.job, collection: "Job")!.id) { progress, message in
                 await update(progress, message)
             }
-            let output = try await withHeartbeat(every: heartbeat, beat: { await update(nil, nil) }) {
-                try await worker.run(job, context: context)
-            }
+            let output = try await worker.run(job, context: context)
             await stop(.completed, output, "Completed")
         } catch is CancellationError {
             await stop(.canceled, nil, "Canceled")
@@ -110,25 +136,5 @@ final class MediaServiceHost: Service, Sendable {
                 await stop(.failed, nil, "\(error)")
             }
         }
-    }
-}
-
-/// Runs `body`, calling `beat` every `interval` until it returns.
-func withHeartbeat<T: Sendable>(
-    every interval: Duration, beat: @escaping @Sendable () async -> Void, _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            while true {
-                try await Task.sleep(for: interval)
-                await beat()
-            }
-        }
-        defer { group.cancelAll() }
-        while let result = try await group.next() {
-            if let result { return result }
-        }
-        throw CancellationError()
     }
 }
