@@ -5,7 +5,7 @@ import NIOCore
 /// A benchmark worker's side of the job protocol: `POST /Job` and `POST /StartJob` for no-op jobs, over
 /// one keep-alive connection to each server.
 struct JobCaller: Sendable {
-    private let servers: [(baseURL: String, connection: LoadConnection)]
+    private let servers: [(baseURL: String, connection: HTTP1Connection)]
     private let asyncEndpoint: AsyncEndpoint
     private static let noOpJob = ByteBuffer(bytes: try! ProtocolJSON.encode(Job(type: .ameJob, profile: "NoOp")))
 
@@ -17,12 +17,12 @@ struct JobCaller: Sendable {
         var callers: [JobCaller] = []
         defer { for caller in callers { caller.close() } }
         for _ in 0..<workers {
-            var connections: [(String, LoadConnection)] = []
+            var connections: [(String, HTTP1Connection)] = []
             for baseURL in servers {
                 guard let url = URL(string: baseURL), let host = url.host, let port = url.port else {
                     throw ConfigurationError("Cannot connect to \(baseURL)")
                 }
-                connections.append((baseURL, try await LoadConnection.connect(host: host, port: port)))
+                connections.append((baseURL, try await HTTP1Connection.connect(host: host, port: port)))
             }
             callers.append(JobCaller(servers: connections, asyncEndpoint: AsyncEndpoint(success: callbackURL, failure: callbackURL)))
         }

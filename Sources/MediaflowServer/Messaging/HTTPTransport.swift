@@ -5,11 +5,15 @@ import MediaflowModel
 import NIOCore
 import NIOHTTP1
 
-/// JSON over HTTP between roles and to callers, with the protocol's coding conventions.
+/// JSON over HTTP between roles and to callers, with the protocol's coding conventions: plain HTTP over
+/// the lean `HTTP1ConnectionPool`, HTTPS over AsyncHTTPClient.
 struct HTTPTransport: Sendable {
     let client: HTTPClient
-    /// How long a call may take, connecting included (AsyncHTTPClient retries refused connections until then).
+    var pool = HTTP1ConnectionPool.shared
+    /// How long a call may take, connecting included (refused connections are tried again until then).
     var timeout: TimeAmount = .seconds(10)
+    /// The largest reply body taken.
+    static let maxReplyBytes = 16 << 20
 
     /// A response: its status and body.
     struct Reply: Sendable {
@@ -26,6 +30,15 @@ struct HTTPTransport: Sendable {
     func send(_ method: NIOHTTP1.HTTPMethod, _ url: String, json body: Data? = nil, headers: [(String, String)] = [])
         async throws -> Reply
     {
+        if url.utf8.starts(with: "http://".utf8) {
+            do {
+                let response = try await pool.send(
+                    method, url, headers: headers, body: body.map { ByteBuffer(bytes: $0) }, timeout: timeout)
+                return Reply(status: response.status, body: Data(response.body.readableBytesView))
+            } catch {
+                throw TransportError(url: url, reason: "\(error)")
+            }
+        }
         var request = HTTPClientRequest(url: url)
         request.method = method
         if let body {
@@ -35,7 +48,7 @@ struct HTTPTransport: Sendable {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         do {
             let response = try await client.execute(request, timeout: timeout)
-            let buffer = try await response.body.collect(upTo: 16 << 20)
+            let buffer = try await response.body.collect(upTo: Self.maxReplyBytes)
             return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
         } catch {
             throw TransportError(url: url, reason: "\(error)")
