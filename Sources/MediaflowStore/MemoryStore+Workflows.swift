@@ -142,7 +142,8 @@ extension MemoryStore: WorkflowStore {
 
     public func claimActivityTask(resource: String, worker: String) async throws -> WorkflowTaskRecord? {
         workflows.withLock { state in
-            guard var task = state.tasks { task, _ in task.status == .queued && task.resource == resource }.first?.task else { return nil }
+            guard var task = state.tasks(where: { task, _ in task.status == .queued && task.resource == resource }).first?.task
+            else { return nil }
             task.status = .dispatched
             task.worker = worker
             state.tasks[task.token]?.task = task
