@@ -119,8 +119,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Queues `entry`; a reserved entry is due from `queuedAt`, when its reservation starts, any other at once.
+    /// Queues `entry`: reserved from `queuedAt`, when its reservation starts, or for anybody at once without it.
     static func enqueue(_ entry: DispatchEntry, queuedAt: Date?, _ db: Database) throws {
+        let reservedFor = queuedAt == nil ? nil : entry.reservedFor
         try Column.execute(
             """
             INSERT OR IGNORE INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, reserved_for, not_before)
@@ -128,7 +129,7 @@ extension SQLiteStore {
             """,
             [
                 entry.jobID, entry.jobURL, entry.jobType.rawValue, entry.profile, entry.priority.rank, entry.attempts,
-                entry.reservedFor, entry.reservedFor == nil ? 0 : queuedAt.map(StoreCoding.millis) ?? 0,
+                reservedFor, reservedFor == nil ? 0 : queuedAt.map(StoreCoding.millis) ?? 0,
             ], db)
     }
 

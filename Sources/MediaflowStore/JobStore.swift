@@ -29,7 +29,8 @@ public protocol JobRepositoryStore: Sendable {
 
 /// The job processor's durable state: its dispatch queue and its outbox.
 public protocol JobProcessorStore: Sendable {
-    /// Puts a started job in the dispatch queue (a no-op when it is there already).
+    /// Puts a started job in the dispatch queue (a no-op when it is there already), for any dispatcher:
+    /// `reservedFor` is kept only by `JobStore.queueJob`.
     func enqueue(_ entry: DispatchEntry) async throws
     /// Claims up to `limit` waiting entries whose profile is in `profiles`, highest priority and oldest first.
     func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry]

@@ -119,6 +119,8 @@ public final class MemoryStore: JobStore {
     }
 
     public func enqueue(_ entry: DispatchEntry) async throws {
+        var entry = entry
+        entry.reservedFor = nil
         state.withLock { Self.enqueue(entry, queuedAt: .distantPast, in: &$0) }
     }
 

@@ -199,9 +199,11 @@ func start(
             }
             #expect(try await claim(second, as: "node-b", at: now).isEmpty)
             #expect(try await claim(first, as: "node-a", at: now, limit: 1) == [id(mine)])
-            // Back in the queue, the entry is anybody's.
+            // Back in the queue, the entry is anybody's; so is one queued without its job's start.
             try await first.releaseDispatch(jobID: id(mine), notBefore: now)
-            #expect(try await claim(second, as: "node-b", at: now) == [id(mine)])
+            let elsewhere = makeJob()
+            try await first.enqueue(entry(for: elsewhere, reservedFor: "node-a"))
+            #expect(try await claim(second, as: "node-b", at: now) == [id(mine), id(elsewhere)])
             let afterReservation = now.addingTimeInterval(DispatchEntry.reservation + 0.01)
             #expect(try await claim(second, as: "node-b", at: afterReservation) == [id(later)])
         }
