@@ -153,7 +153,8 @@ struct ApplicationParts {
             }
             let mediaFolder = media.path
             routeAdders.append { router in
-                router.add(middleware: FileMiddleware(mediaFolder, urlBasePath: "/media", searchForIndexHtml: false))
+                router.add(
+                    middleware: FileMiddleware(mediaFolder, urlBasePath: "/media", searchForIndexHtml: false, logger: logger))
             }
         }
 

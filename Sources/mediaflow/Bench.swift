@@ -26,6 +26,10 @@ struct Bench: AsyncParsableCommand {
             let store = database == nil ? "SQLite (synchronous=FULL, group commit)" : "PostgreSQL, \(nodes) node(s)"
             print(String(format: "%d jobs in %.2f s, %d in flight, %@", result.jobs, result.seconds, concurrency, store))
             print(String(format: "StartJob to callback: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
+            print(
+                String(
+                    format: "For scale: GET /health over the same connections, %.0f requests/s (%.1f jobs per 1,000)",
+                    result.healthRequestsPerSecond, result.jobsPerSecond / result.healthRequestsPerSecond * 1000))
             print(String(format: "%.0f jobs/s", result.jobsPerSecond))
         }
     }

@@ -48,6 +48,13 @@ struct JobCaller: Sendable {
         guard response.status == 201 else { throw TransportError(url: "\(baseURL)/StartJob", reason: "answered \(response.status)") }
     }
 
+    /// Asks server `server` for `GET /health`: the measure of the machine the benchmark runs on.
+    func health(onServer server: Int) async throws {
+        let (baseURL, connection) = servers[server]
+        let response = try await connection.send(.GET, "/health")
+        guard response.status == 200 else { throw TransportError(url: "\(baseURL)/health", reason: "answered \(response.status)") }
+    }
+
     private func close() {
         for server in servers { server.connection.close() }
     }

@@ -32,6 +32,10 @@ public struct JobsBenchmark: Sendable {
         public var jobs: Int
         public var seconds: Double
         public var latencies: [Double]
+        /// `GET /health` requests per second over the same connections, the mean of one measure before the
+        /// jobs and one after: how fast the machine serves a route that does next to nothing, so that runs on
+        /// different machines can be compared.
+        public var healthRequestsPerSecond = 0.0
 
         public var jobsPerSecond: Double { Double(jobs) / seconds }
 
@@ -66,7 +70,10 @@ public struct JobsBenchmark: Sendable {
                 workers: concurrency, servers: servers.map(\.baseURL), callbackURL: "http://127.0.0.1:\(receiverPort)/done"
             ) { callers in
                 _ = try await drive(count: warmup, callers: callers, receiver: receiver)
-                return try await drive(count: jobs, callers: callers, receiver: receiver)
+                let before = try await healthRequestsPerSecond(callers: callers)
+                var result = try await drive(count: jobs, callers: callers, receiver: receiver)
+                result.healthRequestsPerSecond = (before + (try await healthRequestsPerSecond(callers: callers))) / 2
+                return result
             }
         }
     }
@@ -82,6 +89,16 @@ public struct JobsBenchmark: Sendable {
             return (ContinuousClock.now - started).seconds
         }
         return Result(jobs: count, seconds: seconds, latencies: latencies)
+    }
+
+    /// `GET /health` requests per second over the callers' connections.
+    private func healthRequestsPerSecond(callers: [JobCaller]) async throws -> Double {
+        let requests = 20_000
+        let (_, seconds) = try await closedLoop(count: requests, concurrency: concurrency) { worker, index in
+            try await callers[worker].health(onServer: index % nodes)
+            return 0
+        }
+        return Double(requests) / seconds
     }
 
     static func waitUntilHealthy(_ client: MediaflowClient) async throws {
