@@ -50,6 +50,17 @@ import Testing
         #expect(server.paths == ["/done?x=1", "/done?x=1", "/done?x=1"])
     }
 
+    @Test func aConnectionIdleTooLongIsNotReused() async throws {
+        let server = try await ScriptedHTTPServer.start { _ in (Self.ok, close: false) }
+        defer { server.stop() }
+        let pool = HTTP1ConnectionPool(maxIdleTime: .milliseconds(100))
+        for pause in [0, 250, 0] {
+            try await Task.sleep(for: .milliseconds(pause))
+            #expect(try await pool.send(.GET, server.url("/"), headers: [], body: nil, timeout: .seconds(5)).status == 200)
+        }
+        #expect(server.connections == 2)
+    }
+
     @Test func aConnectionThePeerClosedIsReplaced() async throws {
         // The server closes each connection after answering without saying so, as an idle timeout would.
         let server = try await ScriptedHTTPServer.start { _ in (Self.ok, close: true) }

@@ -5,7 +5,8 @@ import NIOPosix
 import Synchronization
 
 /// Keep-alive connections for plain-HTTP calls, by host and port: a call takes an idle connection or opens
-/// one, and gives it back when the response allows. Callbacks and calls between roles go through it; it
+/// one, and gives it back when the response allows. A connection idle for `maxIdleTime` is closed (before
+/// a server's own idle timeout, such as the 15 s of Mediaflow's, is likely to close it under a request). Callbacks and calls between roles go through it; it
 /// costs a fraction of a general client's work per call, which the job benchmark showed (HTTPS goes to
 /// AsyncHTTPClient). Redirects are not followed.
 final class HTTP1ConnectionPool: Sendable {
@@ -14,9 +15,16 @@ final class HTTP1ConnectionPool: Sendable {
 
     /// Idle connections kept per host and port; more are closed as they come back.
     let maxIdlePerHost: Int
-    private let idle = Mutex<[String: [HTTP1Connection]]>([:])
+    /// How long a connection is kept idle.
+    let maxIdleTime: TimeAmount
+    /// Idle connections by host and port, most recently used last, and when idle ones were last swept.
+    private let idle = Mutex<(connections: [String: [(HTTP1Connection, since: NIODeadline)]], swept: NIODeadline)>(
+        ([:], .now()))
 
-    init(maxIdlePerHost: Int = 64) { self.maxIdlePerHost = maxIdlePerHost }
+    init(maxIdlePerHost: Int = 64, maxIdleTime: TimeAmount = .seconds(10)) {
+        self.maxIdlePerHost = maxIdlePerHost
+        self.maxIdleTime = maxIdleTime
+    }
 
     /// Sends `method` to the `http://` URL `url` and returns the whole response, within `timeout`, connecting
     /// included: a refused connection is tried again until then, as a peer may be starting. A reused
@@ -66,21 +74,41 @@ final class HTTP1ConnectionPool: Sendable {
     }
 
     private func takeIdle(_ key: String) -> HTTP1Connection? {
-        idle.withLock { idle in
-            while let connection = idle[key]?.popLast() {
-                if connection.isActive { return connection }
+        let fresh = NIODeadline.now() - maxIdleTime
+        let (taken, stale) = idle.withLock { idle -> (HTTP1Connection?, [HTTP1Connection]) in
+            var stale: [HTTP1Connection] = []
+            while let (connection, since) = idle.connections[key]?.popLast() {
+                if connection.isActive && since > fresh { return (connection, stale) }
+                stale.append(connection)
             }
-            return nil
+            return (nil, stale)
         }
+        for connection in stale { connection.close() }
+        return taken
     }
 
+    /// Keeps `connection` for the next call to its host, unless there are enough; closes whatever has been
+    /// idle too long, every `maxIdleTime`.
     private func giveBack(_ connection: HTTP1Connection, _ key: String) {
-        let kept = idle.withLock { idle in
-            guard idle[key, default: []].count < maxIdlePerHost else { return false }
-            idle[key, default: []].append(connection)
-            return true
+        let now = NIODeadline.now()
+        let closing = idle.withLock { idle -> [HTTP1Connection] in
+            var closing: [HTTP1Connection] = []
+            if idle.connections[key, default: []].count < maxIdlePerHost {
+                idle.connections[key, default: []].append((connection, now))
+            } else {
+                closing.append(connection)
+            }
+            if now - idle.swept > maxIdleTime {
+                idle.swept = now
+                for (key, entries) in idle.connections {
+                    closing += entries.filter { now - $0.since > maxIdleTime }.map(\.0)
+                    let kept = entries.filter { now - $0.since <= maxIdleTime }
+                    idle.connections[key] = kept.isEmpty ? nil : kept
+                }
+            }
+            return closing
         }
-        if !kept { connection.close() }
+        for connection in closing { connection.close() }
     }
 
     /// Where an `http://` URL points: host and port to connect to, and the path with its query.
