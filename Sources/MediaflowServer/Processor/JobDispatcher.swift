@@ -86,9 +86,12 @@ final class JobDispatcher: Service, Sendable {
         var free = Dictionary(uniqueKeysWithValues: services.compactMap { service in
             service.id.map { ($0, max(0, service.capacity - load[$0, default: 0])) }
         })
-        func profilesWithRoom() -> Set<String> { Set(services.filter { free[$0.id ?? ""]! > 0 }.flatMap(\.jobProfiles)) }
-        let profiles = profilesWithRoom()
-        defer { self.profilesWithRoom.withLock { [profiles = profilesWithRoom()] in $0 = profiles } }
+        func roomyProfiles() -> Set<String> { Set(services.filter { free[$0.id ?? ""]! > 0 }.flatMap(\.jobProfiles)) }
+        let profiles = roomyProfiles()
+        defer {
+            let left = roomyProfiles()
+            profilesWithRoom.withLock { $0 = left }
+        }
         let room = free.values.reduce(0, +)
         guard room > 0, !profiles.isEmpty else { return false }
         let now = Timestamp.now()
