@@ -43,11 +43,16 @@ import Testing
         defer { server.stop() }
         let pool = HTTP1ConnectionPool()
         for _ in 0..<3 {
-            let response = try await pool.send(.POST, server.url("/done?x=1"), headers: [], body: nil, timeout: .seconds(5))
+            let response = try await pool.send(
+                .POST, server.url("/done?x=1"), headers: [("Idempotency-Key", "k")], body: ByteBuffer(string: "{}"),
+                timeout: .seconds(5))
             #expect(response.status == 200 && String(buffer: response.body) == "ok")
         }
         #expect(server.connections == 1)
-        #expect(server.paths == ["/done?x=1", "/done?x=1", "/done?x=1"])
+        #expect(server.requests.map(\.uri) == ["/done?x=1", "/done?x=1", "/done?x=1"])
+        let head = try #require(server.requests.first)
+        #expect(head.method == .POST && head.headers["Host"] == ["127.0.0.1:\(server.port)"])
+        #expect(head.headers["Content-Type"] == ["application/json; charset=utf-8"] && head.headers["Idempotency-Key"] == ["k"])
     }
 
     @Test func aConnectionIdleTooLongIsNotReused() async throws {
@@ -125,13 +130,13 @@ final class ScriptedHTTPServer: Sendable {
     private let channel: any Channel
     private let tally: Tally
 
-    /// What the server has seen: connections, and the path of each request.
+    /// What the server has seen: connections, and the head of each request.
     private final class Tally: Sendable {
-        let state = Mutex<(connections: Int, paths: [String])>((0, []))
+        let state = Mutex<(connections: Int, requests: [HTTPRequestHead])>((0, []))
     }
 
     var connections: Int { tally.state.withLock { $0.connections } }
-    var paths: [String] { tally.state.withLock { $0.paths } }
+    var requests: [HTTPRequestHead] { tally.state.withLock { $0.requests } }
 
     private init(port: Int, channel: any Channel, tally: Tally) {
         self.port = port
@@ -152,10 +157,10 @@ final class ScriptedHTTPServer: Sendable {
                 return child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
                     try child.pipeline.syncOperations.addHandler(
-                        ScriptedAnswerer { path in
+                        ScriptedAnswerer { head in
                             let count = tally.state.withLock { state in
-                                state.paths.append(path)
-                                return state.paths.count
+                                state.requests.append(head)
+                                return state.requests.count
                             }
                             return answer(count)
                         })
@@ -172,17 +177,18 @@ private final class ScriptedAnswerer: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer
 
-    let answer: @Sendable (String) -> (String, close: Bool)
-    private var path = ""
+    let answer: @Sendable (HTTPRequestHead) -> (String, close: Bool)
+    private var head: HTTPRequestHead?
 
-    init(answer: @escaping @Sendable (String) -> (String, close: Bool)) { self.answer = answer }
+    init(answer: @escaping @Sendable (HTTPRequestHead) -> (String, close: Bool)) { self.answer = answer }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head): path = head.uri
+        case .head(let head): self.head = head
         case .body: break
         case .end:
-            let (text, close) = answer(path)
+            guard let head else { return }
+            let (text, close) = answer(head)
             let written = context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)))
             if close { written.whenComplete { [context] _ in context.close(promise: nil) } }
         }

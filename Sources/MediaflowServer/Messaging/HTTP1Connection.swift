@@ -59,7 +59,7 @@ final class HTTP1Connection: Sendable {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
         head.headers.add(name: "Host", value: hostHeader)
         if let body {
-            head.headers.add(name: "Content-Type", value: "application/json")
+            head.headers.add(name: "Content-Type", value: ProtocolIO.contentType)
             head.headers.add(name: "Content-Length", value: String(body.readableBytes))
         } else if method == .POST || method == .PUT {
             head.headers.add(name: "Content-Length", value: "0")
@@ -81,7 +81,8 @@ final class HTTP1Connection: Sendable {
 
 /// Why an exchange failed, where that matters to the caller.
 enum HTTP1ConnectionError: Error, Equatable {
-    /// The connection was closed before any of the response arrived; the request may not have been read.
+    /// The connection was closed or reset before any of the response arrived; the request may not have
+    /// been read.
     case closedBeforeResponse
     /// No whole response arrived in time.
     case timedOut
@@ -134,7 +135,9 @@ private final class ExchangeHandler: ChannelInboundHandler {
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) { fail(error) }
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(pending != nil && response == nil ? HTTP1ConnectionError.closedBeforeResponse : error)
+    }
 
     func channelInactive(context: ChannelHandlerContext) {
         fail(response == nil ? HTTP1ConnectionError.closedBeforeResponse : ChannelError.ioOnClosedChannel)
