@@ -116,7 +116,11 @@ private final class ExchangeHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
-    func timeOut() { fail(HTTP1ConnectionError.timedOut) }
+    /// Fails the request under way for want of time; a deadline that fires after its response came does
+    /// nothing (the connection may be back in its pool by then).
+    func timeOut() {
+        if pending != nil { fail(HTTP1ConnectionError.timedOut) }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
