@@ -90,13 +90,16 @@ final class MediaServiceHost: Service, Sendable {
         let records = running.withLock { $0.jobs.values.filter { $0.started <= due }.map(\.record) }
         await withDiscardingTaskGroup { group in
             for record in records {
-                group.addTask {
-                    await self.reporter.deliver(
-                        .update(job: record.job, processJob: record.id, progress: nil, message: nil),
-                        to: record.asyncEndpoint.update!)
-                }
+                group.addTask { await self.update(record, progress: nil, message: nil) }
             }
         }
+    }
+
+    /// Sends `UpdateJob` for `record`: progress, or a heartbeat when there is none.
+    private func update(_ record: ProcessJob, progress: Double?, message: String?) async {
+        await reporter.deliver(
+            .update(job: record.job, processJob: record.id, progress: progress, message: message),
+            to: record.asyncEndpoint.update!)
     }
 
     private func process(_ record: ProcessJob, id: String) async {
@@ -116,14 +119,9 @@ final class MediaServiceHost: Service, Sendable {
                 await stop(.failed, nil, "This service does not offer the profile \(job.jobProfile.label)")
                 return
             }
-            let update: @Sendable (Double?, String?) async -> Void = { progress, message in
-                await self.reporter.deliver(
-                    .update(job: record.job, processJob: record.id, progress: progress, message: message),
-                    to: endpoints.update!)
-            }
-            await update(0, "Started")
+            await update(record, progress: 0, message: "Started")
             let context = WorkContext(jobID: ResourceLink(parsing: record.job, collection: "Job")!.id) { progress, message in
-                await update(progress, message)
+                await self.update(record, progress: progress, message: message)
             }
             let output = try await worker.run(job, context: context)
             await stop(.completed, output, "Completed")
