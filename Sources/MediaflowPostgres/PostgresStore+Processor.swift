@@ -82,7 +82,7 @@ extension PostgresStore {
                     not_before = \(StoreCoding.millis(notBefore))
                 WHERE job_id = \(jobID)
                 """, logger: logger)
-            try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), current_schema())", logger: logger)
+            try await announce(on: Self.dispatchChannel, connection)
         }
     }
 
@@ -116,7 +116,7 @@ extension PostgresStore {
                 \(entry.attempts))
             ON CONFLICT (job_id) DO NOTHING
             """, logger: logger)
-        try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), current_schema())", logger: logger)
+        try await announce(on: Self.dispatchChannel, connection)
     }
 
     private func settle(
@@ -133,7 +133,7 @@ extension PostgresStore {
                 WHERE job_id = \(jobID)
                 """,
                 logger: logger)
-            try await connection.query("SELECT pg_notify(\(Self.dispatchChannel), current_schema())", logger: logger)
+            try await announce(on: Self.dispatchChannel, connection)
         case .hold(let lease):
             try await connection.query(
                 """
@@ -155,7 +155,7 @@ extension PostgresStore {
                 \(StoreCoding.millis(message.nextAttemptAt)), \(message.state.rawValue), \(message.lastError),
                 \(StoreCoding.millis(message.createdAt)))
             """, logger: logger)
-        try await connection.query("SELECT pg_notify(\(Self.outboxChannel), current_schema())", logger: logger)
+        try await announce(on: Self.outboxChannel, connection)
     }
 
     private static func entry(_ jobID: String, _ url: String, _ type: String, _ profile: String, _ rank: Int, _ attempts: Int)

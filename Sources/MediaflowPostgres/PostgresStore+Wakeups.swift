@@ -38,4 +38,10 @@ extension PostgresStore: WorkAnnouncer {
             }
         }
     }
+
+    /// Sends `NOTIFY channel` with this schema as its payload, as `listen` expects, when `connection`'s
+    /// transaction commits. (The hot statements send theirs in SQL, the same way.)
+    func announce(on channel: String, _ connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_notify(\(channel), current_schema())", logger: logger)
+    }
 }

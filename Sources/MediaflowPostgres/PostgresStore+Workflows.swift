@@ -93,7 +93,7 @@ extension PostgresStore: WorkflowStore {
                 """, logger: logger)
         }
         if !change.newTasks.isEmpty {
-            try await connection.query("SELECT pg_notify(\(Self.workflowChannel), current_schema())", logger: logger)
+            try await announce(on: Self.workflowChannel, connection)
         }
         if !change.closedTasks.isEmpty {
             try await connection.query("DELETE FROM workflow_task WHERE token = ANY(\(change.closedTasks))", logger: logger)
