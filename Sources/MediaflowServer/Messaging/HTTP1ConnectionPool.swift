@@ -6,9 +6,9 @@ import Synchronization
 
 /// Keep-alive connections for plain-HTTP calls, by host and port: a call takes an idle connection or opens
 /// one, and gives it back when the response allows. A connection idle for `maxIdleTime` is closed (before
-/// a server's own idle timeout, such as the 15 s of Mediaflow's, is likely to close it under a request). Callbacks and calls between roles go through it; it
-/// costs a fraction of a general client's work per call, which the job benchmark showed (HTTPS goes to
-/// AsyncHTTPClient). Redirects are not followed.
+/// a server's own idle timeout, such as the 15 s of Mediaflow's, is likely to close it under a request).
+/// Callbacks and calls between roles go through it; it costs a fraction of a general client's work per
+/// call, which the job benchmark showed (HTTPS goes to AsyncHTTPClient). Redirects are not followed.
 final class HTTP1ConnectionPool: Sendable {
     /// The pool of this process.
     static let shared = HTTP1ConnectionPool()
@@ -73,12 +73,15 @@ final class HTTP1ConnectionPool: Sendable {
         }
     }
 
+    /// Whether a connection idle since `since` may still be used at `now`.
+    private func isFresh(_ since: NIODeadline, at now: NIODeadline) -> Bool { now - since <= maxIdleTime }
+
     private func takeIdle(_ key: String) -> HTTP1Connection? {
-        let fresh = NIODeadline.now() - maxIdleTime
+        let now = NIODeadline.now()
         let (taken, stale) = idle.withLock { idle -> (HTTP1Connection?, [HTTP1Connection]) in
             var stale: [HTTP1Connection] = []
             while let (connection, since) = idle.connections[key]?.popLast() {
-                if connection.isActive && since > fresh { return (connection, stale) }
+                if connection.isActive && isFresh(since, at: now) { return (connection, stale) }
                 stale.append(connection)
             }
             return (nil, stale)
@@ -101,8 +104,8 @@ final class HTTP1ConnectionPool: Sendable {
             if now - idle.swept > maxIdleTime {
                 idle.swept = now
                 for (key, entries) in idle.connections {
-                    closing += entries.filter { now - $0.since > maxIdleTime }.map(\.0)
-                    let kept = entries.filter { now - $0.since <= maxIdleTime }
+                    closing += entries.filter { !isFresh($0.since, at: now) }.map(\.0)
+                    let kept = entries.filter { isFresh($0.since, at: now) }
                     idle.connections[key] = kept.isEmpty ? nil : kept
                 }
             }
