@@ -1,6 +1,7 @@
 import Foundation
 import MediaflowModel
 import NIOCore
+import NIOHTTP1
 
 /// A benchmark worker's side of the job protocol: `POST /Job` and `POST /StartJob` for no-op jobs, over
 /// one keep-alive connection to each server.
@@ -31,28 +32,36 @@ struct JobCaller: Sendable {
 
     /// Creates a no-op job on server `server` and returns its URL.
     func create(onServer server: Int) async throws -> String {
-        let (baseURL, connection) = servers[server]
-        let response = try await connection.send(.POST, "/Job", body: Self.noOpJob)
-        guard response.status == 201, let location = response.headers.first(name: "Location") else {
-            throw TransportError(url: "\(baseURL)/Job", reason: "answered \(response.status)")
+        let response = try await call(.POST, "/Job", onServer: server, body: Self.noOpJob, expecting: 201)
+        guard let location = response.headers.first(name: "Location") else {
+            throw TransportError(url: "\(servers[server].baseURL)/Job", reason: "answered without a Location")
         }
-        return baseURL + location
+        return servers[server].baseURL + location
     }
 
     /// Starts the job at `jobURL` through server `server`, its callbacks going to the receiver.
     func start(_ jobURL: String, onServer server: Int) async throws {
-        let (baseURL, connection) = servers[server]
         var request = StartJob(job: jobURL, asyncEndpoint: asyncEndpoint)
-        request.context = contextURL(baseURL: baseURL)
-        let response = try await connection.send(.POST, "/StartJob", body: ByteBuffer(bytes: try ProtocolJSON.encode(request)))
-        guard response.status == 201 else { throw TransportError(url: "\(baseURL)/StartJob", reason: "answered \(response.status)") }
+        request.context = contextURL(baseURL: servers[server].baseURL)
+        let body = ByteBuffer(bytes: try ProtocolJSON.encode(request))
+        _ = try await call(.POST, "/StartJob", onServer: server, body: body, expecting: 201)
     }
 
     /// Asks server `server` for `GET /health`: the measure of the machine the benchmark runs on.
     func health(onServer server: Int) async throws {
+        _ = try await call(.GET, "/health", onServer: server, expecting: 200)
+    }
+
+    /// Sends `method path` to server `server` and returns the response, which must have `status`.
+    private func call(
+        _ method: HTTPMethod, _ path: String, onServer server: Int, body: ByteBuffer? = nil, expecting status: Int
+    ) async throws -> HTTP1Connection.Response {
         let (baseURL, connection) = servers[server]
-        let response = try await connection.send(.GET, "/health")
-        guard response.status == 200 else { throw TransportError(url: "\(baseURL)/health", reason: "answered \(response.status)") }
+        let response = try await connection.send(method, path, body: body)
+        guard response.status == status else {
+            throw TransportError(url: baseURL + path, reason: "answered \(response.status)")
+        }
+        return response
     }
 
     private func close() {
