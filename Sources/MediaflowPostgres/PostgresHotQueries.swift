@@ -140,9 +140,9 @@ extension PostgresStore {
             ("claimOutbox", try HotQuery.ClaimOutbox(limit: 128, lease: lease, now: now).unprepared),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
             ("readJob", try HotQuery.ReadJob(id: UniqueID.make()).unprepared),
-            ("queueJob", try HotQuery.QueueJob(
-                change: change, startID: "s", startDocument: "{}", entry: entry, now: now).unprepared),
-            ("applyToJob", try HotQuery.ApplyToJob(change: change, queue: .leave, notification: message).unprepared),
+            ("queueJobs", try HotQuery.QueueJobs(jobs: [
+                .init(change: change, startID: "s", startDocument: "{}", entry: entry, now: now)]).unprepared),
+            ("applyToJobs", try HotQuery.ApplyToJobs(jobs: [.init(change: change, queue: .leave, notification: message)]).unprepared),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
             ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),
         ]

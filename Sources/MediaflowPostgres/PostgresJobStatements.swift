@@ -3,144 +3,186 @@ import MediaflowModel
 import MediaflowStore
 import PostgresNIO
 
-/// The statements that change a job with everything that goes with it — its StartJob record, its dispatch
-/// entry, its callback, the wake-up of other nodes — each in one round trip and one commit, and each
-/// prepared once per connection (they run several times for every job). Each returns 1 when the job was
-/// still at the version given and was written, 0 when another change came first and nothing happened.
+/// The statements that change jobs with everything that goes with them — StartJob records, dispatch entries,
+/// callbacks, the wake-up of other nodes. Each takes a batch of jobs as arrays (one element per job), so the
+/// changes many callers make at once share one round trip and one commit (see `StatementBatcher`), and is
+/// prepared once per connection. Each returns the ids of the jobs it wrote: a job change is written only when
+/// the row is still at the version given, so a job missing from the answer had another change come first.
+/// (Optional values travel as empty strings: array elements cannot be null here.)
 extension HotQuery {
     /// A new job.
-    struct InsertJob: PostgresPreparedStatement {
-        static let sql = "INSERT INTO job (id, type, profile, status, created_at, document) VALUES ($1, $2, $3, $4, $5, $6)"
-        typealias Row = Void
+    struct NewJob: Sendable {
         var job: Job
         var id: String
         var document: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(id)
-            bindings.append(job.type.rawValue)
-            bindings.append(job.jobProfile.label)
-            bindings.append(job.status.rawValue)
-            bindings.append(StoreCoding.millis(job.dateCreated ?? Date()))
-            bindings.append(document)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws {}
     }
 
-    /// A job moved to QUEUED, with its StartJob record and its dispatch entry; other nodes are woken for it
-    /// only when it is not reserved for this one. (A `NOTIFY` serializes the commits of every transaction
-    /// that sends one.)
-    struct QueueJob: PostgresPreparedStatement {
-        static let sql = """
-            WITH updated AS (
-                UPDATE job SET status = $1, document = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING id),
-            start AS (INSERT INTO start_job (id, job_id, document) SELECT $5::text, $3, $6::text FROM updated),
-            queue AS (
-                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, reserved_for, not_before)
-                SELECT $3, $7::text, $8::text, $9::text, $10::int, $11::int, $12::text, $13::bigint FROM updated
-                ON CONFLICT (job_id) DO NOTHING),
-            wake AS (
-                SELECT pg_notify('\(PostgresStore.dispatchChannel)', current_schema()) FROM updated WHERE $12::text IS NULL)
-            SELECT (SELECT count(*) FROM updated) + 0 * (SELECT count(*) FROM wake)
-            """
-        typealias Row = Int64
+    /// A job moved to QUEUED, with its StartJob record and its dispatch entry.
+    struct QueuedJob: Sendable {
         var change: Change
         var startID: String
         var startDocument: String
         var entry: DispatchEntry
         var now: Date
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = change.bindings
-            bindings.append(startID)
-            bindings.append(startDocument)
-            bindings.append(entry.jobURL)
-            bindings.append(entry.jobType.rawValue)
-            bindings.append(entry.profile)
-            bindings.append(entry.priority.rank)
-            bindings.append(entry.attempts)
-            bindings.append(entry.reservedFor)
-            bindings.append(entry.reservedFor == nil ? 0 : StoreCoding.millis(now))
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
     }
 
-    /// Any other change of a job: what it means for the dispatch queue, and its callback if it ended. The
-    /// callback wakes no other node: the node making the change delivers it.
-    struct ApplyToJob: PostgresPreparedStatement {
-        static let sql = """
-            WITH updated AS (
-                UPDATE job SET status = $1, document = $2, version = version + 1 WHERE id = $3 AND version = $4 RETURNING id),
-            gone AS (DELETE FROM dispatch WHERE job_id = $3 AND $5::text = 'leave' AND EXISTS (SELECT 1 FROM updated)),
-            waiting AS (
-                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL, reserved_for = NULL
-                WHERE job_id = $3 AND $5::text = 'requeue' AND EXISTS (SELECT 1 FROM updated)),
-            held AS (
-                UPDATE dispatch SET dispatched = TRUE, lease_owner = $6::text, lease_until = $7::bigint
-                WHERE job_id = $3 AND $5::text = 'hold' AND EXISTS (SELECT 1 FROM updated)),
-            message AS (
-                INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, created_at)
-                SELECT $8::text, $9::text, $10::bytea, 0, $11::bigint, 'pending', $12::bigint FROM updated
-                WHERE $8::text IS NOT NULL),
-            wake AS (
-                SELECT pg_notify('\(PostgresStore.dispatchChannel)', current_schema()) FROM updated
-                WHERE $5::text = 'requeue')
-            SELECT (SELECT count(*) FROM updated) + 0 * (SELECT count(*) FROM wake)
-            """
-        typealias Row = Int64
+    /// Any other change of a job: what it means for the dispatch queue, and its callback if it ended.
+    struct ChangedJob: Sendable {
         var change: Change
         var queue: QueueChange
         var notification: OutboxMessage?
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = change.bindings
-            switch queue {
-            case .leave: bindings.append("leave")
-            case .requeue: bindings.append("requeue")
-            case .hold: bindings.append("hold")
-            case .none: bindings.append("none")
-            }
-            if case .hold(let lease) = queue {
-                bindings.append(lease.owner)
-                bindings.append(StoreCoding.millis(lease.until))
-            } else {
-                bindings.appendNull()
-                bindings.appendNull()
-            }
-            if let notification {
-                bindings.append(notification.id)
-                bindings.append(notification.target)
-                bindings.append(ByteBuffer(bytes: notification.body))
-                bindings.append(StoreCoding.millis(notification.nextAttemptAt))
-                bindings.append(StoreCoding.millis(notification.createdAt))
-            } else {
-                for _ in 0..<5 { bindings.appendNull() }
-            }
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
     }
 
-    /// The job row's new state, written only at `version` (`$1`–`$4` of every job change).
+    /// The job row's new state, written only at `version`.
     struct Change: Sendable {
         var status: JobStatus
         var document: String
         var id: String
         var version: Int64
+    }
 
-        var bindings: PostgresBindings {
+    struct InsertJobs: PostgresPreparedStatement {
+        static let sql = """
+            INSERT INTO job (id, type, profile, status, created_at, document)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
+            RETURNING id
+            """
+        typealias Row = String
+        var jobs: [NewJob]
+
+        func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings()
-            bindings.append(status.rawValue)
-            bindings.append(document)
-            bindings.append(id)
-            bindings.append(version)
+            bindings.append(jobs.map(\.id))
+            bindings.append(jobs.map(\.job.type.rawValue))
+            bindings.append(jobs.map(\.job.jobProfile.label))
+            bindings.append(jobs.map(\.job.status.rawValue))
+            bindings.append(jobs.map { StoreCoding.millis($0.job.dateCreated ?? Date()) })
+            bindings.append(jobs.map(\.document))
             return bindings
         }
+
+        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+    }
+
+    /// Other nodes are woken only for jobs not reserved for this one. (A `NOTIFY` serializes the commits of
+    /// every transaction that sends one.)
+    struct QueueJobs: PostgresPreparedStatement {
+        static let sql = """
+            WITH batch AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+                    $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::bigint[])
+                AS i(status, document, id, version, start_id, start_document, job_url, job_type, profile, priority,
+                    attempts, reserved_for, not_before)),
+            \(updateJobs),
+            start AS (INSERT INTO start_job (id, job_id, document) SELECT start_id, id, start_document FROM applied),
+            queue AS (
+                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, reserved_for, not_before)
+                SELECT id, job_url, job_type, profile, priority, attempts, NULLIF(reserved_for, ''), not_before FROM applied
+                ON CONFLICT (job_id) DO NOTHING),
+            wake AS (
+                SELECT pg_notify('\(PostgresStore.dispatchChannel)', current_schema())
+                WHERE EXISTS (SELECT 1 FROM applied WHERE reserved_for = ''))
+            SELECT id FROM updated WHERE (SELECT count(*) FROM wake) >= 0
+            """
+        typealias Row = String
+        var jobs: [QueuedJob]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = Change.bindings(jobs.map(\.change))
+            bindings.append(jobs.map(\.startID))
+            bindings.append(jobs.map(\.startDocument))
+            bindings.append(jobs.map(\.entry.jobURL))
+            bindings.append(jobs.map(\.entry.jobType.rawValue))
+            bindings.append(jobs.map(\.entry.profile))
+            bindings.append(jobs.map { Int64($0.entry.priority.rank) })
+            bindings.append(jobs.map { Int64($0.entry.attempts) })
+            bindings.append(jobs.map { $0.entry.reservedFor ?? "" })
+            bindings.append(jobs.map { $0.entry.reservedFor == nil ? 0 : StoreCoding.millis($0.now) })
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+    }
+
+    /// A callback wakes no other node: the node making the change delivers it.
+    struct ApplyToJobs: PostgresPreparedStatement {
+        static let sql = """
+            WITH batch AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
+                    $8::text[], $9::text[], $10::bytea[], $11::bigint[], $12::bigint[])
+                AS i(status, document, id, version, queue, lease_owner, lease_until, message_id, target, body,
+                    next_attempt_at, created_at)),
+            \(updateJobs),
+            gone AS (DELETE FROM dispatch d USING applied a WHERE d.job_id = a.id AND a.queue = 'leave'),
+            waiting AS (
+                UPDATE dispatch d SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL, reserved_for = NULL
+                FROM applied a WHERE d.job_id = a.id AND a.queue = 'requeue'),
+            held AS (
+                UPDATE dispatch d SET dispatched = TRUE, lease_owner = a.lease_owner, lease_until = a.lease_until
+                FROM applied a WHERE d.job_id = a.id AND a.queue = 'hold'),
+            message AS (
+                INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, created_at)
+                SELECT message_id, target, body, 0, next_attempt_at, 'pending', created_at FROM applied
+                WHERE message_id <> ''),
+            wake AS (
+                SELECT pg_notify('\(PostgresStore.dispatchChannel)', current_schema())
+                WHERE EXISTS (SELECT 1 FROM applied WHERE queue = 'requeue'))
+            SELECT id FROM updated WHERE (SELECT count(*) FROM wake) >= 0
+            """
+        typealias Row = String
+        var jobs: [ChangedJob]
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = Change.bindings(jobs.map(\.change))
+            bindings.append(jobs.map(\.queue.name))
+            bindings.append(jobs.map { $0.queue.heldUnder?.owner ?? "" })
+            bindings.append(jobs.map { $0.queue.heldUnder.map { StoreCoding.millis($0.until) } ?? 0 })
+            bindings.append(jobs.map { $0.notification?.id ?? "" })
+            bindings.append(jobs.map { $0.notification?.target ?? "" })
+            bindings.append(jobs.map { ByteBuffer(bytes: $0.notification?.body ?? Data()) })
+            bindings.append(jobs.map { $0.notification.map { StoreCoding.millis($0.nextAttemptAt) } ?? 0 })
+            bindings.append(jobs.map { $0.notification.map { StoreCoding.millis($0.createdAt) } ?? 0 })
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+    }
+
+    /// The CTEs `updated` (the ids of the jobs written) and `applied` (their `batch` rows), shared by the job
+    /// changes; `batch` begins with status, document, id and version (`$1`–`$4`, see `Change.bindings`).
+    private static let updateJobs = """
+        updated AS (
+            UPDATE job SET status = i.status, document = i.document, version = job.version + 1
+            FROM batch i WHERE job.id = i.id AND job.version = i.version RETURNING job.id),
+        applied AS (SELECT i.* FROM batch i JOIN updated USING (id))
+        """
+}
+
+extension HotQuery.Change {
+    /// `$1`–`$4` of every batch of job changes.
+    static func bindings(_ changes: [Self]) -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(changes.map(\.status.rawValue))
+        bindings.append(changes.map(\.document))
+        bindings.append(changes.map(\.id))
+        bindings.append(changes.map(\.version))
+        return bindings
+    }
+}
+
+extension QueueChange {
+    /// The change's name in `ApplyToJobs`.
+    var name: String {
+        switch self {
+        case .leave: "leave"
+        case .requeue: "requeue"
+        case .hold: "hold"
+        case .none: "none"
+        }
+    }
+
+    /// The lease of a held job.
+    var heldUnder: Lease? {
+        if case .hold(let lease) = self { lease } else { nil }
     }
 }

@@ -17,9 +17,10 @@ extension PostgresStore {
                 try JobLifecycle.apply(
                     .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
             },
-            statement: { change, _ in
-                HotQuery.QueueJob(
-                    change: change, startID: startID, startDocument: startDocument, entry: entry, now: now)
+            write: { change, _ in
+                try await self.write(
+                    HotQuery.QueuedJob(change: change, startID: startID, startDocument: startDocument, entry: entry, now: now),
+                    with: queuedJobs)
             }
         ).job
     }
@@ -28,19 +29,21 @@ extension PostgresStore {
         try await updateJob(
             id: id,
             decide: { job, endpoint in try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now) },
-            statement: { change, transition in
-                HotQuery.ApplyToJob(
-                    change: change, queue: QueueChange(transition, lease: lease),
-                    notification: try transition.notification(now: now, document: change.document))
+            write: { change, transition in
+                try await self.write(
+                    HotQuery.ChangedJob(
+                        change: change, queue: QueueChange(transition, lease: lease),
+                        notification: try transition.notification(now: now, document: change.document)),
+                    with: changedJobs)
             })
     }
 
-    /// Decides a job's transition and writes it, with what goes with it, in the one statement `statement`
-    /// makes, applied only at the version the decision was made from (see `JobSnapshots.update`).
-    private func updateJob<Statement: PostgresPreparedStatement>(
+    /// Decides a job's transition and has `write` write it, with what goes with it, only at the version the
+    /// decision was made from (see `JobSnapshots.update`); `write` answers whether it was written.
+    private func updateJob(
         id: String, endpoint: AsyncEndpoint? = nil, decide: (Job, AsyncEndpoint?) throws -> JobTransition,
-        statement: @escaping (HotQuery.Change, JobTransition) throws -> Statement
-    ) async throws -> JobTransition where Statement.Row == Int64 {
+        write: (HotQuery.Change, JobTransition) async throws -> Bool
+    ) async throws -> JobTransition {
         try await snapshots.update(
             id: id, endpoint: endpoint,
             read: { try await readJob(id: id) },
@@ -49,7 +52,7 @@ extension PostgresStore {
                 let change = HotQuery.Change(
                     status: transition.job.status, document: try StoreCoding.text(transition.job), id: id,
                     version: snapshot.version)
-                return try await execute(statement(change, transition)) == [1]
+                return try await write(change, transition)
             })
     }
 

@@ -8,12 +8,9 @@ extension PostgresStore {
         let id = try StoreCoding.id(of: job.id, in: "Job")
         let document = try StoreCoding.text(job)
         do {
-            try await migrate()
-            for try await _ in try await client.execute(HotQuery.InsertJob(job: job, id: id, document: document), logger: logger) {}
-        } catch where Self.isUniqueViolation(error) {
+            _ = try await write(HotQuery.NewJob(job: job, id: id, document: document), with: newJobs)
+        } catch let error as StoreError where error.isConflict {
             throw StoreError.conflict("Job \(id) exists already")
-        } catch let error as PSQLError {
-            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
         }
         snapshots.remember(.init(job: job, version: 0, endpoint: nil), id: id)
     }

@@ -7,7 +7,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// The scale-out store: one PostgreSQL database shared by every node. Work is claimed with
-/// `FOR UPDATE SKIP LOCKED`, jobs are changed under row locks, and new work is announced with
+/// `FOR UPDATE SKIP LOCKED`, jobs are changed under row locks (the changes of concurrent callers
+/// in one statement per kind, see `StatementBatcher`), and new work is announced with
 /// `NOTIFY` so idle nodes wake at once. Run it (`run()`) for as long as it is used.
 public final class PostgresStore: JobStore, Service {
     let client: PostgresClient
@@ -15,6 +16,11 @@ public final class PostgresStore: JobStore, Service {
     let logger: Logger
     /// The jobs this node wrote lately: a job update starts from them and checks the row version.
     let snapshots = JobSnapshots()
+    /// The job writes of concurrent callers, batched by kind. Job changes go in id order, so that two nodes
+    /// changing the same jobs lock their rows in the same order.
+    let newJobs: StatementBatcher<HotQuery.NewJob>
+    let queuedJobs: StatementBatcher<HotQuery.QueuedJob>
+    let changedJobs: StatementBatcher<HotQuery.ChangedJob>
     /// Bringing the schema up to date, once per process; every statement waits for it. (A statement
     /// prepared before its tables exist stays failed on that connection for good.)
     private let schemaUpdate = Mutex<Task<Void, any Error>?>(nil)
@@ -36,9 +42,19 @@ public final class PostgresStore: JobStore, Service {
             database: String(components.path.dropFirst()), tls: .disable)
         configuration.options.maximumConnections = 16
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
         self.schema = schema
         self.logger = logger
+        newJobs = StatementBatcher(id: \.id) { jobs in
+            try await Self.written(HotQuery.InsertJobs(jobs: jobs), client, logger)
+        }
+        queuedJobs = StatementBatcher(id: \.change.id) { jobs in
+            try await Self.written(HotQuery.QueueJobs(jobs: jobs.sorted { $0.change.id < $1.change.id }), client, logger)
+        }
+        changedJobs = StatementBatcher(id: \.change.id) { jobs in
+            try await Self.written(HotQuery.ApplyToJobs(jobs: jobs.sorted { $0.change.id < $1.change.id }), client, logger)
+        }
     }
 
     /// Runs the connection pool until cancelled or the graceful shutdown reaches it. The store is the
@@ -109,6 +125,26 @@ public final class PostgresStore: JobStore, Service {
         } catch let error as PSQLError {
             throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
         }
+    }
+
+    /// Writes `item` with the next batch of its kind; true when it was written.
+    func write<Item>(_ item: Item, with batcher: StatementBatcher<Item>) async throws -> Bool {
+        try await migrate()
+        do {
+            return try await batcher.submit(item)
+        } catch let error as PSQLError {
+            if Self.isUniqueViolation(error) { throw StoreError.conflict(Self.describe(error)) }
+            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+        }
+    }
+
+    /// Runs a batch of job writes; the ids of the jobs written.
+    private static func written<Statement: PostgresPreparedStatement>(
+        _ statement: Statement, _ client: PostgresClient, _ logger: Logger
+    ) async throws -> Set<String> where Statement.Row == String {
+        var ids = Set<String>()
+        for try await id in try await client.execute(statement, logger: logger) { ids.insert(id) }
+        return ids
     }
 
     /// The server's own message, without the query text or bound values.

@@ -249,6 +249,45 @@ func start(
         }
     }
 
+    @Test(arguments: Driver.allCases) func manyJobsChangedAtOnceAreEachWrittenOnce(driver: Driver) async throws {
+        try await driver.withStore { store in
+            let taken = makeJob()
+            try await store.insertJob(taken)
+            let jobs = (0..<40).map { _ in makeJob() }
+            let refused = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for job in jobs + [taken] {
+                    group.addTask {
+                        do { try await store.insertJob(job) } catch let error as StoreError where error.isConflict { return true }
+                        return false
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(refused == 1)
+            let endpoint = AsyncEndpoint(success: "http://caller/ok", failure: "http://caller/ko")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for job in jobs { group.addTask { try await start(job, in: store, endpoint: endpoint) } }
+                try await group.waitForAll()
+            }
+            let ends = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for (index, job) in jobs.enumerated() {
+                    let stop = JobReport.stop(job: job.id!, processJob: nil, status: index % 2 == 0 ? .completed : .failed)
+                    group.addTask { try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now).changed }
+                    group.addTask { try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now).changed }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(ends == jobs.count)
+            #expect(try await store.jobs(matching: JobQuery(status: .completed)).jobs.count == jobs.count / 2)
+            #expect(try await store.jobs(matching: JobQuery(status: .failed)).jobs.count == jobs.count / 2)
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
+            #expect(try await store.claimDispatch(profiles: ["P"], limit: 100, lease: lease, now: now).isEmpty)
+            let messages = try await store.claimOutbox(limit: 100, lease: lease, now: now)
+            #expect(messages.filter { $0.target == "http://caller/ok" }.count == jobs.count / 2)
+            #expect(messages.count == jobs.count)
+        }
+    }
+
     @Test(arguments: Driver.allCases) func failedDeliveriesAreRetriedThenDead(driver: Driver) async throws {
         try await driver.withStore { store in
             let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)

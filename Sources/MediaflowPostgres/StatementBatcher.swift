@@ -1,0 +1,70 @@
+import Synchronization
+
+/// Runs one kind of job change for many callers at once: whatever arrives while a batch runs goes into the
+/// next, written by one statement (see `PostgresJobStatements`), so concurrent changes share a round trip and
+/// a commit. A job appears at most once in a batch. A batch that fails is run again job by job, so that each
+/// caller gets its own answer (one duplicate id fails the statement for all).
+final class StatementBatcher<Item: Sendable>: Sendable {
+    /// Writes the items and returns the ids of those written.
+    typealias Write = @Sendable ([Item]) async throws -> Set<String>
+
+    private struct Waiting {
+        var item: Item
+        var id: String
+        var continuation: CheckedContinuation<Bool, any Error>
+    }
+
+    private let waiting = Mutex<(items: [Waiting], draining: Bool)>(([], false))
+    private let id: @Sendable (Item) -> String
+    private let write: Write
+    private let maxBatch: Int
+
+    init(maxBatch: Int = 256, id: @escaping @Sendable (Item) -> String, write: @escaping Write) {
+        self.maxBatch = maxBatch
+        self.id = id
+        self.write = write
+    }
+
+    /// Writes `item` with the next batch; true when it was written.
+    func submit(_ item: Item) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            let start = waiting.withLock { waiting in
+                waiting.items.append(Waiting(item: item, id: id(item), continuation: continuation))
+                if waiting.draining { return false }
+                waiting.draining = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while let batch = nextBatch() { await run(batch) }
+    }
+
+    /// The oldest waiting items, one per job, or nil (and no longer draining) when none wait.
+    private func nextBatch() -> [Waiting]? {
+        waiting.withLock { waiting in
+            var batch: [Waiting] = []
+            var ids = Set<String>()
+            var later: [Waiting] = []
+            for item in waiting.items {
+                if batch.count < maxBatch, ids.insert(item.id).inserted { batch.append(item) } else { later.append(item) }
+            }
+            waiting.items = later
+            if batch.isEmpty { waiting.draining = false }
+            return batch.isEmpty ? nil : batch
+        }
+    }
+
+    private func run(_ batch: [Waiting]) async {
+        do {
+            let written = try await write(batch.map(\.item))
+            for item in batch { item.continuation.resume(returning: written.contains(item.id)) }
+        } catch where batch.count > 1 {
+            for item in batch { await run([item]) }
+        } catch {
+            for item in batch { item.continuation.resume(throwing: error) }
+        }
+    }
+}
