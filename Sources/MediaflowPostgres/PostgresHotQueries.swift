@@ -12,7 +12,6 @@ enum HotQuery {
             WHERE seq IN (
                 SELECT seq FROM dispatch
                 WHERE lease_until IS NULL AND profile = ANY($3) AND not_before <= $4
-                    AND (reserved_for IS NULL OR reserved_for = $1 OR not_before <= $6)
                 ORDER BY priority DESC, seq LIMIT $5
                 FOR UPDATE SKIP LOCKED)
             RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
@@ -30,7 +29,6 @@ enum HotQuery {
             bindings.append(profiles)
             bindings.append(StoreCoding.millis(now))
             bindings.append(Int64(limit))
-            bindings.append(StoreCoding.millis(now.addingTimeInterval(-DispatchEntry.reservation)))
             return bindings
         }
 
@@ -141,7 +139,7 @@ extension PostgresStore {
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
             ("readJob", try HotQuery.ReadJob(id: UniqueID.make()).unprepared),
             ("queueJobs", try HotQuery.QueueJobs(jobs: [
-                .init(change: change, startID: "s", startDocument: "{}", entry: entry, now: now)]).unprepared),
+                .init(change: change, startID: "s", startDocument: "{}", entry: entry)]).unprepared),
             ("applyToJobs", try HotQuery.ApplyToJobs(jobs: [.init(change: change, queue: .leave, notification: message)]).unprepared),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
             ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),

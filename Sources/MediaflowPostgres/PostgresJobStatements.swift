@@ -23,7 +23,6 @@ extension HotQuery {
         var startID: String
         var startDocument: String
         var entry: DispatchEntry
-        var now: Date
     }
 
     /// Any other change of a job: what it means for the dispatch queue, and its callback if it ended.
@@ -64,7 +63,7 @@ extension HotQuery {
         func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
     }
 
-    /// Other nodes are woken only for jobs not reserved for this one. (A `NOTIFY` serializes the commits of
+    /// Other nodes are woken only for jobs this one has not claimed as it queued them. (A `NOTIFY` serializes the commits of
     /// every transaction that sends one.)
     struct QueueJobs: PostgresPreparedStatement {
         static let sql = """
@@ -72,16 +71,17 @@ extension HotQuery {
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
                     $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::bigint[])
                 AS i(status, document, id, version, start_id, start_document, job_url, job_type, profile, priority,
-                    attempts, reserved_for, not_before)),
+                    attempts, lease_owner, lease_until)),
             \(updateJobs),
             start AS (INSERT INTO start_job (id, job_id, document) SELECT start_id, id, start_document FROM applied),
             queue AS (
-                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, reserved_for, not_before)
-                SELECT id, job_url, job_type, profile, priority, attempts, NULLIF(reserved_for, ''), not_before FROM applied
+                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until)
+                SELECT id, job_url, job_type, profile, priority, attempts, NULLIF(lease_owner, ''), NULLIF(lease_until, 0)
+                FROM applied
                 ON CONFLICT (job_id) DO NOTHING),
             wake AS (
                 SELECT pg_notify('\(PostgresStore.dispatchChannel)', current_schema())
-                WHERE EXISTS (SELECT 1 FROM applied WHERE reserved_for = ''))
+                WHERE EXISTS (SELECT 1 FROM applied WHERE lease_owner = ''))
             SELECT id FROM updated WHERE (SELECT count(*) FROM wake) >= 0
             """
         typealias Row = String
@@ -96,8 +96,8 @@ extension HotQuery {
             bindings.append(jobs.map(\.entry.profile))
             bindings.append(jobs.map { Int64($0.entry.priority.rank) })
             bindings.append(jobs.map { Int64($0.entry.attempts) })
-            bindings.append(jobs.map { $0.entry.reservedFor ?? "" })
-            bindings.append(jobs.map { $0.entry.reservedFor == nil ? 0 : StoreCoding.millis($0.now) })
+            bindings.append(jobs.map { $0.entry.claimedBy?.owner ?? "" })
+            bindings.append(jobs.map { $0.entry.claimedBy.map { StoreCoding.millis($0.until) } ?? 0 })
             return bindings
         }
 
@@ -115,7 +115,7 @@ extension HotQuery {
             \(updateJobs),
             gone AS (DELETE FROM dispatch d USING applied a WHERE d.job_id = a.id AND a.queue = 'leave'),
             waiting AS (
-                UPDATE dispatch d SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL, reserved_for = NULL
+                UPDATE dispatch d SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL
                 FROM applied a WHERE d.job_id = a.id AND a.queue = 'requeue'),
             held AS (
                 UPDATE dispatch d SET dispatched = TRUE, lease_owner = a.lease_owner, lease_until = a.lease_until

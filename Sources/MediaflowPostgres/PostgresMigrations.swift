@@ -66,6 +66,8 @@ extension PostgresStore {
             "CREATE INDEX workflow_task_queued ON workflow_task(resource, seq) WHERE status = 'queued'",
         ]),
         (3, ["ALTER TABLE dispatch ADD COLUMN reserved_for TEXT"]),
+        // A dispatcher now claims the jobs it had room for as it queues them: no reservation to keep.
+        (4, ["ALTER TABLE dispatch DROP COLUMN reserved_for"]),
     ]
 
     /// Applies the migrations the database lacks. Safe when several nodes start at once: the migrations (and

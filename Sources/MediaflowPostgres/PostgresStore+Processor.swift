@@ -19,7 +19,7 @@ extension PostgresStore {
             },
             write: { change, _ in
                 try await self.write(
-                    HotQuery.QueuedJob(change: change, startID: startID, startDocument: startDocument, entry: entry, now: now),
+                    HotQuery.QueuedJob(change: change, startID: startID, startDocument: startDocument, entry: entry),
                     with: queuedJobs)
             }
         ).job
@@ -81,7 +81,7 @@ extension PostgresStore {
         try await transaction { connection in
             try await connection.query(
                 """
-                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL, reserved_for = NULL,
+                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL,
                     not_before = \(StoreCoding.millis(notBefore))
                 WHERE job_id = \(jobID)
                 """, logger: logger)
@@ -114,12 +114,12 @@ extension PostgresStore {
     private func enqueue(_ entry: DispatchEntry, _ connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts)
+            INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until)
             VALUES (\(entry.jobID), \(entry.jobURL), \(entry.jobType.rawValue), \(entry.profile), \(entry.priority.rank),
-                \(entry.attempts))
+                \(entry.attempts), \(entry.claimedBy?.owner), \(entry.claimedBy.map { StoreCoding.millis($0.until) }))
             ON CONFLICT (job_id) DO NOTHING
             """, logger: logger)
-        try await announce(on: Self.dispatchChannel, connection)
+        if entry.claimedBy == nil { try await announce(on: Self.dispatchChannel, connection) }
     }
 
     private func settle(
@@ -132,8 +132,7 @@ extension PostgresStore {
         case .requeue:
             try await connection.query(
                 """
-                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL, reserved_for = NULL
-                WHERE job_id = \(jobID)
+                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL WHERE job_id = \(jobID)
                 """,
                 logger: logger)
             try await announce(on: Self.dispatchChannel, connection)

@@ -120,6 +120,10 @@ enum SQLiteMigrations {
         migrator.registerMigration("4-dispatch-reservation") { db in
             try db.execute(sql: "ALTER TABLE dispatch ADD COLUMN reserved_for TEXT")
         }
+        // A dispatcher now claims the jobs it had room for as it queues them: no reservation to keep.
+        migrator.registerMigration("5-dispatch-claimed-when-queued") { db in
+            try db.execute(sql: "ALTER TABLE dispatch DROP COLUMN reserved_for")
+        }
         return migrator
     }
 }

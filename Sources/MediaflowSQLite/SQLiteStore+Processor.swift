@@ -13,7 +13,7 @@ extension SQLiteStore {
             return (transition, { db, _ in
                 try Column.execute(
                     "INSERT INTO start_job (id, job_id, document) VALUES (?, ?, ?)", [startID, id, startDocument], db)
-                try Self.enqueue(entry, queuedAt: now, db)
+                try Self.enqueue(entry, db)
             })
         }.job
     }
@@ -58,7 +58,7 @@ extension SQLiteStore {
     }
 
     public func enqueue(_ entry: DispatchEntry) async throws {
-        try await write { db in try Self.enqueue(entry, queuedAt: nil, db) }
+        try await write { db in try Self.enqueue(entry, db) }
     }
 
     public func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
@@ -72,15 +72,12 @@ extension SQLiteStore {
                     WHERE seq IN (
                         SELECT seq FROM dispatch
                         WHERE lease_until IS NULL AND profile IN (\(Column.placeholders(profileList.count)))
-                          AND not_before <= ? AND (reserved_for IS NULL OR reserved_for = ? OR not_before <= ?)
+                          AND not_before <= ?
                         ORDER BY priority DESC, seq LIMIT ?)
                     RETURNING seq, job_id, job_url, job_type, profile, priority, attempts
                     """),
                 arguments: [lease.owner, StoreCoding.millis(lease.until)] + StatementArguments(profileList)
-                    + [
-                        StoreCoding.millis(now), lease.owner,
-                        StoreCoding.millis(now.addingTimeInterval(-DispatchEntry.reservation)), limit,
-                    ])
+                    + [StoreCoding.millis(now), limit])
             return rows.sorted { ($0["priority"] as Int, -($0["seq"] as Int64)) > ($1["priority"] as Int, -($1["seq"] as Int64)) }
                 .map(Self.entry(from:))
         }
@@ -90,8 +87,7 @@ extension SQLiteStore {
         try await write { db in
             try Column.execute(
                 """
-                UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, reserved_for = NULL, not_before = ?
-                WHERE job_id = ?
+                UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, not_before = ? WHERE job_id = ?
                 """,
                 [StoreCoding.millis(notBefore), jobID], db)
         }
@@ -119,17 +115,15 @@ extension SQLiteStore {
         }
     }
 
-    /// Queues `entry`: reserved from `queuedAt`, when its reservation starts, or for anybody at once without it.
-    static func enqueue(_ entry: DispatchEntry, queuedAt: Date?, _ db: Database) throws {
-        let reservedFor = queuedAt == nil ? nil : entry.reservedFor
+    static func enqueue(_ entry: DispatchEntry, _ db: Database) throws {
         try Column.execute(
             """
-            INSERT OR IGNORE INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, reserved_for, not_before)
+            INSERT OR IGNORE INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 entry.jobID, entry.jobURL, entry.jobType.rawValue, entry.profile, entry.priority.rank, entry.attempts,
-                reservedFor, reservedFor == nil ? 0 : queuedAt.map(StoreCoding.millis) ?? 0,
+                entry.claimedBy?.owner, entry.claimedBy.map { StoreCoding.millis($0.until) },
             ], db)
     }
 
@@ -141,10 +135,7 @@ extension SQLiteStore {
             try Column.execute("DELETE FROM dispatch WHERE job_id = ?", [jobID], db)
         case .requeue:
             try Column.execute(
-                """
-                UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, reserved_for = NULL
-                WHERE job_id = ?
-                """, [jobID], db)
+                "UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL WHERE job_id = ?", [jobID], db)
         case .hold(let lease):
             try Column.execute(
                 "UPDATE dispatch SET dispatched = 1, lease_owner = ?, lease_until = ? WHERE job_id = ?",

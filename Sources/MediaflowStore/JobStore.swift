@@ -29,8 +29,8 @@ public protocol JobRepositoryStore: Sendable {
 
 /// The job processor's durable state: its dispatch queue and its outbox.
 public protocol JobProcessorStore: Sendable {
-    /// Puts a started job in the dispatch queue (a no-op when it is there already), for any dispatcher:
-    /// `reservedFor` is kept only by `JobStore.queueJob`.
+    /// Puts a started job in the dispatch queue (a no-op when it is there already), waiting for any
+    /// dispatcher or claimed already by the one in `claimedBy`.
     func enqueue(_ entry: DispatchEntry) async throws
     /// Claims up to `limit` waiting entries whose profile is in `profiles`, highest priority and oldest first.
     func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry]
@@ -58,7 +58,8 @@ public protocol JobProcessorStore: Sendable {
 /// One store holding both roles' records, so that their changes commit together.
 public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
     /// Records a `StartJob` and queues its job for dispatch, in one transaction. Other processes sharing the
-    /// store are woken for it (`WorkAnnouncer`) unless it is reserved for the caller's own dispatcher.
+    /// store are woken for it (`WorkAnnouncer`) unless the caller's own dispatcher claimed it
+    /// (`DispatchEntry.claimedBy`).
     /// - Throws: `StoreError.notFound` or a `JobLifecycleError` when the job is not `NEW`.
     func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job
 
@@ -69,7 +70,7 @@ public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
 
 /// A store shared by several processes that can tell each of them when another added work.
 public protocol WorkAnnouncer: Sendable {
-    /// Calls `onDispatch` when a job is queued unreserved or goes back in the queue, `onOutbox` when a
+    /// Calls `onDispatch` when a job is queued unclaimed or goes back in the queue, `onOutbox` when a
     /// notification is written other than by a job change (the process that changes a job delivers its
     /// callback itself; the others poll for those a dead process left) and `onWorkflow` when an execution
     /// schedules tasks, by any process, until the task is cancelled.

@@ -100,7 +100,7 @@ public final class MemoryStore: JobStore {
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: row.job, endpoint: nil, now: now)
             state.startJobs[startID] = startJob
             state.jobs[id] = (row.seq, transition.job)
-            Self.enqueue(entry, queuedAt: now, in: &state)
+            Self.enqueue(entry, in: &state)
             return transition.job
         }
     }
@@ -119,17 +119,13 @@ public final class MemoryStore: JobStore {
     }
 
     public func enqueue(_ entry: DispatchEntry) async throws {
-        var entry = entry
-        entry.reservedFor = nil
-        state.withLock { Self.enqueue(entry, queuedAt: .distantPast, in: &$0) }
+        state.withLock { Self.enqueue(entry, in: &$0) }
     }
 
     public func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
         state.withLock { state in
-            let unreserved = now.addingTimeInterval(-DispatchEntry.reservation)
             let due = state.queue.values.filter {
                 $0.lease == nil && profiles.contains($0.entry.profile) && $0.notBefore <= now
-                    && ($0.entry.reservedFor == nil || $0.entry.reservedFor == lease.owner || $0.notBefore <= unreserved)
             }
             let picked = due.sorted {
                 ($0.entry.priority.rank, -$0.seq) > ($1.entry.priority.rank, -$1.seq)
@@ -147,7 +143,6 @@ public final class MemoryStore: JobStore {
             state.queue[jobID]?.lease = nil
             state.queue[jobID]?.dispatched = false
             state.queue[jobID]?.notBefore = notBefore
-            state.queue[jobID]?.entry.reservedFor = nil
         }
     }
 
@@ -249,11 +244,11 @@ public final class MemoryStore: JobStore {
 
     // MARK: Helpers
 
-    /// Queues `entry`; a reserved entry is due from `queuedAt`, when its reservation starts, any other at once.
-    private static func enqueue(_ entry: DispatchEntry, queuedAt: Date, in state: inout State) {
+    private static func enqueue(_ entry: DispatchEntry, in state: inout State) {
         guard state.queue[entry.jobID] == nil else { return }
-        state.queue[entry.jobID] = QueueRow(
-            entry: entry, seq: state.nextSeq(), notBefore: entry.reservedFor == nil ? .distantPast : queuedAt)
+        var waiting = entry
+        waiting.claimedBy = nil
+        state.queue[entry.jobID] = QueueRow(entry: waiting, seq: state.nextSeq(), lease: entry.claimedBy, notBefore: .distantPast)
     }
 
     private static func settle(
@@ -265,7 +260,6 @@ public final class MemoryStore: JobStore {
         case .requeue where state.queue[jobID] != nil:
             state.queue[jobID]?.lease = nil
             state.queue[jobID]?.dispatched = false
-            state.queue[jobID]?.entry.reservedFor = nil
         case .hold(let lease) where state.queue[jobID] != nil:
             state.queue[jobID]?.lease = lease
             state.queue[jobID]?.dispatched = true

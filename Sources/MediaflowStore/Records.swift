@@ -57,17 +57,15 @@ public struct DispatchEntry: Sendable, Equatable {
     public var priority: JobPriority
     /// Dispatch attempts so far.
     public var attempts: Int
-    /// The dispatcher (lease owner) that queued the entry with room for it: it alone may claim the entry
-    /// until `reservation` after it was queued, so that a job runs, as a rule, on the node that took it and
-    /// has it at hand. Nil: any dispatcher; so it is again once the entry goes back in the queue.
-    public var reservedFor: String?
-
-    /// How long an entry stays reserved for the dispatcher that queued it, in seconds.
-    public static let reservation: TimeInterval = 2
+    /// The lease of the dispatcher that had room for the job when it was queued and took it there and
+    /// then, so that the job runs on the node that has it at hand and nobody claims it (nor is woken for
+    /// it) unless the lease runs out. Nil: the entry waits for any dispatcher, as it does again once it
+    /// goes back in the queue. Only queueing reads it.
+    public var claimedBy: Lease?
 
     public init(
         jobID: String, jobURL: String, jobType: JobType, profile: String, priority: JobPriority, attempts: Int = 0,
-        reservedFor: String? = nil
+        claimedBy: Lease? = nil
     ) {
         self.jobID = jobID
         self.jobURL = jobURL
@@ -75,7 +73,15 @@ public struct DispatchEntry: Sendable, Equatable {
         self.profile = profile
         self.priority = priority
         self.attempts = attempts
-        self.reservedFor = reservedFor
+        self.claimedBy = claimedBy
+    }
+
+    /// The entry as queued by a dispatcher that takes it at once, under `lease`: its first attempt.
+    public func claimed(by lease: Lease) -> DispatchEntry {
+        var entry = self
+        entry.attempts += 1
+        entry.claimedBy = lease
+        return entry
     }
 }
 

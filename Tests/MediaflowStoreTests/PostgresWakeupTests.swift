@@ -4,11 +4,11 @@ import MediaflowStore
 import Synchronization
 import Testing
 
-/// Other nodes are woken for a queued job only when it is not reserved for its node (which has no room for
-/// it), and never for a job's callback, which the node that ended the job delivers: each `NOTIFY`
+/// Other nodes are woken for a queued job only when its node did not claim it as it queued it (having no
+/// room for it), and never for a job's callback, which the node that ended the job delivers: each `NOTIFY`
 /// serializes commits.
 @Suite struct PostgresWakeupTests {
-    @Test func otherNodesAreWokenOnlyForUnreservedJobs() async throws {
+    @Test func otherNodesAreWokenOnlyForUnclaimedJobs() async throws {
         try await Driver.postgres.withWriters { writer, listener in
             let announcer = try #require(listener as? any WorkAnnouncer)
             let heard = Mutex<(dispatch: Int, outbox: Int)>((0, 0))
@@ -19,7 +19,7 @@ import Testing
             }
             defer { listening.cancel() }
 
-            // LISTEN has taken hold once an unreserved job is heard of.
+            // LISTEN has taken hold once an unclaimed job is heard of.
             var pings = 0
             while heard.withLock({ $0.dispatch }) == 0 {
                 pings += 1
@@ -35,13 +35,13 @@ import Testing
             let quiet = makeJob()
             try await writer.insertJob(quiet)
             try await start(
-                quiet, in: writer, endpoint: AsyncEndpoint(success: "http://caller/ok"), reservedFor: "this node")
+                quiet, in: writer, endpoint: AsyncEndpoint(success: "http://caller/ok"), claimedBy: Lease(owner: "this node", until: now.addingTimeInterval(30)))
             let stop = JobReport.stop(job: quiet.id!, processJob: nil, status: .completed, output: [:])
             _ = try await writer.applyEvent(.reported(stop), toJob: id(quiet), lease: nil, now: now)
             #expect(try await writer.outboxMessages(state: .pending, limit: 10).count == 1)
-            let unreserved = makeJob()
-            try await writer.insertJob(unreserved)
-            try await start(unreserved, in: writer)
+            let unclaimed = makeJob()
+            try await writer.insertJob(unclaimed)
+            try await start(unclaimed, in: writer)
 
             for _ in 0..<50 where heard.withLock({ $0.dispatch }) == before.dispatch {
                 try await Task.sleep(for: .milliseconds(100))

@@ -63,20 +63,20 @@ func makeJob(profile: String = "P", type: JobType = .ameJob, created: Date = now
 
 func id(_ job: Job) -> String { ResourceLink(parsing: job.id!, collection: "Job")!.id }
 
-func entry(for job: Job, priority: JobPriority = .medium, reservedFor: String? = nil) -> DispatchEntry {
-    DispatchEntry(
-        jobID: id(job), jobURL: job.id!, jobType: job.type, profile: job.jobProfile.label, priority: priority,
-        reservedFor: reservedFor)
+func entry(for job: Job, priority: JobPriority = .medium, claimedBy: Lease? = nil) -> DispatchEntry {
+    let entry = DispatchEntry(
+        jobID: id(job), jobURL: job.id!, jobType: job.type, profile: job.jobProfile.label, priority: priority)
+    return claimedBy.map { entry.claimed(by: $0) } ?? entry
 }
 
 func start(
     _ job: Job, in store: any JobStore, priority: JobPriority = .medium, endpoint: AsyncEndpoint? = nil,
-    reservedFor: String? = nil
+    claimedBy: Lease? = nil
 ) async throws {
     var startJob = StartJob(job: job.id!, priority: priority, asyncEndpoint: endpoint)
     startJob.id = ResourceLink.new(baseURL: base, collection: "StartJob").url
     _ = try await store.queueJob(
-        id: id(job), startJob: startJob, entry: entry(for: job, priority: priority, reservedFor: reservedFor), now: now)
+        id: id(job), startJob: startJob, entry: entry(for: job, priority: priority, claimedBy: claimedBy), now: now)
 }
 
 @Suite struct RepositoryConformanceTests {
@@ -184,28 +184,30 @@ func start(
         }
     }
 
-    @Test(arguments: Driver.allCases) func aReservedEntryIsItsDispatchersUntilTheReservationEnds(driver: Driver) async throws {
+    @Test(arguments: Driver.allCases) func anEntryClaimedAsItIsQueuedIsNobodyElsesUntilItsLeaseEnds(driver: Driver) async throws {
         try await driver.withWriters { first, second in
             let mine = makeJob()
-            let later = makeJob()
-            for job in [mine, later] {
-                try await first.insertJob(job)
-                try await start(job, in: first, reservedFor: "node-a")
-            }
-            func claim(_ store: any JobStore, as owner: String, at time: Date, limit: Int = 10) async throws -> [String] {
+            let waiting = makeJob()
+            let claim = Lease(owner: "node-a", until: now.addingTimeInterval(30))
+            try await first.insertJob(mine)
+            try await start(mine, in: first, claimedBy: claim)
+            try await first.insertJob(waiting)
+            try await start(waiting, in: first)
+            let elsewhere = makeJob()
+            try await first.enqueue(entry(for: elsewhere, claimedBy: claim))
+            func claims(_ store: any JobStore, at time: Date) async throws -> [String] {
                 try await store.claimDispatch(
-                    profiles: ["P"], limit: limit, lease: Lease(owner: owner, until: time.addingTimeInterval(30)), now: time
+                    profiles: ["P"], limit: 10, lease: Lease(owner: "node-b", until: time.addingTimeInterval(300)), now: time
                 ).map(\.jobID)
             }
-            #expect(try await claim(second, as: "node-b", at: now).isEmpty)
-            #expect(try await claim(first, as: "node-a", at: now, limit: 1) == [id(mine)])
-            // Back in the queue, the entry is anybody's; so is one queued without its job's start.
-            try await first.releaseDispatch(jobID: id(mine), notBefore: now)
-            let elsewhere = makeJob()
-            try await first.enqueue(entry(for: elsewhere, reservedFor: "node-a"))
-            #expect(try await claim(second, as: "node-b", at: now) == [id(mine), id(elsewhere)])
-            let afterReservation = now.addingTimeInterval(DispatchEntry.reservation + 0.01)
-            #expect(try await claim(second, as: "node-b", at: afterReservation) == [id(later)])
+            #expect(try await claims(second, at: now) == [id(waiting)])
+            #expect(try await second.expiredDispatches(now: now.addingTimeInterval(29), limit: 10).isEmpty)
+            let expired = try await second.expiredDispatches(now: now.addingTimeInterval(31), limit: 10)
+            #expect(Set(expired.map(\.entry.jobID)) == [id(mine), id(elsewhere)])
+            #expect(expired.allSatisfy { !$0.wasDispatched && $0.entry.attempts == 1 })
+            // Back in the queue, the entries are anybody's.
+            for (entry, _) in expired { try await second.releaseDispatch(jobID: entry.jobID, notBefore: now) }
+            #expect(try await claims(second, at: now.addingTimeInterval(31)) == [id(mine), id(elsewhere)])
         }
     }
 

@@ -25,6 +25,19 @@ final class JobDispatcher: Service, Sendable {
     private let inFlight = Mutex<[String: String]>([:])
     /// The profiles some service had room for after the last round.
     private let profilesWithRoom = Mutex<Set<String>>([])
+    /// Entries this dispatcher claimed as they were queued, to send off in the next round.
+    private let handedOver = Mutex<[DispatchEntry]>([])
+    /// How many times work was announced (`wake`): entries for any dispatcher may be waiting in the store.
+    private let announcements = Atomic<Int>(0)
+
+    /// The profiles a claim found no more entries for, since work was last announced: not claimed again
+    /// until the next announcement, or a second has passed (entries held back by `notBefore` become due
+    /// unannounced). A node fed with the jobs it claimed as they were queued thus stops asking the store.
+    private struct Drained {
+        var announcements: Int
+        var profiles: Set<String> = []
+        var since = ContinuousClock.now
+    }
 
     init(
         store: any JobProcessorStore, ledger: any JobLedger, directory: any ServiceDirectory, invoker: ServiceInvoker,
@@ -40,12 +53,25 @@ final class JobDispatcher: Service, Sendable {
         self.logger = logger
     }
 
-    /// Tells the dispatcher new work may be waiting.
-    func wake() { signal.notify() }
+    /// Tells the dispatcher new work may be waiting in the store.
+    func wake() {
+        announcements.add(1, ordering: .relaxed)
+        signal.notify()
+    }
 
-    /// Whether this node would take a job of `profile` now, as of its last round; other nodes need not be
-    /// woken for such a job.
-    func hasRoom(for profile: String) -> Bool { profilesWithRoom.withLock { $0.contains(profile) } }
+    /// The lease under which this dispatcher claims a job of `profile` as it is queued, when it has room for
+    /// one as of its last round; nil when the job should wait for any node.
+    func claimOnQueueing(profile: String, now: Date) -> Lease? {
+        guard profilesWithRoom.withLock({ $0.contains(profile) }) else { return nil }
+        return Lease(owner: owner, until: now + leaseDuration)
+    }
+
+    /// Takes an entry queued under this dispatcher's claim (see `claimOnQueueing`), to send it off without
+    /// claiming it from the store.
+    func take(_ entry: DispatchEntry) {
+        handedOver.withLock { $0.append(entry) }
+        signal.notify()
+    }
 
     /// Forgets a job this node dispatched, freeing its service's slot.
     func release(jobID: String) {
@@ -62,6 +88,7 @@ final class JobDispatcher: Service, Sendable {
 
     private func dispatchUntilCancelled() async {
         var lastSweep = ContinuousClock.now - .seconds(3600)
+        var drained = Drained(announcements: -1)
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 do {
@@ -69,7 +96,7 @@ final class JobDispatcher: Service, Sendable {
                         try await sweepExpiredLeases()
                         lastSweep = .now
                     }
-                    let dispatched = try await dispatchRound(group: &group)
+                    let dispatched = try await dispatchRound(drained: &drained, group: &group)
                     if !dispatched { await signal.wait(timeout: min(leaseDuration / 4, .seconds(1))) }
                 } catch {
                     logger.error("Dispatch round failed: \(error)")
@@ -79,8 +106,9 @@ final class JobDispatcher: Service, Sendable {
         }
     }
 
-    /// Claims what the services have room for and sends each claimed job off; false when nothing was claimed.
-    private func dispatchRound(group: inout DiscardingTaskGroup) async throws -> Bool {
+    /// Sends off the entries handed over and claims what the services have room for beyond them; false when
+    /// there was nothing to send.
+    private func dispatchRound(drained: inout Drained, group: inout DiscardingTaskGroup) async throws -> Bool {
         let services = try await usableServices()
         let load = inFlight.withLock { Dictionary($0.values.map { ($0, 1) }, uniquingKeysWith: +) }
         var free = Dictionary(uniqueKeysWithValues: services.compactMap { service in
@@ -92,11 +120,30 @@ final class JobDispatcher: Service, Sendable {
             let left = roomyProfiles()
             profilesWithRoom.withLock { $0 = left }
         }
-        let room = free.values.reduce(0, +)
-        guard room > 0, !profiles.isEmpty else { return false }
+        let handed = handedOver.withLock { handed in
+            defer { handed = [] }
+            return handed
+        }
+        let room = free.values.reduce(0, +) - handed.count
         let now = Timestamp.now()
-        let claimed = try await store.claimDispatch(
-            profiles: profiles, limit: min(room, 256), lease: Lease(owner: owner, until: now + leaseDuration), now: now)
+        let announced = announcements.load(ordering: .relaxed)
+        if drained.announcements != announced || .now - drained.since > .seconds(1) {
+            drained = Drained(announcements: announced)
+        }
+        let claimable = profiles.subtracting(drained.profiles)
+        var claimed = handed
+        if room > 0, !claimable.isEmpty {
+            let limit = min(room, 256)
+            do {
+                let found = try await store.claimDispatch(
+                    profiles: claimable, limit: limit, lease: Lease(owner: owner, until: now + leaseDuration), now: now)
+                if found.count < limit { drained.profiles.formUnion(claimable) }
+                claimed += found
+            } catch {
+                handedOver.withLock { $0.insert(contentsOf: handed, at: 0) }
+                throw error
+            }
+        }
         for entry in claimed {
             let candidates = services.filter { $0.offers(entry.jobType, profile: entry.profile) && free[$0.id!]! > 0 }
             guard let service = candidates.max(by: { lhs, rhs in
@@ -161,7 +208,8 @@ final class JobDispatcher: Service, Sendable {
     /// Queues again the jobs whose lease ran out: their service stopped reporting, or their node died.
     private func sweepExpiredLeases() async throws {
         let now = Timestamp.now()
-        for (entry, wasDispatched) in try await store.expiredDispatches(now: now, limit: 500) {
+        let expired = try await store.expiredDispatches(now: now, limit: 500)
+        for (entry, wasDispatched) in expired {
             inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
             if wasDispatched {
                 _ = try? await ledger.apply(.leaseExpired, toJobAt: entry.jobURL, lease: nil, now: now)
@@ -169,5 +217,6 @@ final class JobDispatcher: Service, Sendable {
             }
             try await store.releaseDispatch(jobID: entry.jobID, notBefore: now)
         }
+        if !expired.isEmpty { wake() }
     }
 }

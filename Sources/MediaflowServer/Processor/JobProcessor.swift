@@ -53,14 +53,16 @@ final class JobProcessor: Sendable {
         var startJob = request
         startJob.context = contextURL(baseURL: baseURL)
         startJob.priority = priority
-        // A job this node has room for is its own for a moment: other nodes are not woken for it.
-        let entry = DispatchEntry(
-            jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority,
-            reservedFor: dispatcher.hasRoom(for: job.jobProfile.label) ? dispatcher.owner : nil)
+        // A job this node has room for is claimed by it as it is queued: no other node is woken for it, and
+        // the dispatcher sends it off without claiming it again.
+        let now = Timestamp.now()
+        var entry = DispatchEntry(
+            jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority)
+        if let lease = dispatcher.claimOnQueueing(profile: entry.profile, now: now) { entry = entry.claimed(by: lease) }
         let (record, _) = try await storeCall {
-            try await ledger.queue(jobAt: request.job, startJob: startJob, entry: entry, now: Timestamp.now())
+            try await ledger.queue(jobAt: request.job, startJob: startJob, entry: entry, now: now)
         }
-        dispatcher.wake()
+        if entry.claimedBy != nil { dispatcher.take(entry) } else { dispatcher.wake() }
         return record
     }
 
