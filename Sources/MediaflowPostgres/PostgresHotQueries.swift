@@ -140,7 +140,8 @@ extension PostgresStore {
             ("readJob", try HotQuery.ReadJob(id: UniqueID.make()).unprepared),
             ("queueJobs", try HotQuery.QueueJobs(jobs: [
                 .init(change: change, startID: "s", startDocument: "{}", entry: entry)]).unprepared),
-            ("applyToJobs", try HotQuery.ApplyToJobs(jobs: [.init(change: change, queue: .leave, notification: message)]).unprepared),
+            ("applyToJobs", try HotQuery.ApplyToJobs(
+                jobs: [.init(change: change, queue: .leave, notification: message)]).unprepared),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
             ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),
         ]

@@ -63,8 +63,8 @@ extension HotQuery {
         func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
     }
 
-    /// Other nodes are woken only for jobs this one has not claimed as it queued them. (A `NOTIFY` serializes the commits of
-    /// every transaction that sends one.)
+    /// Other nodes are woken only for jobs this one has not claimed as it queued them. (A `NOTIFY` serializes
+    /// the commits of every transaction that sends one.)
     struct QueueJobs: PostgresPreparedStatement {
         static let sql = """
             WITH batch AS (

@@ -131,9 +131,7 @@ extension PostgresStore {
             try await connection.query("DELETE FROM dispatch WHERE job_id = \(jobID)", logger: logger)
         case .requeue:
             try await connection.query(
-                """
-                UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL WHERE job_id = \(jobID)
-                """,
+                "UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL WHERE job_id = \(jobID)",
                 logger: logger)
             try await announce(on: Self.dispatchChannel, connection)
         case .hold(let lease):

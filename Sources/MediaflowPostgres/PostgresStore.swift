@@ -100,7 +100,7 @@ public final class PostgresStore: JobStore, Service {
             }
             throw StoreError.unavailable("PostgreSQL transaction failed: \(Self.describe(error.closureError ?? error))")
         } catch let error as PSQLError {
-            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+            throw Self.failed(error)
         }
     }
 
@@ -111,7 +111,7 @@ public final class PostgresStore: JobStore, Service {
         do {
             return try await client.query(query, logger: logger)
         } catch let error as PSQLError {
-            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+            throw Self.failed(error)
         }
     }
 
@@ -123,7 +123,7 @@ public final class PostgresStore: JobStore, Service {
             for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
             return rows
         } catch let error as PSQLError {
-            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+            throw Self.failed(error)
         }
     }
 
@@ -134,7 +134,7 @@ public final class PostgresStore: JobStore, Service {
             return try await batcher.submit(item)
         } catch let error as PSQLError {
             if Self.isUniqueViolation(error) { throw StoreError.conflict(Self.describe(error)) }
-            throw StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))")
+            throw Self.failed(error)
         }
     }
 
@@ -145,6 +145,11 @@ public final class PostgresStore: JobStore, Service {
         var ids = Set<String>()
         for try await id in try await client.execute(statement, logger: logger) { ids.insert(id) }
         return ids
+    }
+
+    /// A database error as the store reports it.
+    static func failed(_ error: PSQLError) -> StoreError {
+        StoreError.unavailable("PostgreSQL failed: \(describe(error))")
     }
 
     /// The server's own message, without the query text or bound values.

@@ -86,9 +86,7 @@ extension SQLiteStore {
     public func releaseDispatch(jobID: String, notBefore: Date) async throws {
         try await write { db in
             try Column.execute(
-                """
-                UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, not_before = ? WHERE job_id = ?
-                """,
+                "UPDATE dispatch SET dispatched = 0, lease_owner = NULL, lease_until = NULL, not_before = ? WHERE job_id = ?",
                 [StoreCoding.millis(notBefore), jobID], db)
         }
     }
