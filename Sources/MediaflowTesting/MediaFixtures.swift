@@ -33,13 +33,21 @@ public enum MediaFixtures {
         return file
     }
 
-    /// A fresh temporary folder.
+    /// A fresh temporary folder, inside this process's scratch folder.
     public static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-test-\(UUID().uuidString)")
+        let url = scratchFolder.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 }
+
+/// The folder that holds every temporary folder this process makes; it is removed when the process
+/// exits, so test runs do not leave their media and databases behind.
+private let scratchFolder: URL = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-test-\(UUID().uuidString)")
+    atexit { try? FileManager.default.removeItem(at: scratchFolder) }
+    return folder
+}()
 
 /// A fixture that could not be made.
 public struct FixtureError: Error, CustomStringConvertible {
