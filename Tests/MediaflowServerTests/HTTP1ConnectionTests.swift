@@ -190,7 +190,10 @@ private final class ScriptedAnswerer: ChannelInboundHandler {
             guard let head else { return }
             let (text, close) = answer(head)
             let written = context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)))
-            if close { written.whenComplete { [context] _ in context.close(promise: nil) } }
+            if close {
+                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                written.whenComplete { _ in bound.value.close(promise: nil) }
+            }
         }
     }
 }
