@@ -92,7 +92,6 @@ let package = Package(
             dependencies: [
                 "MediaflowServer", "MediaflowModel", "MediaflowPostgres", "MediaflowSQLite", "MediaflowStates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),

@@ -14,7 +14,7 @@ struct ServerOption: ParsableArguments {
     @Option(help: "The server's URL (MEDIAFLOW_URL; default http://127.0.0.1:8080).")
     var server: String = ProcessInfo.processInfo.environment["MEDIAFLOW_URL"] ?? "http://127.0.0.1:8080"
 
-    var client: MediaflowClient { MediaflowClient(baseURL: server) }
+    var client: MediaflowClient { MediaflowClient(baseURL: server, waitsForServer: false) }
 }
 
 extension JobCommand {

@@ -1,6 +1,6 @@
-import AsyncHTTPClient
 import ArgumentParser
 import Foundation
+import MediaflowServer
 import MediaflowStates
 import NIOCore
 import NIOHTTP1
@@ -31,14 +31,9 @@ struct ServerRemote {
     private func exchange(_ method: HTTPMethod, _ path: String, _ body: String?, timeout: TimeAmount) async throws
         -> (status: Int, text: String)
     {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 64 << 20)))
+        let client = MediaflowClient(baseURL: baseURL, waitsForServer: false)
+        let (status, answer) = try await client.call(method, path, json: body.map { Data($0.utf8) }, timeout: timeout)
+        return (status, String(decoding: answer, as: UTF8.self))
     }
 }
 

@@ -121,6 +121,17 @@ import Testing
         }
         #expect(ContinuousClock.now - started < .seconds(3))
     }
+
+    /// The CLI's client: nothing listening is said plainly at once, not after the transport's 10 s of retries.
+    @Test func aClientThatDoesNotWaitForItsServerSaysAtOnceThatNothingListens() async throws {
+        let url = "http://127.0.0.1:\(try FreePort.pick())"
+        let started = ContinuousClock.now
+        let error = await #expect(throws: TransportError.self) {
+            try await MediaflowClient(baseURL: url, waitsForServer: false).jobs()
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(error?.description == "\(url)/Job: connection refused: nothing listens there")
+    }
 }
 
 /// A server on loopback that answers request n (counted from 1) with the raw text `answer(n)` gives, and

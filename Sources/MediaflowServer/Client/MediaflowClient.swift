@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import MediaflowModel
+import NIOCore
+import NIOHTTP1
 
 /// A client of a Mediaflow server's job protocol, as the CLI, the benchmark and the tests use it.
 public struct MediaflowClient: Sendable {
@@ -8,9 +10,11 @@ public struct MediaflowClient: Sendable {
     public let baseURL: String
     let transport: HTTPTransport
 
-    public init(baseURL: String, httpClient: HTTPClient = .mediaflow) {
+    /// A client of the server at `baseURL`; unless `waitsForServer` is false, a call finding nothing listening
+    /// tries again for a few seconds, as the server may be starting.
+    public init(baseURL: String, httpClient: HTTPClient = .mediaflow, waitsForServer: Bool = true) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.transport = HTTPTransport(client: httpClient)
+        self.transport = HTTPTransport(client: httpClient, waitsForListener: waitsForServer)
     }
 
     /// `POST /Job`: creates a job and returns it with its id and `NEW` status.
@@ -75,6 +79,17 @@ public struct MediaflowClient: Sendable {
             if job.status.isFinal { return job }
             try await Task.sleep(for: interval)
         }
+    }
+
+    /// Sends `method path` with a JSON `body` and returns the answer's status and body whatever the status:
+    /// for the routes this client has no method of its own for (workflows, the bus).
+    public func call(_ method: HTTPMethod, _ path: String, json body: Data? = nil, timeout: TimeAmount) async throws
+        -> (status: Int, body: Data)
+    {
+        var transport = transport
+        transport.timeout = timeout
+        let reply = try await transport.send(method, baseURL + path, json: body)
+        return (reply.status, reply.body)
     }
 
     private func expect(_ status: Int, _ reply: HTTPTransport.Reply) throws -> HTTPTransport.Reply {

@@ -27,11 +27,12 @@ final class HTTP1ConnectionPool: Sendable {
     }
 
     /// Sends `method` to the `http://` URL `url` and returns the whole response, within `timeout`, connecting
-    /// included: a refused connection is tried again until then, as a peer may be starting. A reused
-    /// connection that the peer had closed is replaced once.
+    /// included: unless `waitForListener` is false, a refused connection is tried again until then, as a peer
+    /// may be starting. A reused connection that the peer had closed is replaced once.
     /// - Throws: `HTTP1ConnectionError`, a connection error, or `TransportError` for a URL it cannot call.
     func send(
-        _ method: HTTPMethod, _ url: String, headers: [(String, String)], body: ByteBuffer?, timeout: TimeAmount
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)], body: ByteBuffer?, timeout: TimeAmount,
+        waitForListener: Bool = true
     ) async throws -> HTTP1Connection.Response {
         let target = try Target(url)
         let deadline = NIODeadline.now() + timeout
@@ -42,7 +43,7 @@ final class HTTP1ConnectionPool: Sendable {
                 // Closed by the peer while idle: the request never got there.
             }
         }
-        let connection = try await connect(target, deadline: deadline)
+        let connection = try await connect(target, deadline: deadline, waitForListener: waitForListener)
         return try await exchange(on: connection, target, method, headers, body, deadline)
     }
 
@@ -62,12 +63,16 @@ final class HTTP1ConnectionPool: Sendable {
         return response
     }
 
-    private func connect(_ target: Target, deadline: NIODeadline) async throws -> HTTP1Connection {
+    private func connect(_ target: Target, deadline: NIODeadline, waitForListener: Bool) async throws
+        -> HTTP1Connection
+    {
         while true {
             do {
                 return try await HTTP1Connection.connect(host: target.host, port: target.port, timeout: deadline - .now())
             } catch {
-                guard error.isRefusedConnection, deadline - .now() > .milliseconds(100) else { throw error }
+                guard waitForListener, error.isRefusedConnection, deadline - .now() > .milliseconds(100) else {
+                    throw error
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
@@ -135,8 +140,8 @@ final class HTTP1ConnectionPool: Sendable {
 }
 
 extension Error {
-    /// Whether this is a refused TCP connection, as from a peer that is not listening yet.
-    fileprivate var isRefusedConnection: Bool {
+    /// Whether this is a refused TCP connection, as from a peer that is not listening (yet).
+    var isRefusedConnection: Bool {
         if let error = self as? NIOConnectionError {
             return error.connectionErrors.contains { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }
         }

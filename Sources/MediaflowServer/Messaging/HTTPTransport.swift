@@ -12,6 +12,9 @@ struct HTTPTransport: Sendable {
     var pool = HTTP1ConnectionPool.shared
     /// How long a call may take, connecting included (refused connections are tried again until then).
     var timeout: TimeAmount = .seconds(10)
+    /// Whether a refused plain-HTTP connection is tried again until `timeout`, as a peer may be starting;
+    /// a command-line client rather fails at once.
+    var waitsForListener = true
     /// The largest reply body taken.
     static let maxReplyBytes = 16 << 20
 
@@ -33,10 +36,12 @@ struct HTTPTransport: Sendable {
         if url.utf8.starts(with: "http://".utf8) {
             do {
                 let response = try await pool.send(
-                    method, url, headers: headers, body: body.map { ByteBuffer(bytes: $0) }, timeout: timeout)
+                    method, url, headers: headers, body: body.map { ByteBuffer(bytes: $0) }, timeout: timeout,
+                    waitForListener: waitsForListener)
                 return Reply(status: response.status, body: Data(response.body.readableBytesView))
             } catch {
-                throw TransportError(url: url, reason: "\(error)")
+                let reason = error.isRefusedConnection ? "connection refused: nothing listens there" : "\(error)"
+                throw TransportError(url: url, reason: reason)
             }
         }
         var request = HTTPClientRequest(url: url)
