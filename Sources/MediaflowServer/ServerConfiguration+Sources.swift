@@ -9,7 +9,7 @@ import Foundation
 /// | `port`            | `--port`             | `MEDIAFLOW_PORT`               | `8080`                     |
 /// | `dataDir`         | `--data-dir`         | `MEDIAFLOW_DATA_DIR`           | `./data`                   |
 /// | `publicURL`       | `--public-url`       | `MEDIAFLOW_PUBLIC_URL`         | `http://HOST:PORT`         |
-/// | `roles`           | `--roles`            | `MEDIAFLOW_ROLES`              | all four                   |
+/// | `roles`           | `--roles`            | `MEDIAFLOW_ROLES`              | all five                   |
 /// | `database`        | `--database`         | `MEDIAFLOW_DATABASE`           | `DATA_DIR/mediaflow.sqlite`|
 /// | `repositoryURL`   | `--job-repository-url` | `MEDIAFLOW_JOB_REPOSITORY_URL` | this process               |
 /// | `processorURL`    | `--job-processor-url`  | `MEDIAFLOW_JOB_PROCESSOR_URL`  | this process               |

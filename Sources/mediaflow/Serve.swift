@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Logging
 import MediaflowServer
+import NIOCore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +12,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (MEDIAFLOW_PORT; default 8080).") var port: String?
     @Option(help: "Folder of the database and produced media (MEDIAFLOW_DATA_DIR; default ./data).") var dataDir: String?
     @Option(help: "URL clients reach this server at (MEDIAFLOW_PUBLIC_URL).") var publicURL: String?
-    @Option(help: "Comma-separated roles: job-repository, job-processor, service-registry, ame-service.")
+    @Option(help: "Comma-separated roles: job-repository, job-processor, service-registry, ame-service, service-bus (MEDIAFLOW_ROLES; default all).")
     var roles: String?
     @Option(help: "SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DB (MEDIAFLOW_DATABASE; default DATA_DIR/mediaflow.sqlite).")
     var database: String?
@@ -47,6 +49,11 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "mediaflow")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let app = try await buildApplication(configuration, logger: logger)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ConfigurationError(
+                "Cannot listen on \(configuration.host):\(configuration.port): the address is in use (another server there?)")
+        }
     }
 }
