@@ -11,6 +11,8 @@ extension PostgresStore: WorkAnnouncer {
     ) async {
         while !Task.isCancelled {
             do {
+                // A schema of its own exists only once migrated: until then `current_schema()` is NULL.
+                try await migrate()
                 try await client.withConnection { connection in
                     // Each notification names the schema it was sent from; nodes of other schemas ignore it.
                     var schemas = try await connection.query("SELECT current_schema()", logger: logger).decode(String.self)
