@@ -28,6 +28,10 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "StartJob to callback: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
             print(
                 String(
+                    format: "CPU per job in this process (server, receiver, load generator): %.3f ms",
+                    result.cpuSeconds * 1000 / Double(result.jobs)))
+            print(
+                String(
                     format: "For scale: GET /health over the same connections, %.0f requests/s (%.1f jobs per 1,000)",
                     result.healthRequestsPerSecond, result.jobsPerSecond / result.healthRequestsPerSecond * 1000))
             print(String(format: "%.0f jobs/s", result.jobsPerSecond))

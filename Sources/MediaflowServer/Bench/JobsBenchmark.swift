@@ -17,6 +17,8 @@ public struct JobsBenchmark: Sendable {
     public var database: String?
     /// Server nodes sharing the database (PostgreSQL only when more than one); jobs go to them in turn.
     public var nodes: Int
+    /// `GET /health` requests in each of the two measures of the machine.
+    public var healthRequests = 20_000
 
     public init(jobs: Int, warmup: Int, concurrency: Int, dataDirectory: String, database: String? = nil, nodes: Int = 1) {
         self.jobs = jobs
@@ -36,6 +38,9 @@ public struct JobsBenchmark: Sendable {
         /// jobs and one after: how fast the machine serves a route that does next to nothing, so that runs on
         /// different machines can be compared.
         public var healthRequestsPerSecond = 0.0
+        /// CPU time (user and system) this process spent on the measured jobs, in seconds: server, callback
+        /// receiver and load generator, not a separate database server.
+        public var cpuSeconds = 0.0
 
         public var jobsPerSecond: Double { Double(jobs) / seconds }
 
@@ -71,7 +76,9 @@ public struct JobsBenchmark: Sendable {
             ) { callers in
                 _ = try await drive(count: warmup, callers: callers, receiver: receiver)
                 let before = try await healthRequestsPerSecond(callers: callers)
+                let cpuBefore = processCPUSeconds()
                 var result = try await drive(count: jobs, callers: callers, receiver: receiver)
+                result.cpuSeconds = processCPUSeconds() - cpuBefore
                 result.healthRequestsPerSecond = (before + (try await healthRequestsPerSecond(callers: callers))) / 2
                 return result
             }
@@ -93,12 +100,11 @@ public struct JobsBenchmark: Sendable {
 
     /// `GET /health` requests per second over the callers' connections.
     private func healthRequestsPerSecond(callers: [JobCaller]) async throws -> Double {
-        let requests = 20_000
-        let (_, seconds) = try await closedLoop(count: requests, concurrency: concurrency) { worker, index in
+        let (_, seconds) = try await closedLoop(count: healthRequests, concurrency: concurrency) { worker, index in
             try await callers[worker].health(onServer: index % nodes)
             return 0
         }
-        return Double(requests) / seconds
+        return Double(healthRequests) / seconds
     }
 
     static func waitUntilHealthy(_ client: MediaflowClient) async throws {
@@ -108,6 +114,13 @@ public struct JobsBenchmark: Sendable {
         }
         throw ConfigurationError("The benchmark server did not start")
     }
+}
+
+/// The CPU time, user and system, this process has used so far, in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 extension Duration {

@@ -1,0 +1,22 @@
+import Foundation
+import MediaflowServer
+import MediaflowTesting
+import Testing
+
+/// `mediaflow bench jobs` runs: a small run on each store measures every job it sends. (What it measures is
+/// read from release builds by hand, never asserted here.)
+@Suite struct JobsBenchmarkTests {
+    @Test(arguments: [false, true]) func everyJobIsMeasuredFromStartToCallback(onPostgres: Bool) async throws {
+        var benchmark = JobsBenchmark(
+            jobs: 60, warmup: 6, concurrency: 4, dataDirectory: MediaFixtures.temporaryDirectory().path,
+            database: onPostgres ? TestDatabase.freshSchemaURL(prefix: "bench") : nil, nodes: onPostgres ? 2 : 1)
+        benchmark.healthRequests = 200
+        let result = try await benchmark.run()
+        #expect(result.jobs == 60)
+        #expect(result.latencies.count == 60)
+        #expect(result.latencies.allSatisfy { $0 > 0 })
+        #expect(result.latency(0.5) <= result.latency(0.99))
+        #expect(result.cpuSeconds > 0)
+        #expect(result.healthRequestsPerSecond > 0)
+    }
+}
