@@ -51,8 +51,11 @@ extension JobCommand {
             print("job \(created.id!)")
             guard wait else { return }
             let final = try await client.wait(for: created.id!) { job in
+                // With a progress, the status is padded so that the percentages line up.
                 let progress = job.progress.map { String(format: " %3.0f%%", $0) } ?? ""
-                print("  \(job.status.rawValue)\(progress)\(job.statusMessage.map { "  \($0)" } ?? "")")
+                var status = job.status.rawValue
+                if !progress.isEmpty { status = status.padding(toLength: 9, withPad: " ", startingAt: 0) }
+                print("  \(status)\(progress)\(job.statusMessage.map { "  \($0)" } ?? "")")
             }
             JobReportPrinter.print(final)
             if final.status != .completed { throw ExitCode(1) }
