@@ -92,18 +92,28 @@ extension JobCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
         @Option(help: "Only jobs in this status.") var status: String?
+        @Option(help: "Only jobs of this type (AmeJob, TransformJob, QAJob, WorkflowJob).") var type: String?
         @Option(help: "Only jobs with this profile.") var profile: String?
+        @Option(help: "Only jobs created after this time (ISO 8601).") var createdAfter: String?
+        @Option(help: "Only jobs created before this time (ISO 8601).") var createdBefore: String?
         @Option(help: "How many.") var limit = 20
+        @Option(help: "Where to go on: the cursor a previous page printed.") var cursor: String?
         @OptionGroup var server: ServerOption
 
         func run() async throws {
             var parameters = ["limit": String(limit)]
             parameters["status"] = status
+            parameters["type"] = type
             parameters["profile"] = profile
-            for job in try await server.client.jobs(parameters).jobs {
-                let created = job.dateCreated.map(Timestamp.format) ?? ""
-                print("\(job.id ?? "")  \(job.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(job.jobProfile.label)  \(created)")
+            parameters["createdAfter"] = createdAfter
+            parameters["createdBefore"] = createdBefore
+            parameters["cursor"] = cursor
+            let page = try await server.client.jobs(parameters)
+            for job in page.jobs {
+                let status = job.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                print("\(job.id ?? "")  \(status)  \(job.jobProfile.label)  \(job.dateCreated.map(Timestamp.format) ?? "")")
             }
+            if let next = page.nextCursor { print("more: --cursor \(next)") }
         }
     }
 
