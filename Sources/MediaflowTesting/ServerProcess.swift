@@ -47,6 +47,27 @@ public final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Runs `mediaflow` with `arguments` to its end and returns its exit status and output (standard output
+    /// and standard error together), as a person at a terminal would see them.
+    public static func command(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let log = MediaFixtures.temporaryDirectory().appendingPathComponent("command.log")
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw FixtureError("Cannot create \(log.path)")
+        }
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        let status = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        try handle.close()
+        return (status, try String(contentsOf: log, encoding: .utf8))
+    }
+
     /// The built `mediaflow` executable beside the test bundle.
     public static func binary() throws -> URL {
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

@@ -1,0 +1,52 @@
+import Foundation
+import MediaflowModel
+import MediaflowServer
+import MediaflowTesting
+import Testing
+
+/// The `mediaflow` command as a person at a terminal meets it: what it prints and how it exits.
+@Suite struct CommandLineTests {
+    @Test func aCommandFindingNoServerSaysSoAtOnce() async throws {
+        let url = "http://127.0.0.1:\(try FreePort.pick())"
+        for command in [["job", "list"], ["workflow", "describe", "arn:aws:states:local:0:execution:m:e"], ["bus", "services"]] {
+            let started = ContinuousClock.now
+            let (status, output) = try await ServerProcess.command(command + ["--server", url])
+            #expect(status == 1, "\(command)")
+            #expect(output.contains("connection refused: nothing listens there"), "\(command): \(output)")
+            #expect(ContinuousClock.now - started < .seconds(5), "\(command)")
+        }
+    }
+
+    @Test func serveOnAPortInUseSaysSo() async throws {
+        try await withServer { server in
+            let (status, output) = try await ServerProcess.command([
+                "serve", "--port", String(server.configuration.port),
+                "--data-dir", MediaFixtures.temporaryDirectory().path,
+            ])
+            #expect(status == 1)
+            #expect(output.contains("Cannot listen on 127.0.0.1:\(server.configuration.port): the address is in use"))
+        }
+    }
+
+    @Test func submitFollowsAJobToItsEndAndListPagesWithACursor() async throws {
+        try await withServer { server in
+            let input = try MediaFixtures.textFile(in: MediaFixtures.temporaryDirectory()).path
+            for _ in 0..<2 { _ = try await server.client.create(Job(type: .ameJob, profile: "NoOp")) }
+            let submitted = try await ServerProcess.command(
+                ["job", "submit", input, "--profile", "NoOp", "--wait", "--server", server.baseURL])
+            #expect(submitted.status == 0)
+            #expect(submitted.output.contains("\n  COMPLETED 100%  "), "\(submitted.output)")
+
+            let first = try await ServerProcess.command(["job", "list", "--limit", "2", "--server", server.baseURL])
+            let lines = first.output.split(separator: "\n")
+            #expect(lines.count == 3)
+            #expect(lines[0].contains("COMPLETED  NoOp"), "the newest job first: \(first.output)")
+            let more = try #require(lines.last?.split(separator: " "))
+            #expect(more.dropLast().joined(separator: " ") == "more: --cursor")
+            let rest = try await ServerProcess.command(
+                ["job", "list", "--limit", "2", "--cursor", String(more.last!), "--server", server.baseURL])
+            #expect(rest.output.split(separator: "\n").count == 1)
+            #expect(rest.output.contains("NEW        NoOp"))
+        }
+    }
+}
