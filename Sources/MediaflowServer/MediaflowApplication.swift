@@ -95,6 +95,9 @@ struct ApplicationParts {
             }
             routeAdders.append { ServiceRegistryController(registry: registry, baseURL: baseURL, maxBodyBytes: limit).addRoutes(to: $0) }
             directory = registry
+        } else if sharedStore && configuration.registryURL == nil {
+            // Nodes sharing a database share the registry in it; this one just serves no registry routes.
+            directory = ServiceRegistry(store: store, maxAge: .seconds(2))
         } else {
             directory = RemoteServiceDirectory(transport: transport, registryURL: try Self.require(configuration, .serviceRegistry))
         }
@@ -115,8 +118,12 @@ struct ApplicationParts {
                         logger: logger))
             }
         } else if !roles.isDisjoint(with: [.jobProcessor, .ameService]) {
-            ledger = RemoteJobLedger(
-                transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store)
+            // Likewise the jobs in a shared database, unless this node is told to go through a repository.
+            ledger =
+                sharedStore && configuration.repositoryURL == nil
+                ? LocalJobLedger(store: store, baseURL: baseURL)
+                : RemoteJobLedger(
+                    transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store)
         }
 
         // The workflow engine runs with the job processor, on a store that keeps workflows.
@@ -145,7 +152,7 @@ struct ApplicationParts {
                 services: BuiltInCatalogue.services(
                     baseURL: baseURL, capacity: configuration.serviceCapacity, workflows: engine != nil),
                 registry: directory as? ServiceRegistry,
-                registryURL: configuration.url(of: .serviceRegistry), transport: transport, logger: logger)
+                registryURL: configuration.url(of: .serviceRegistry) ?? baseURL, transport: transport, logger: logger)
             if registration.registry != nil {
                 startup.append { try await registration.registerAll() }
             } else {

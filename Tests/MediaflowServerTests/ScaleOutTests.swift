@@ -63,6 +63,46 @@ import Testing
 }
 
 extension ScaleOutTests {
+    /// The README's second node, `--roles job-processor,ame-service` with only the database URL: it finds the
+    /// registry and the jobs in the database, registers its service there, and runs jobs the first node has no
+    /// room for.
+    @Test func aWorkerNodeNeedsOnlyTheDatabase() async throws {
+        let database = TestDatabase.freshSchemaURL(prefix: "worker")
+        var first = try TestServer.configuration()
+        first.database = database
+        first.serviceCapacity = 1
+        var worker = try TestServer.configuration(roles: [.jobProcessor, .ameService])
+        worker.database = database
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
+        try await withSlowMediaServer(serving: clip) { [first, worker] media in
+            try await withServers([first, worker]) { servers in
+                let client = servers[0].client
+                let services = try await client.call(.GET, "/Service", timeout: .seconds(5))
+                #expect(String(decoding: services.body, as: UTF8.self).contains("\(servers[1].baseURL)/ProcessJob"))
+                var jobs: [String] = []
+                for index in 0..<3 {
+                    let job = try await client.create(
+                        Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
+                            relatedResource: RelatedResource(locator: "\(media)/media/1/clip.mp4")))
+                    // The worker takes StartJob too; it records it where the job is.
+                    _ = try await servers[index % 2].client.start(jobURL: job.id!)
+                    jobs.append(job.id!)
+                }
+                var ranOn: [String] = []
+                for job in jobs {
+                    let done = try await client.wait(for: job)
+                    #expect(done.status == .completed, "\(done.statusMessage ?? "")")
+                    ranOn.append(done.jobOutput?["ebucore"]?["locator"]?.stringValue ?? "")
+                    let startJob = try #require(done.startJob)
+                    #expect(startJob.hasPrefix(servers[0].baseURL + "/StartJob/"))
+                    let path = String(startJob.dropFirst(servers[0].baseURL.count))
+                    #expect(try await client.call(.GET, path, timeout: .seconds(5)).status == 200)
+                }
+                #expect(ranOn.contains { $0.hasPrefix(servers[1].baseURL + "/media/") }, "\(ranOn)")
+            }
+        }
+    }
+
     /// Creates and starts a no-op job as a client would: when the node dies under the request, the job is
     /// created (or started, if it is still NEW) again through another node.
     static func submit(to client: MediaflowClient, fallback: MediaflowClient, _ endpoint: AsyncEndpoint) async throws

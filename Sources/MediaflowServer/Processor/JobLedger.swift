@@ -15,7 +15,8 @@ protocol JobLedger: Sendable {
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition
 }
 
-/// The ledger when the repository runs in this process: one store, one transaction per change.
+/// The ledger when the repository runs in this process, or its jobs are in the database this node shares:
+/// one store, one transaction per change.
 struct LocalJobLedger: JobLedger {
     let store: any JobStore
     let baseURL: String
@@ -28,7 +29,9 @@ struct LocalJobLedger: JobLedger {
     func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
         guard let link = ResourceLink(parsing: url, collection: "Job") else { throw StoreError.notFound("No job at \(url)") }
         var record = startJob
-        record.id = ResourceLink.new(baseURL: baseURL, collection: "StartJob").url
+        // Recorded where the job is, as the seed's repository records it (messages 6–7): a node sharing the
+        // database that plays no repository role serves no StartJob routes of its own.
+        record.id = ResourceLink.new(baseURL: link.baseURL, collection: "StartJob").url
         record.context = contextURL(baseURL: baseURL)
         record.dateCreated = now
         record.dateModified = now
