@@ -24,6 +24,9 @@ public final class PostgresStore: JobStore, Service {
     /// Bringing the schema up to date, once per process; every statement waits for it. (A statement
     /// prepared before its tables exist stays failed on that connection for good.)
     private let schemaUpdate = Mutex<Task<Void, any Error>?>(nil)
+    /// Whether `run()` has begun, and the migration waiting for it (PostgresNIO warns of a connection
+    /// leased before its client runs).
+    private let running = Mutex<(begun: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// A store for `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]`.
     /// - Throws: `StoreError.unavailable` for a URL that is not one.
@@ -62,7 +65,26 @@ public final class PostgresStore: JobStore, Service {
     /// stopped querying by then. (Stopped by cancellation alongside the others, a query still waiting
     /// for a connection could wait for good.)
     public func run() async throws {
-        await cancelWhenGracefulShutdown { await self.client.run() }
+        // What waits for the pool goes on now: the client marks itself running as it is called, long before
+        // a waiting statement can reach it.
+        let waiting = running.withLock { running in
+            running.begun = true
+            defer { running.waiting = [] }
+            return running.waiting
+        }
+        for statement in waiting { statement.resume() }
+        await client.run()
+    }
+
+    /// Returns once `run()` has begun.
+    private func untilRunning() async {
+        await withCheckedContinuation { continuation in
+            let begun = running.withLock { running in
+                if !running.begun { running.waiting.append(continuation) }
+                return running.begun
+            }
+            if begun { continuation.resume() }
+        }
     }
 
     /// Brings the database schema up to date (see `PostgresMigrations`), once for this store: safe to call
@@ -70,7 +92,10 @@ public final class PostgresStore: JobStore, Service {
     public func migrate() async throws {
         let update = schemaUpdate.withLock { update in
             if let update { return update }
-            let started = Task { try await self.applyMigrations() }
+            let started = Task {
+                await self.untilRunning()
+                try await self.applyMigrations()
+            }
             update = started
             return started
         }
