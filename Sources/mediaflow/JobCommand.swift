@@ -28,10 +28,19 @@ extension JobCommand {
         @Option(name: .customLong("param"), help: "A job input, name=value (repeatable).") var parameters: [String] = []
         @Option(help: "A URL to POST the finished job to (asyncEndpoint success and failure).") var callback: String?
         @Flag(help: "Follow the job until it ends and print its result.") var wait = false
+        @Option(help: "The job processor's URL, when the server is only a repository (MEDIAFLOW_PROCESSOR_URL).")
+        var processorUrl: String? = ProcessInfo.processInfo.environment["MEDIAFLOW_PROCESSOR_URL"]
         @OptionGroup var server: ServerOption
 
         func run() async throws {
             let client = server.client
+            // A repository alone would take the StartJob as a record from its processor (seed messages 6–7)
+            // and the job would never run.
+            let processor = processorUrl.map { MediaflowClient(baseURL: $0, waitsForServer: false) } ?? client
+            guard try await processor.roles().contains("job-processor") else {
+                throw ConfigurationError(
+                    "\(processor.baseURL) does not play job-processor: give the processor's URL with --processor-url")
+            }
             guard let priority = JobPriority(rawValue: priority.uppercased()) else {
                 throw ValidationError("--priority must be LOW, MEDIUM, HIGH or URGENT")
             }
@@ -47,7 +56,7 @@ extension JobCommand {
                 jobInput: inputs.isEmpty ? nil : inputs)
             let created = try await client.create(job)
             let endpoint = callback.map { AsyncEndpoint(success: $0, failure: $0) }
-            _ = try await client.start(jobURL: created.id!, priority: priority, asyncEndpoint: endpoint)
+            _ = try await processor.start(jobURL: created.id!, priority: priority, asyncEndpoint: endpoint)
             print("job \(created.id!)")
             guard wait else { return }
             let final = try await client.wait(for: created.id!) { job in
@@ -111,7 +120,8 @@ extension JobCommand {
             let page = try await server.client.jobs(parameters)
             for job in page.jobs {
                 let status = job.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                print("\(job.id ?? "")  \(status)  \(job.jobProfile.label)  \(job.dateCreated.map(Timestamp.format) ?? "")")
+                let created = job.dateCreated.map(Timestamp.format) ?? ""
+                print("\(job.id ?? "")  \(status)  \(job.jobProfile.label)  \(created)")
             }
             if let next = page.nextCursor { print("more: --cursor \(next)") }
         }

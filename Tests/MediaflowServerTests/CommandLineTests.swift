@@ -28,6 +28,27 @@ import Testing
         }
     }
 
+    /// A repository alone would only record the StartJob (it takes it from its processor, seed messages 6–7):
+    /// `submit` says so instead of waiting for a job that never runs, and starts it at `--processor-url`.
+    @Test func submitToARepositoryAloneNeedsTheProcessor() async throws {
+        let front = try TestServer.configuration(roles: [.jobRepository, .serviceRegistry])
+        var back = try TestServer.configuration(roles: [.jobProcessor, .ameService])
+        back.repositoryURL = front.baseURL
+        back.registryURL = front.baseURL
+        try await withServers([front, back]) { servers in
+            let input = try MediaFixtures.textFile(in: MediaFixtures.temporaryDirectory()).path
+            let submit = ["job", "submit", input, "--profile", "NoOp", "--wait", "--server", servers[0].baseURL]
+            let refused = try await ServerProcess.command(submit)
+            #expect(refused.status == 1)
+            #expect(refused.output.contains("\(servers[0].baseURL) does not play job-processor"), "\(refused.output)")
+            #expect(try await servers[0].client.jobs().jobs.isEmpty, "nothing created")
+
+            let ran = try await ServerProcess.command(submit + ["--processor-url", servers[1].baseURL])
+            #expect(ran.status == 0)
+            #expect(ran.output.contains("\n  COMPLETED 100%  "), "\(ran.output)")
+        }
+    }
+
     @Test func submitFollowsAJobToItsEndAndListPagesWithACursor() async throws {
         try await withServer { server in
             let input = try MediaFixtures.textFile(in: MediaFixtures.temporaryDirectory()).path

@@ -55,6 +55,12 @@ public struct MediaflowClient: Sendable {
         return try await expect(200, transport.send(.POST, "\(baseURL)/CancelJob", body)).decode(Job.self)
     }
 
+    /// The roles the server plays, as its `GET /health` names them (`job-processor`, …).
+    public func roles() async throws -> Set<String> {
+        let health = try await expect(200, transport.send(.GET, "\(baseURL)/health")).decode(JSONValue.self)
+        return Set(health["roles"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+    }
+
     /// `DELETE` of a finished job.
     public func delete(jobURL: String) async throws {
         _ = try await expect(204, transport.send(.DELETE, jobURL))
