@@ -17,6 +17,24 @@ struct ServerOption: ParsableArguments {
     var client: MediaflowClient { MediaflowClient(baseURL: server, waitsForServer: false) }
 }
 
+/// Where the job processor is, when the server is a repository alone: `--processor-url`, or
+/// `MEDIAFLOW_PROCESSOR_URL`, or the server itself.
+struct ProcessorOption: ParsableArguments {
+    @Option(help: "The job processor's URL, when the server is only a repository (MEDIAFLOW_PROCESSOR_URL).")
+    var processorUrl: String? = ProcessInfo.processInfo.environment["MEDIAFLOW_PROCESSOR_URL"]
+
+    /// The processor's client, once it has said it plays the role: a repository alone would take a StartJob
+    /// only as its processor's record (seed messages 6–7), and the job would never run.
+    func client(or server: MediaflowClient) async throws -> MediaflowClient {
+        let processor = processorUrl.map { MediaflowClient(baseURL: $0, waitsForServer: false) } ?? server
+        guard try await processor.roles().contains("job-processor") else {
+            throw ConfigurationError(
+                "\(processor.baseURL) does not play job-processor: give the processor's URL with --processor-url")
+        }
+        return processor
+    }
+}
+
 extension JobCommand {
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create and start a job on a media file or URL.")
@@ -28,19 +46,12 @@ extension JobCommand {
         @Option(name: .customLong("param"), help: "A job input, name=value (repeatable).") var parameters: [String] = []
         @Option(help: "A URL to POST the finished job to (asyncEndpoint success and failure).") var callback: String?
         @Flag(help: "Follow the job until it ends and print its result.") var wait = false
-        @Option(help: "The job processor's URL, when the server is only a repository (MEDIAFLOW_PROCESSOR_URL).")
-        var processorUrl: String? = ProcessInfo.processInfo.environment["MEDIAFLOW_PROCESSOR_URL"]
         @OptionGroup var server: ServerOption
+        @OptionGroup var processorOption: ProcessorOption
 
         func run() async throws {
             let client = server.client
-            // A repository alone would take the StartJob as a record from its processor (seed messages 6–7)
-            // and the job would never run.
-            let processor = processorUrl.map { MediaflowClient(baseURL: $0, waitsForServer: false) } ?? client
-            guard try await processor.roles().contains("job-processor") else {
-                throw ConfigurationError(
-                    "\(processor.baseURL) does not play job-processor: give the processor's URL with --processor-url")
-            }
+            let processor = try await processorOption.client(or: client)
             guard let priority = JobPriority(rawValue: priority.uppercased()) else {
                 throw ValidationError("--priority must be LOW, MEDIUM, HIGH or URGENT")
             }
@@ -131,10 +142,11 @@ extension JobCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a job that has not ended.")
         @Argument(help: "The job's id or URL.") var job: String
         @OptionGroup var server: ServerOption
+        @OptionGroup var processorOption: ProcessorOption
 
         func run() async throws {
             let url = job.contains("/") ? job : "\(server.client.baseURL)/Job/\(job)"
-            print(try await server.client.cancel(jobURL: url).status.rawValue)
+            print(try await processorOption.client(or: server.client).cancel(jobURL: url).status.rawValue)
         }
     }
 

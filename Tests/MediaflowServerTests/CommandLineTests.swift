@@ -8,7 +8,8 @@ import Testing
 @Suite struct CommandLineTests {
     @Test func aCommandFindingNoServerSaysSoAtOnce() async throws {
         let url = "http://127.0.0.1:\(try FreePort.pick())"
-        for command in [["job", "list"], ["workflow", "describe", "arn:aws:states:local:0:execution:m:e"], ["bus", "services"]] {
+        let commands = [["job", "list"], ["workflow", "describe", "arn:aws:states:local:0:execution:m:e"], ["bus", "services"]]
+        for command in commands {
             let started = ContinuousClock.now
             let (status, output) = try await ServerProcess.command(command + ["--server", url])
             #expect(status == 1, "\(command)")
@@ -29,7 +30,7 @@ import Testing
     }
 
     /// A repository alone would only record the StartJob (it takes it from its processor, seed messages 6–7):
-    /// `submit` says so instead of waiting for a job that never runs, and starts it at `--processor-url`.
+    /// `submit` (and `cancel`) say so instead of waiting for a job that never runs; `--processor-url` names it.
     @Test func submitToARepositoryAloneNeedsTheProcessor() async throws {
         let front = try TestServer.configuration(roles: [.jobRepository, .serviceRegistry])
         var back = try TestServer.configuration(roles: [.jobProcessor, .ameService])
@@ -46,6 +47,11 @@ import Testing
             let ran = try await ServerProcess.command(submit + ["--processor-url", servers[1].baseURL])
             #expect(ran.status == 0)
             #expect(ran.output.contains("\n  COMPLETED 100%  "), "\(ran.output)")
+
+            let job = try #require(try await servers[0].client.jobs().jobs.first?.id)
+            let cancel = try await ServerProcess.command(["job", "cancel", job, "--server", servers[0].baseURL])
+            #expect(cancel.status == 1)
+            #expect(cancel.output.contains("does not play job-processor"), "\(cancel.output)")
         }
     }
 
