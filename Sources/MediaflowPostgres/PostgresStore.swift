@@ -16,8 +16,7 @@ public final class PostgresStore: JobStore, Service {
     let logger: Logger
     /// The jobs this node wrote lately: a job update starts from them and checks the row version.
     let snapshots = JobSnapshots()
-    /// The job writes of concurrent callers, batched by kind. Job changes go in id order, so that two nodes
-    /// changing the same jobs lock their rows in the same order.
+    /// The job writes of concurrent callers, batched by kind.
     let newJobs: StatementBatcher<HotQuery.NewJob>
     let queuedJobs: StatementBatcher<HotQuery.QueuedJob>
     let changedJobs: StatementBatcher<HotQuery.ChangedJob>
@@ -53,10 +52,10 @@ public final class PostgresStore: JobStore, Service {
             try await Self.written(HotQuery.InsertJobs(jobs: jobs), client, logger)
         }
         queuedJobs = StatementBatcher(id: \.change.id) { jobs in
-            try await Self.written(HotQuery.QueueJobs(jobs: jobs.sorted { $0.change.id < $1.change.id }), client, logger)
+            try await Self.written(HotQuery.QueueJobs(jobs: jobs), client, logger)
         }
         changedJobs = StatementBatcher(id: \.change.id) { jobs in
-            try await Self.written(HotQuery.ApplyToJobs(jobs: jobs.sorted { $0.change.id < $1.change.id }), client, logger)
+            try await Self.written(HotQuery.ApplyToJobs(jobs: jobs), client, logger)
         }
     }
 

@@ -2,7 +2,8 @@ import Synchronization
 
 /// Runs one kind of job change for many callers at once: whatever arrives while a batch runs goes into the
 /// next, written by one statement (see `PostgresJobStatements`), so concurrent changes share a round trip and
-/// a commit. A job appears at most once in a batch. A batch that fails is run again job by job, so that each
+/// a commit. A job appears at most once in a batch, and a batch goes in id order, so that two nodes writing
+/// the same jobs lock their rows in the same order. A batch that fails is run again job by job, so that each
 /// caller gets its own answer (one duplicate id fails the statement for all).
 final class StatementBatcher<Item: Sendable>: Sendable {
     /// Writes the items and returns the ids of those written.
@@ -42,9 +43,9 @@ final class StatementBatcher<Item: Sendable>: Sendable {
         while let batch = nextBatch() { await run(batch) }
     }
 
-    /// The oldest waiting items, one per job, or nil (and no longer draining) when none wait.
+    /// The oldest waiting items, one per job, in id order; or nil (and no longer draining) when none wait.
     private func nextBatch() -> [Waiting]? {
-        waiting.withLock { waiting in
+        let batch = waiting.withLock { waiting -> [Waiting]? in
             var batch: [Waiting] = []
             var ids = Set<String>()
             var later: [Waiting] = []
@@ -55,6 +56,7 @@ final class StatementBatcher<Item: Sendable>: Sendable {
             if batch.isEmpty { waiting.draining = false }
             return batch.isEmpty ? nil : batch
         }
+        return batch?.sorted { $0.id < $1.id }
     }
 
     private func run(_ batch: [Waiting]) async {

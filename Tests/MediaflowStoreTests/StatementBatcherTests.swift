@@ -55,6 +55,7 @@ import Testing
         let batches = recording.batches.withLock { $0 }
         #expect(batches.count == 3)
         #expect(batches.dropFirst().first.map(Set.init) == ["a", "b", "stale"])
+        #expect(batches.dropFirst().first == batches.dropFirst().first?.sorted(), "a batch goes in id order")
         #expect(batches.last == ["a"])
         #expect(try results["0:a"]?.get() == true)
         #expect(try results["2:a"]?.get() == true)
