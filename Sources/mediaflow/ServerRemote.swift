@@ -7,7 +7,8 @@ import NIOHTTP1
 
 /// The CLI's JSON calls to a server (workflow and bus routes).
 struct ServerRemote {
-    let baseURL: String
+    let client: MediaflowClient
+    var baseURL: String { client.baseURL }
 
     /// Sends a request and returns the JSON answer. - Throws: the server's problem detail on failure.
     func send(_ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
@@ -31,12 +32,11 @@ struct ServerRemote {
     private func exchange(_ method: HTTPMethod, _ path: String, _ body: String?, timeout: TimeAmount) async throws
         -> (status: Int, text: String)
     {
-        let client = MediaflowClient(baseURL: baseURL, waitsForServer: false)
         let (status, answer) = try await client.call(method, path, json: body.map { Data($0.utf8) }, timeout: timeout)
         return (status, String(decoding: answer, as: UTF8.self))
     }
 }
 
 extension ServerOption {
-    var remote: ServerRemote { ServerRemote(baseURL: server.hasSuffix("/") ? String(server.dropLast()) : server) }
+    var remote: ServerRemote { ServerRemote(client: client) }
 }
