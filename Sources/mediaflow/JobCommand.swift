@@ -21,12 +21,13 @@ struct ServerOption: ParsableArguments {
 /// `MEDIAFLOW_PROCESSOR_URL`, or the server itself.
 struct ProcessorOption: ParsableArguments {
     @Option(help: "The job processor's URL, when the server is only a repository (MEDIAFLOW_PROCESSOR_URL).")
-    var processorUrl: String? = ProcessInfo.processInfo.environment["MEDIAFLOW_PROCESSOR_URL"]
+    var processorUrl: String?
 
     /// The processor's client, once it has said it plays the role: a repository alone would take a StartJob
     /// only as its processor's record (seed messages 6–7), and the job would never run.
     func client(or server: MediaflowClient) async throws -> MediaflowClient {
-        let processor = processorUrl.map { MediaflowClient(baseURL: $0, waitsForServer: false) } ?? server
+        let url = processorUrl ?? ProcessInfo.processInfo.environment["MEDIAFLOW_PROCESSOR_URL"]
+        let processor = url.map { MediaflowClient(baseURL: $0, waitsForServer: false) } ?? server
         guard try await processor.roles().contains("job-processor") else {
             throw ConfigurationError(
                 "\(processor.baseURL) does not play job-processor: give the processor's URL with --processor-url")
