@@ -74,6 +74,7 @@ extension PostgresStore {
     /// the schema's creation — two concurrent `CREATE SCHEMA IF NOT EXISTS` can collide) run under a
     /// transaction-scoped advisory lock, and each is recorded in the same transaction.
     func applyMigrations() async throws {
+        try await checkReachable()
         try await transactionBeforeMigration { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7402913)", logger: logger)
             if let schema {

@@ -12,6 +12,8 @@ import Synchronization
 /// `NOTIFY` so idle nodes wake at once. Run it (`run()`) for as long as it is used.
 public final class PostgresStore: JobStore, Service {
     let client: PostgresClient
+    /// One connection's configuration, to see that the database can be reached before the pool is used.
+    let probe: PostgresConnection.Configuration
     let schema: String?
     let logger: Logger
     /// The jobs this node wrote lately: a job update starts from them and checks the row version.
@@ -46,6 +48,11 @@ public final class PostgresStore: JobStore, Service {
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
+        var probe = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: configuration.database, tls: .disable)
+        probe.options.connectTimeout = .seconds(5)
+        self.probe = probe
         self.schema = schema
         self.logger = logger
         newJobs = StatementBatcher(id: \.id) { jobs in
