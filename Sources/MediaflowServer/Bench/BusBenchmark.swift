@@ -42,7 +42,7 @@ public struct BusBenchmark: Sendable {
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .mediaflow(connectionsPerHost: connections * inFlightPerConnection))
-        return try await whileServing([server], logger: logger) {
+        return try await whileServing([server], logger: logger) { [configuration] in
             let service = try await Self.connect(socketURL)
             try await service.register(Calculator.description) { try Calculator.answer($0) }
             var opened: [BusSocket] = []

@@ -69,7 +69,7 @@ public struct JobsBenchmark: Sendable {
         let receiver = CallbackReceiver()
         let receiverPort = try FreePort.pick()
         services.append(receiver.application(port: receiverPort, logger: logger))
-        return try await whileServing(services, logger: logger) {
+        return try await whileServing(services, logger: logger) { [servers] in
             for server in servers { try await Self.waitUntilHealthy(MediaflowClient(baseURL: server.baseURL)) }
             return try await JobCaller.withCallers(
                 workers: concurrency, servers: servers.map(\.baseURL), callbackURL: "http://127.0.0.1:\(receiverPort)/done"
@@ -125,27 +125,6 @@ func processCPUSeconds() -> Double {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// Runs `body` while `services` run, then shuts them down gracefully and waits until they have stopped
-/// (cancelling them mid-shutdown makes the HTTP servers log errors), whether `body` returns or throws.
-public func whileServing<T: Sendable>(
-    _ services: [any Service], logger: Logger, _ body: () async throws -> T
-) async throws -> T {
-    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        defer { tasks.cancelAll() }
-        let outcome: Result<T, any Error>
-        do {
-            outcome = .success(try await body())
-        } catch {
-            outcome = .failure(error)
-        }
-        await group.triggerGracefulShutdown()
-        try await tasks.next()
-        return try outcome.get()
-    }
 }
 
 /// Runs `operation(worker, index)` for each index in `0..<count` on `concurrency` workers, each taking
