@@ -25,6 +25,24 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 
+    /// One timer per connection watches its deadlines: an exchange with a shorter timeout than the one
+    /// before it still times out on time.
+    @Test func aShorterTimeoutAfterALongerOneIsKept() async throws {
+        let file = MediaFixtures.temporaryDirectory().appendingPathComponent("small.bin")
+        try Data("x".utf8).write(to: file)
+        try await withSlowMediaServer(serving: file) { baseURL in
+            let port = try #require(URL(string: baseURL)?.port)
+            let connection = try await HTTP1Connection.connect(host: "127.0.0.1", port: port)
+            defer { connection.close() }
+            #expect(try await connection.send(.GET, "/media/0/small.bin", timeout: .seconds(60)).status == 200)
+            let started = ContinuousClock.now
+            await #expect(throws: HTTP1ConnectionError.timedOut) {
+                try await connection.send(.GET, "/media/2/small.bin", timeout: .milliseconds(300))
+            }
+            #expect(ContinuousClock.now - started < .seconds(1.5))
+        }
+    }
+
     @Test func aServerThatAnswersIsRead() async throws {
         try await withServer { server in
             let url = try #require(URL(string: server.client.baseURL))

@@ -67,11 +67,8 @@ final class HTTP1Connection: Sendable {
         for (name, value) in headers { head.headers.add(name: name, value: value) }
         let promise = channel.eventLoop.makePromise(of: Response.self)
         channel.eventLoop.execute { [exchange, head] in
-            exchange.value.send(head, body: body, maxBody: maxBody, promise: promise)
+            exchange.value.send(head, body: body, deadline: .now() + timeout, maxBody: maxBody, promise: promise)
         }
-        // A peer that stops answering fails the request (the connection is closed) rather than hanging it.
-        let deadline = channel.eventLoop.scheduleTask(in: timeout) { [exchange] in exchange.value.timeOut() }
-        defer { deadline.cancel() }
         return try await promise.futureResult.get()
     }
 
@@ -99,11 +96,18 @@ private final class ExchangeHandler: ChannelInboundHandler {
     private var pending: EventLoopPromise<HTTP1Connection.Response>?
     private var response: HTTP1Connection.Response?
     private var maxBody = 0
+    /// When the exchange under way must have ended.
+    private var deadline = NIODeadline.distantFuture
+    /// The one timer that checks the deadline, and when it fires. It is not set again per request: firing
+    /// during a later exchange it waits on for that one's deadline, so a busy connection sets a timer once
+    /// per timeout rather than setting and cancelling one per request (only an earlier deadline moves it).
+    private var timer: (scheduled: Scheduled<Void>, moment: NIODeadline)?
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
     func send(
-        _ head: HTTPRequestHead, body: ByteBuffer?, maxBody: Int, promise: EventLoopPromise<HTTP1Connection.Response>
+        _ head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, maxBody: Int,
+        promise: EventLoopPromise<HTTP1Connection.Response>
     ) {
         guard let context, pending == nil else {
             promise.fail(pending == nil ? HTTP1ConnectionError.closedBeforeResponse : ChannelError.inappropriateOperationForState)
@@ -111,15 +115,28 @@ private final class ExchangeHandler: ChannelInboundHandler {
         }
         pending = promise
         self.maxBody = maxBody
+        self.deadline = deadline
+        if timer.map({ deadline < $0.moment }) ?? true {
+            timer?.scheduled.cancel()
+            watch(until: deadline, on: context.eventLoop)
+        }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
-    /// Fails the request under way for want of time; a deadline that fires after its response came does
-    /// nothing (the connection may be back in its pool by then).
-    func timeOut() {
-        if pending != nil { fail(HTTP1ConnectionError.timedOut) }
+    /// A peer that stops answering fails the request (the connection is closed) rather than hanging it.
+    private func watch(until moment: NIODeadline, on loop: any EventLoop) {
+        let scheduled = loop.assumeIsolated().scheduleTask(deadline: moment) { [self] in
+            timer = nil
+            guard pending != nil else { return }
+            if deadline <= .now() {
+                fail(HTTP1ConnectionError.timedOut)
+            } else {
+                watch(until: deadline, on: loop)
+            }
+        }
+        timer = (scheduled, moment)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -146,6 +163,8 @@ private final class ExchangeHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         fail(response == nil ? HTTP1ConnectionError.closedBeforeResponse : ChannelError.ioOnClosedChannel)
         self.context = nil
+        timer?.scheduled.cancel()
+        timer = nil
     }
 
     /// Fails the request under way, if any, and closes the connection: what is left of a response is unusable.
