@@ -7,13 +7,14 @@ import NIOHTTP1
 /// one keep-alive connection to each server.
 struct JobCaller: Sendable {
     private let servers: [(baseURL: String, connection: HTTP1Connection)]
-    private let asyncEndpoint: AsyncEndpoint
+    /// The callback receiver's base URL.
+    private let receiverURL: String
     private static let noOpJob = ByteBuffer(bytes: try! ProtocolJSON.encode(Job(type: .ameJob, profile: "NoOp")))
 
     /// Runs `body` with one caller per worker, each connected to every server, and closes their
-    /// connections after it; callbacks are to go to `callbackURL`.
+    /// connections after it; callbacks are to go to the `CallbackReceiver` at `receiverURL`.
     static func withCallers<T>(
-        workers: Int, servers: [String], callbackURL: String, _ body: ([JobCaller]) async throws -> T
+        workers: Int, servers: [String], receiverURL: String, _ body: ([JobCaller]) async throws -> T
     ) async throws -> T {
         var callers: [JobCaller] = []
         defer { for caller in callers { caller.close() } }
@@ -25,7 +26,7 @@ struct JobCaller: Sendable {
                 }
                 connections.append((baseURL, try await HTTP1Connection.connect(host: host, port: port)))
             }
-            callers.append(JobCaller(servers: connections, asyncEndpoint: AsyncEndpoint(success: callbackURL, failure: callbackURL)))
+            callers.append(JobCaller(servers: connections, receiverURL: receiverURL))
         }
         return try await body(callers)
     }
@@ -39,9 +40,12 @@ struct JobCaller: Sendable {
         return servers[server].baseURL + location
     }
 
-    /// Starts the job at `jobURL` through server `server`, its callbacks going to the receiver.
-    func start(_ jobURL: String, onServer server: Int) async throws {
-        var request = StartJob(job: jobURL, asyncEndpoint: asyncEndpoint)
+    /// Starts the job at `jobURL` through server `server`. Its callback goes to the receiver as the notice
+    /// `key` (`POST /arrived/KEY`, as a caller puts its own reference in its callback URL), so the receiver
+    /// need not parse the job to know whose callback it is, as wrk would not.
+    func start(_ jobURL: String, onServer server: Int, key: String) async throws {
+        let callback = "\(receiverURL)/arrived/\(key)"
+        var request = StartJob(job: jobURL, asyncEndpoint: AsyncEndpoint(success: callback, failure: callback))
         request.context = contextURL(baseURL: servers[server].baseURL)
         let body = ByteBuffer(bytes: try ProtocolJSON.encode(request))
         _ = try await call(.POST, "/StartJob", onServer: server, body: body, expecting: 201)

@@ -72,7 +72,7 @@ public struct JobsBenchmark: Sendable {
         return try await whileServing(services, logger: logger) { [servers] in
             for server in servers { try await Self.waitUntilHealthy(MediaflowClient(baseURL: server.baseURL)) }
             return try await JobCaller.withCallers(
-                workers: concurrency, servers: servers.map(\.baseURL), callbackURL: "http://127.0.0.1:\(receiverPort)/done"
+                workers: concurrency, servers: servers.map(\.baseURL), receiverURL: "http://127.0.0.1:\(receiverPort)"
             ) { callers in
                 _ = try await drive(count: warmup, callers: callers, receiver: receiver)
                 let before = try await healthRequestsPerSecond(callers: callers)
@@ -90,8 +90,9 @@ public struct JobsBenchmark: Sendable {
             let caller = callers[worker]
             let jobURL = try await caller.create(onServer: index % nodes)
             let started = ContinuousClock.now
-            async let arrival: Void = receiver.arrival(of: jobURL)
-            try await caller.start(jobURL, onServer: index % nodes)
+            let key = jobURL.split(separator: "/").last.map(String.init) ?? jobURL
+            async let arrival: Void = receiver.arrival(of: key)
+            try await caller.start(jobURL, onServer: index % nodes, key: key)
             await arrival
             return (ContinuousClock.now - started).seconds
         }
