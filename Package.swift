@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "MediaflowTesting",
             dependencies: [
-                "MediaflowModel", "MediaflowServer",
+                "MediaflowModel", "MediaflowServer", "MediaflowPostgres",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -7,11 +7,14 @@ import Testing
 /// read from release builds by hand, never asserted here.)
 @Suite struct JobsBenchmarkTests {
     @Test(arguments: [false, true]) func everyJobIsMeasuredFromStartToCallback(onPostgres: Bool) async throws {
-        var benchmark = JobsBenchmark(
-            jobs: 60, warmup: 6, concurrency: 4, dataDirectory: MediaFixtures.temporaryDirectory().path,
-            database: onPostgres ? TestDatabase.freshSchemaURL(prefix: "bench") : nil, nodes: onPostgres ? 2 : 1)
-        benchmark.healthRequests = 200
-        let result = try await benchmark.run()
+        let run = { (database: String?) in
+            var benchmark = JobsBenchmark(
+                jobs: 60, warmup: 6, concurrency: 4, dataDirectory: MediaFixtures.temporaryDirectory().path,
+                database: database, nodes: database == nil ? 1 : 2)
+            benchmark.healthRequests = 200
+            return try await benchmark.run()
+        }
+        let result = onPostgres ? try await TestDatabase.withFreshSchema(prefix: "bench", run) : try await run(nil)
         #expect(result.jobs == 60)
         #expect(result.latencies.count == 60)
         #expect(result.latencies.allSatisfy { $0 > 0 })

@@ -10,54 +10,55 @@ import Testing
 @Suite(.serialized) struct ScaleOutTests {
     @Test func aThreeNodeClusterLosesNothingWhenANodeIsKilled() async throws {
         let folder = MediaFixtures.temporaryDirectory()
-        let database = TestDatabase.freshSchemaURL(prefix: "cluster")
-        let total = 1000
-        try await withCallbackReceiver { receiver, callback in
-            var nodes: [ServerProcess] = []
-            for index in 0..<3 {
-                nodes.append(
-                    try ServerProcess(
-                        port: try FreePort.pick(),
-                        arguments: [
-                            "--database", database, "--lease-seconds", "2",
-                            "--data-dir", folder.appendingPathComponent("node\(index)").path,
-                        ],
-                        log: folder.appendingPathComponent("node\(index).log")))
-            }
-            defer { for node in nodes { node.stop() } }
-            for node in nodes { try await waitForHealth(node.baseURL) }
-            let clients = nodes.map { MediaflowClient(baseURL: $0.baseURL) }
-            let victim = nodes[1]
-            let run = ClusterRun()
-            let endpoint = AsyncEndpoint(success: callback + "/success", failure: callback + "/failure")
+        try await TestDatabase.withFreshSchema(prefix: "cluster") { database in
+            let total = 1000
+            try await withCallbackReceiver { receiver, callback in
+                var nodes: [ServerProcess] = []
+                for index in 0..<3 {
+                    nodes.append(
+                        try ServerProcess(
+                            port: try FreePort.pick(),
+                            arguments: [
+                                "--database", database, "--lease-seconds", "2",
+                                "--data-dir", folder.appendingPathComponent("node\(index)").path,
+                            ],
+                            log: folder.appendingPathComponent("node\(index).log")))
+                }
+                defer { for node in nodes { node.stop() } }
+                for node in nodes { try await waitForHealth(node.baseURL) }
+                let clients = nodes.map { MediaflowClient(baseURL: $0.baseURL) }
+                let victim = nodes[1]
+                let run = ClusterRun()
+                let endpoint = AsyncEndpoint(success: callback + "/success", failure: callback + "/failure")
 
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in 0..<12 {
-                    group.addTask {
-                        var index = worker
-                        while index < total {
-                            if index == total / 3, run.killOnce() { victim.crash() }
-                            var node = index % 3
-                            if node == 1, run.victimKilled { node = 0 }
-                            run.accepted(try await Self.submit(to: clients[node], fallback: clients[2], endpoint))
-                            index += 12
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for worker in 0..<12 {
+                        group.addTask {
+                            var index = worker
+                            while index < total {
+                                if index == total / 3, run.killOnce() { victim.crash() }
+                                var node = index % 3
+                                if node == 1, run.victimKilled { node = 0 }
+                                run.accepted(try await Self.submit(to: clients[node], fallback: clients[2], endpoint))
+                                index += 12
+                            }
                         }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
-            }
-            #expect(run.victimKilled)
-            let jobs = run.jobs
-            #expect(jobs.count == total)
+                #expect(run.victimKilled)
+                let jobs = run.jobs
+                #expect(jobs.count == total)
 
-            try await eventually(timeout: .seconds(90), "a callback for every job") {
-                Set(receiver.deliveries.map(\.job)).count == jobs.count
+                try await eventually(timeout: .seconds(90), "a callback for every job") {
+                    Set(receiver.deliveries.map(\.job)).count == jobs.count
+                }
+                let survivor = clients[0]
+                for job in jobs { #expect(try await survivor.job(Self.id(job)).status == .completed) }
+                let keys = Dictionary(grouping: receiver.deliveries, by: \.job).mapValues { Set($0.map(\.idempotencyKey)) }
+                #expect(keys.values.allSatisfy { $0.count == 1 }, "a job completed more than once")
+                #expect(jobs.allSatisfy { receiver.delivered($0)?.status == .completed })
             }
-            let survivor = clients[0]
-            for job in jobs { #expect(try await survivor.job(Self.id(job)).status == .completed) }
-            let keys = Dictionary(grouping: receiver.deliveries, by: \.job).mapValues { Set($0.map(\.idempotencyKey)) }
-            #expect(keys.values.allSatisfy { $0.count == 1 }, "a job completed more than once")
-            #expect(jobs.allSatisfy { receiver.delivered($0)?.status == .completed })
         }
     }
 }
@@ -67,38 +68,39 @@ extension ScaleOutTests {
     /// registry and the jobs in the database, registers its service there, and runs jobs the first node has no
     /// room for.
     @Test func aWorkerNodeNeedsOnlyTheDatabase() async throws {
-        let database = TestDatabase.freshSchemaURL(prefix: "worker")
-        var first = try TestServer.configuration()
-        first.database = database
-        first.serviceCapacity = 1
-        var worker = try TestServer.configuration(roles: [.jobProcessor, .ameService])
-        worker.database = database
-        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
-        try await withSlowMediaServer(serving: clip) { [first, worker] media in
-            try await withServers([first, worker]) { servers in
-                let client = servers[0].client
-                let services = try await client.call(.GET, "/Service", timeout: .seconds(5))
-                #expect(String(decoding: services.body, as: UTF8.self).contains("\(servers[1].baseURL)/ProcessJob"))
-                var jobs: [String] = []
-                for index in 0..<3 {
-                    let job = try await client.create(
-                        Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
-                            relatedResource: RelatedResource(locator: "\(media)/media/1/clip.mp4")))
-                    // The worker takes StartJob too; it records it where the job is.
-                    _ = try await servers[index % 2].client.start(jobURL: job.id!)
-                    jobs.append(job.id!)
+        try await TestDatabase.withFreshSchema(prefix: "worker") { database in
+            var first = try TestServer.configuration()
+            first.database = database
+            first.serviceCapacity = 1
+            var worker = try TestServer.configuration(roles: [.jobProcessor, .ameService])
+            worker.database = database
+            let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
+            try await withSlowMediaServer(serving: clip) { [first, worker] media in
+                try await withServers([first, worker]) { servers in
+                    let client = servers[0].client
+                    let services = try await client.call(.GET, "/Service", timeout: .seconds(5))
+                    #expect(String(decoding: services.body, as: UTF8.self).contains("\(servers[1].baseURL)/ProcessJob"))
+                    var jobs: [String] = []
+                    for index in 0..<3 {
+                        let job = try await client.create(
+                            Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
+                                relatedResource: RelatedResource(locator: "\(media)/media/1/clip.mp4")))
+                        // The worker takes StartJob too; it records it where the job is.
+                        _ = try await servers[index % 2].client.start(jobURL: job.id!)
+                        jobs.append(job.id!)
+                    }
+                    var ranOn: [String] = []
+                    for job in jobs {
+                        let done = try await client.wait(for: job)
+                        #expect(done.status == .completed, "\(done.statusMessage ?? "")")
+                        ranOn.append(done.jobOutput?["ebucore"]?["locator"]?.stringValue ?? "")
+                        let startJob = try #require(done.startJob)
+                        #expect(startJob.hasPrefix(servers[0].baseURL + "/StartJob/"))
+                        let path = String(startJob.dropFirst(servers[0].baseURL.count))
+                        #expect(try await client.call(.GET, path, timeout: .seconds(5)).status == 200)
+                    }
+                    #expect(ranOn.contains { $0.hasPrefix(servers[1].baseURL + "/media/") }, "\(ranOn)")
                 }
-                var ranOn: [String] = []
-                for job in jobs {
-                    let done = try await client.wait(for: job)
-                    #expect(done.status == .completed, "\(done.statusMessage ?? "")")
-                    ranOn.append(done.jobOutput?["ebucore"]?["locator"]?.stringValue ?? "")
-                    let startJob = try #require(done.startJob)
-                    #expect(startJob.hasPrefix(servers[0].baseURL + "/StartJob/"))
-                    let path = String(startJob.dropFirst(servers[0].baseURL.count))
-                    #expect(try await client.call(.GET, path, timeout: .seconds(5)).status == 200)
-                }
-                #expect(ranOn.contains { $0.hasPrefix(servers[1].baseURL + "/media/") }, "\(ranOn)")
             }
         }
     }

@@ -148,42 +148,43 @@ import Testing
 /// Workflows on PostgreSQL, with two nodes sharing the database: either node takes any request.
 @Suite(.serialized) struct WorkflowClusterTests {
     @Test func twoNodesOnPostgreSQLRunOneExecutionTogether() async throws {
-        let database = TestDatabase.freshSchemaURL(prefix: "workflows")
-        var configurations: [ServerConfiguration] = []
-        for _ in 0..<2 {
-            var configuration = try TestServer.configuration()
-            configuration.database = database
-            configurations.append(configuration)
-        }
-        try await withServers(configurations) { servers in
-            let (first, second) = (servers[0].baseURL, servers[1].baseURL)
-            let definition: JSONValue = [
-                "StartAt": "Job",
-                "States": [
-                    "Job": ["Type": "Task", "Resource": "NoOp", "ResultSelector": ["status.$": "$.jobStatus"], "ResultPath": "$.job", "Next": "Nap"],
-                    "Nap": ["Type": "Wait", "Seconds": 1, "Next": "Ask"],
-                    "Ask": ["Type": "Task", "Resource": "arn:aws:states:local:000000000000:activity:sign-off", "ResultPath": "$.answer", "End": true],
-                ],
-            ]
-            var (status, _) = try await WorkflowTests.call(first, .POST, "/StateMachine", ["name": "shared", "definition": definition])
-            #expect(status == 201)
-            (status, _) = try await WorkflowTests.call(first, .POST, "/Activity", ["name": "sign-off"])
-            #expect(status == 201)
-            (status, _) = try await WorkflowTests.call(second, .POST, "/Execution", ["stateMachine": "shared", "name": "x1", "input": ["n": 1]])
-            #expect(status == 201, "the other node knows the state machine from the database")
+        try await TestDatabase.withFreshSchema(prefix: "workflows") { database in
+            var configurations: [ServerConfiguration] = []
+            for _ in 0..<2 {
+                var configuration = try TestServer.configuration()
+                configuration.database = database
+                configurations.append(configuration)
+            }
+            try await withServers(configurations) { servers in
+                let (first, second) = (servers[0].baseURL, servers[1].baseURL)
+                let definition: JSONValue = [
+                    "StartAt": "Job",
+                    "States": [
+                        "Job": ["Type": "Task", "Resource": "NoOp", "ResultSelector": ["status.$": "$.jobStatus"], "ResultPath": "$.job", "Next": "Nap"],
+                        "Nap": ["Type": "Wait", "Seconds": 1, "Next": "Ask"],
+                        "Ask": ["Type": "Task", "Resource": "arn:aws:states:local:000000000000:activity:sign-off", "ResultPath": "$.answer", "End": true],
+                    ],
+                ]
+                var (status, _) = try await WorkflowTests.call(first, .POST, "/StateMachine", ["name": "shared", "definition": definition])
+                #expect(status == 201)
+                (status, _) = try await WorkflowTests.call(first, .POST, "/Activity", ["name": "sign-off"])
+                #expect(status == 201)
+                (status, _) = try await WorkflowTests.call(second, .POST, "/Execution", ["stateMachine": "shared", "name": "x1", "input": ["n": 1]])
+                #expect(status == 201, "the other node knows the state machine from the database")
 
-            let task = try await WorkflowTests.poll(first, "/Activity/sign-off/task?worker=w") { $0["taskToken"] != nil }
-            #expect(task["input"] == #"{"job":{"status":"COMPLETED"},"n":1}"#)
-            let token = try #require(task["taskToken"]?.stringValue)
-            (status, _) = try await WorkflowTests.call(second, .POST, "/WorkflowTask/\(token)/success", ["ok": true])
-            #expect(status == 204)
-            let described = try await WorkflowTests.finished(first, "/Execution/shared/x1")
-            #expect(described["status"] == "SUCCEEDED")
-            #expect(described["output"] == #"{"answer":{"ok":true},"job":{"status":"COMPLETED"},"n":1}"#)
-            let history = try await WorkflowTests.call(second, .GET, "/Execution/shared/x1/history").1
-            let types = history["events"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
-            #expect(types.last == "ExecutionSucceeded")
-            #expect(try await servers[1].client.jobs(["profile": "NoOp"]).jobs.count == 1, "the job task was handed over once")
+                let task = try await WorkflowTests.poll(first, "/Activity/sign-off/task?worker=w") { $0["taskToken"] != nil }
+                #expect(task["input"] == #"{"job":{"status":"COMPLETED"},"n":1}"#)
+                let token = try #require(task["taskToken"]?.stringValue)
+                (status, _) = try await WorkflowTests.call(second, .POST, "/WorkflowTask/\(token)/success", ["ok": true])
+                #expect(status == 204)
+                let described = try await WorkflowTests.finished(first, "/Execution/shared/x1")
+                #expect(described["status"] == "SUCCEEDED")
+                #expect(described["output"] == #"{"answer":{"ok":true},"job":{"status":"COMPLETED"},"n":1}"#)
+                let history = try await WorkflowTests.call(second, .GET, "/Execution/shared/x1/history").1
+                let types = history["events"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
+                #expect(types.last == "ExecutionSucceeded")
+                #expect(try await servers[1].client.jobs(["profile": "NoOp"]).jobs.count == 1, "the job task was handed over once")
+            }
         }
     }
 }
