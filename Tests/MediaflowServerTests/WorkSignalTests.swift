@@ -13,32 +13,20 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(1))
     }
 
-    @Test func aWaitEndsAtItsTimeoutEvenAfterALongerOne() async {
+    /// The timer armed for a first, notified wait fires before the second wait's timeout (it waits on for
+    /// it) or long after it (the second wait arms its own).
+    @Test(arguments: [(Duration.seconds(60), Duration.milliseconds(200)), (.milliseconds(100), .milliseconds(400))])
+    func aWaitEndsAtItsOwnTimeoutWhateverTheTimerOfTheOneBefore(first: Duration, second: Duration) async {
         let signal = WorkSignal()
-        let waiting = Task { await signal.wait(timeout: .seconds(60)) }
-        try? await Task.sleep(for: .milliseconds(50))
-        signal.notify()
-        await waiting.value
-        // The timer armed for the first wait fires in a minute; this one must not wait for it.
-        let started = ContinuousClock.now
-        await signal.wait(timeout: .milliseconds(200))
-        let waited = ContinuousClock.now - started
-        #expect(waited >= .milliseconds(190))
-        #expect(waited < .seconds(2))
-    }
-
-    @Test func aWaitOutlivingAnEarlierTimerStillEndsAtItsOwnTimeout() async {
-        let signal = WorkSignal()
-        let first = Task { await signal.wait(timeout: .milliseconds(100)) }
+        let waiting = Task { await signal.wait(timeout: first) }
         try? await Task.sleep(for: .milliseconds(20))
         signal.notify()
-        await first.value
-        // The timer armed at 100 ms finds this wait unexpired and waits on for it.
+        await waiting.value
         let started = ContinuousClock.now
-        await signal.wait(timeout: .milliseconds(400))
+        await signal.wait(timeout: second)
         let waited = ContinuousClock.now - started
-        #expect(waited >= .milliseconds(390))
-        #expect(waited < .seconds(2))
+        #expect(waited >= second - .milliseconds(10))
+        #expect(waited < second + .seconds(1))
     }
 
     @Test func cancellingTheWaiterEndsTheWait() async {
