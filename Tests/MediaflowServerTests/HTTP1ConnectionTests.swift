@@ -141,9 +141,11 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(3))
     }
 
-    /// The CLI's client: nothing listening is said plainly at once, not after the transport's 10 s of retries.
-    @Test func aClientThatDoesNotWaitForItsServerSaysAtOnceThatNothingListens() async throws {
-        let url = "http://127.0.0.1:\(try FreePort.pick())"
+    /// The CLI's client: nothing listening is said plainly at once, not after the transport's 10 s of retries
+    /// (over HTTPS, AsyncHTTPClient's).
+    @Test(arguments: ["http", "https"])
+    func aClientThatDoesNotWaitForItsServerSaysAtOnceThatNothingListens(scheme: String) async throws {
+        let url = "\(scheme)://127.0.0.1:\(try FreePort.pick())"
         let started = ContinuousClock.now
         let error = await #expect(throws: TransportError.self) {
             try await MediaflowClient(baseURL: url, waitsForServer: false).jobs()

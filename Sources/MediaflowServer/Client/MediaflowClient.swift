@@ -11,10 +11,12 @@ public struct MediaflowClient: Sendable {
     let transport: HTTPTransport
 
     /// A client of the server at `baseURL`; unless `waitsForServer` is false, a call finding nothing listening
-    /// tries again for a few seconds, as the server may be starting.
-    public init(baseURL: String, httpClient: HTTPClient = .mediaflow, waitsForServer: Bool = true) {
+    /// tries again for a few seconds, as the server may be starting. `httpClient` (for HTTPS) is by default
+    /// one that waits likewise, or not.
+    public init(baseURL: String, httpClient: HTTPClient? = nil, waitsForServer: Bool = true) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.transport = HTTPTransport(client: httpClient, waitsForListener: waitsForServer)
+        self.transport = HTTPTransport(
+            client: httpClient ?? (waitsForServer ? .mediaflow : .impatient), waitsForListener: waitsForServer)
     }
 
     /// `POST /Job`: creates a job and returns it with its id and `NEW` status.

@@ -40,8 +40,7 @@ struct HTTPTransport: Sendable {
                     waitForListener: waitsForListener)
                 return Reply(status: response.status, body: Data(response.body.readableBytesView))
             } catch {
-                let reason = error.isRefusedConnection ? "connection refused: nothing listens there" : "\(error)"
-                throw TransportError(url: url, reason: reason)
+                throw TransportError(url: url, reason: Self.reason(error))
             }
         }
         var request = HTTPClientRequest(url: url)
@@ -56,8 +55,13 @@ struct HTTPTransport: Sendable {
             let buffer = try await response.body.collect(upTo: Self.maxReplyBytes)
             return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
         } catch {
-            throw TransportError(url: url, reason: "\(error)")
+            throw TransportError(url: url, reason: Self.reason(error))
         }
+    }
+
+    /// Why a call failed, in words: a refused connection plainly.
+    private static func reason(_ error: any Error) -> String {
+        error.isRefusedConnection ? "connection refused: nothing listens there" : "\(error)"
     }
 
     /// Sends `value` encoded as JSON.
@@ -87,6 +91,14 @@ extension HTTPClient {
     /// The client a Mediaflow process calls other roles, services and callers with (see
     /// `Configuration.mediaflow`). It lives as long as the process, like `.shared`.
     public static let mediaflow = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .mediaflow())
+
+    /// `.mediaflow` failing a call at once when its connection cannot be made, rather than trying again until
+    /// the call's timeout: for the command line, where nothing listening is to be said at once.
+    static let impatient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.mediaflow()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 }
 
 extension HTTPClient.Configuration {
