@@ -12,7 +12,7 @@ public enum TestDatabase {
     }
 
     /// The URL of a fresh schema of its own in the test database, created on first use.
-    public static func freshSchemaURL(prefix: String = "test") -> String {
+    private static func freshSchemaURL(prefix: String) -> String {
         "\(postgresURL)?schema=\(prefix)_\(UniqueID.make().replacingOccurrences(of: "-", with: ""))"
     }
 

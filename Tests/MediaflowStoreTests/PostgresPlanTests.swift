@@ -9,46 +9,46 @@ import Testing
 /// hot statement still reads through an index: claiming and listing do not slow down as tables grow.
 @Suite struct PostgresPlanTests {
     @Test func hotStatementsUseIndexesOnALargeHistory() async throws {
-        let url = TestDatabase.freshSchemaURL(prefix: "plans")
-        let schema = String(url.split(separator: "=").last!)
-        let store = try PostgresStore(url: url, logger: Logger(label: "test"))
-        var configuration = PostgresClient.Configuration(
-            host: "127.0.0.1", port: URLComponents(string: TestDatabase.postgresURL)?.port ?? 55432,
-            username: URLComponents(string: TestDatabase.postgresURL)?.user ?? "postgres", password: nil,
-            database: "mediaflow", tls: .disable)
-        configuration.options.additionalStartupParameters = [("search_path", schema)]
-        let raw = PostgresClient(configuration: configuration)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await store.run() }
-            group.addTask { await raw.run() }
-            defer { group.cancelAll() }
-            try await store.migrate()
-            let rows = 300_000
-            try await raw.query(
-                """
-                INSERT INTO job (id, type, profile, status, created_at, document)
-                SELECT md5(i::text), 'AmeJob', 'NoOp', 'COMPLETED', i, '{}' FROM generate_series(1, \(rows)) AS i
-                """)
-            try await raw.query(
-                """
-                INSERT INTO outbox (id, target, body, next_attempt_at, state, created_at)
-                SELECT md5(i::text), 'http://caller', ''::bytea, i, 'delivered', i FROM generate_series(1, \(rows)) AS i
-                """)
-            try await raw.query(
-                """
-                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, dispatched, lease_owner, lease_until)
-                SELECT md5(i::text), 'http://x', 'AmeJob', CASE WHEN i % 2 = 0 THEN 'Long' ELSE 'NoOp' END, 1,
-                    i % 5 < 3, CASE WHEN i % 5 < 3 THEN 'node' END, CASE WHEN i % 5 < 3 THEN 9000000000000 + i END
-                FROM generate_series(1, 100000) AS i
-                """)
-            try await raw.query("ANALYZE")
-            let plans = try await store.explainHotQueries()
-            #expect(plans.count == 8)
-            for (name, plan) in plans {
-                #expect(plan.contains("Index"), "\(name) does not use an index:\n\(plan)")
-                #expect(!plan.contains("Seq Scan on job") && !plan.contains("Seq Scan on outbox"), "\(name):\n\(plan)")
+        try await TestDatabase.withFreshSchema(prefix: "plans") { url in
+            let schema = String(url.split(separator: "=").last!)
+            let store = try PostgresStore(url: url, logger: Logger(label: "test"))
+            var configuration = PostgresClient.Configuration(
+                host: "127.0.0.1", port: URLComponents(string: TestDatabase.postgresURL)?.port ?? 55432,
+                username: URLComponents(string: TestDatabase.postgresURL)?.user ?? "postgres", password: nil,
+                database: "mediaflow", tls: .disable)
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+            let raw = PostgresClient(configuration: configuration)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                group.addTask { await raw.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+                let rows = 300_000
+                try await raw.query(
+                    """
+                    INSERT INTO job (id, type, profile, status, created_at, document)
+                    SELECT md5(i::text), 'AmeJob', 'NoOp', 'COMPLETED', i, '{}' FROM generate_series(1, \(rows)) AS i
+                    """)
+                try await raw.query(
+                    """
+                    INSERT INTO outbox (id, target, body, next_attempt_at, state, created_at)
+                    SELECT md5(i::text), 'http://caller', ''::bytea, i, 'delivered', i FROM generate_series(1, \(rows)) AS i
+                    """)
+                try await raw.query(
+                    """
+                    INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, dispatched, lease_owner, lease_until)
+                    SELECT md5(i::text), 'http://x', 'AmeJob', CASE WHEN i % 2 = 0 THEN 'Long' ELSE 'NoOp' END, 1,
+                        i % 5 < 3, CASE WHEN i % 5 < 3 THEN 'node' END, CASE WHEN i % 5 < 3 THEN 9000000000000 + i END
+                    FROM generate_series(1, 100000) AS i
+                    """)
+                try await raw.query("ANALYZE")
+                let plans = try await store.explainHotQueries()
+                #expect(plans.count == 8)
+                for (name, plan) in plans {
+                    #expect(plan.contains("Index"), "\(name) does not use an index:\n\(plan)")
+                    #expect(!plan.contains("Seq Scan on job") && !plan.contains("Seq Scan on outbox"), "\(name):\n\(plan)")
+                }
             }
-            try await store.dropSchema()
         }
     }
 }

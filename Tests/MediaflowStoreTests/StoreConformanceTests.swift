@@ -34,16 +34,16 @@ enum Driver: String, CaseIterable, CustomTestStringConvertible {
             let path = folder.appendingPathComponent("test.sqlite").path
             try await body(try SQLiteStore(path: path), try SQLiteStore(path: path))
         case .postgres:
-            let url = TestDatabase.freshSchemaURL()
-            let first = try PostgresStore(url: url, logger: Logger(label: "test"))
-            let second = try PostgresStore(url: url, logger: Logger(label: "test"))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await first.run() }
-                group.addTask { try await second.run() }
-                defer { group.cancelAll() }
-                try await first.migrate()
-                try await body(first, second)
-                try await first.dropSchema()
+            try await TestDatabase.withFreshSchema { url in
+                let first = try PostgresStore(url: url, logger: Logger(label: "test"))
+                let second = try PostgresStore(url: url, logger: Logger(label: "test"))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await first.run() }
+                    group.addTask { try await second.run() }
+                    defer { group.cancelAll() }
+                    try await first.migrate()
+                    try await body(first, second)
+                }
             }
         }
     }
