@@ -74,8 +74,7 @@ extension JobCommand {
             let final = try await client.wait(for: created.id!) { job in
                 // With a progress, the status is padded so that the percentages line up.
                 let progress = job.progress.map { String(format: " %3.0f%%", $0) } ?? ""
-                var status = job.status.rawValue
-                if !progress.isEmpty { status = status.padding(toLength: 9, withPad: " ", startingAt: 0) }
+                let status = progress.isEmpty ? job.status.rawValue : job.status.column
                 print("  \(status)\(progress)\(job.statusMessage.map { "  \($0)" } ?? "")")
             }
             JobReportPrinter.print(final)
@@ -131,9 +130,8 @@ extension JobCommand {
             parameters["cursor"] = cursor
             let page = try await server.client.jobs(parameters)
             for job in page.jobs {
-                let status = job.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                 let created = job.dateCreated.map(Timestamp.format) ?? ""
-                print("\(job.id ?? "")  \(status)  \(job.jobProfile.label)  \(created)")
+                print("\(job.id ?? "")  \(job.status.column)  \(job.jobProfile.label)  \(created)")
             }
             if let next = page.nextCursor { print("more: --cursor \(next)") }
         }

@@ -28,3 +28,10 @@ enum JobReportPrinter {
 
     private static func int(_ value: JSONValue?) -> String { value?.numberValue.map { String(Int($0)) } ?? "?" }
 }
+
+extension JobStatus {
+    /// The status padded to the longest status name, for columns that line up.
+    var column: String { rawValue.padding(toLength: Self.columnWidth, withPad: " ", startingAt: 0) }
+
+    private static let columnWidth = allCases.map(\.rawValue.count).max() ?? 0
+}
