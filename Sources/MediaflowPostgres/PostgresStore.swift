@@ -41,16 +41,15 @@ public final class PostgresStore: JobStore, Service {
         if let schema, schema.isEmpty || !schema.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
             throw StoreError.unavailable("schema must be letters, digits and underscores")
         }
+        let (port, database) = (components.port ?? 5432, String(components.path.dropFirst()))
         var configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: String(components.path.dropFirst()), tls: .disable)
+            host: host, port: port, username: user, password: components.password, database: database, tls: .disable)
         configuration.options.maximumConnections = 16
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         var probe = PostgresConnection.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: configuration.database, tls: .disable)
+            host: host, port: port, username: user, password: components.password, database: database, tls: .disable)
         probe.options.connectTimeout = .seconds(5)
         self.probe = probe
         self.schema = schema
