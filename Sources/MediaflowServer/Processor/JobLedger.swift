@@ -50,6 +50,9 @@ struct RemoteJobLedger: JobLedger {
     let transport: HTTPTransport
     let repositoryURL: String
     let store: any JobProcessorStore
+    /// A change reads the job, decides and writes it back whole (`PUT`): two changes of one job at once — a
+    /// service's heartbeat and its `StopJob` — would have the later write undo the other. They take turns.
+    let changes = KeyedSerialQueue()
 
     func job(at url: String) async throws -> Job? {
         try await transport.get(Job.self, url)
@@ -69,14 +72,16 @@ struct RemoteJobLedger: JobLedger {
     }
 
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
-        guard let job = try await job(at: url) else { throw StoreError.notFound("No job at \(url)") }
-        let endpoint = try await job.startJob.asyncMap { try await transport.get(StartJob.self, $0)?.asyncEndpoint } ?? nil
-        var transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
-        guard transition.changed else { return transition }
-        transition.job = try await put(transition.job, url: url)
-        let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
-        try await store.settle(transition, jobID: jobID, lease: lease, notification: transition.notification(now: now))
-        return transition
+        try await changes.run(url) {
+            guard let job = try await job(at: url) else { throw StoreError.notFound("No job at \(url)") }
+            let endpoint = try await job.startJob.asyncMap { try await transport.get(StartJob.self, $0)?.asyncEndpoint } ?? nil
+            var transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
+            guard transition.changed else { return transition }
+            transition.job = try await put(transition.job, url: url)
+            let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
+            try await store.settle(transition, jobID: jobID, lease: lease, notification: transition.notification(now: now))
+            return transition
+        }
     }
 
     private func put(_ job: Job, url: String) async throws -> Job {
