@@ -102,9 +102,16 @@ extension PostgresStore {
 }
 
 extension PostgresStore {
-    /// Drops this store's schema and everything in it: for tests that made a schema of their own.
+    /// Drops this store's schema and everything in it: for tests that made a schema of their own. It does not
+    /// bring the schema up to date first, as every other statement does: that would queue behind the
+    /// migrations of every other node and test for a schema about to go.
     public func dropSchema() async throws {
         guard let schema else { return }
-        try await query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+        await untilRunning()
+        do {
+            try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"), logger: logger)
+        } catch let error as PSQLError {
+            throw Self.failed(error)
+        }
     }
 }

@@ -82,7 +82,7 @@ public final class PostgresStore: JobStore, Service {
     }
 
     /// Returns once `run()` has begun.
-    private func untilRunning() async {
+    func untilRunning() async {
         await withCheckedContinuation { continuation in
             let begun = running.withLock { running in
                 if !running.begun { running.waiting.append(continuation) }
