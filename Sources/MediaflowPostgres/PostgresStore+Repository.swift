@@ -21,23 +21,31 @@ extension PostgresStore {
     }
 
     /// Read from the database every time: another node may have changed the job.
-    public func job(id: String) async throws -> Job? {
-        for try await document in try await query("SELECT document FROM job WHERE id = \(id)").decode(String.self) {
-            return try StoreCoding.decode(Job.self, document)
+    public func versionedJob(id: String) async throws -> VersionedJob? {
+        let rows = try await query("SELECT document, version FROM job WHERE id = \(id)").decode((String, Int64).self)
+        for try await (document, version) in rows {
+            return VersionedJob(job: try StoreCoding.decode(Job.self, document), version: version)
         }
         return nil
     }
 
-    public func replaceJob(_ job: Job) async throws {
+    public func replaceJob(_ job: Job, ifVersion version: Int64?) async throws -> Int64 {
         let id = try StoreCoding.id(of: job.id, in: "Job")
         let document = try StoreCoding.text(job)
-        try await transaction { connection in
-            let rows = try await connection.query(
-                "UPDATE job SET status = \(job.status.rawValue), document = \(document), version = version + 1 WHERE id = \(id) RETURNING id",
-                logger: logger)
-            guard try await rows.collect().count == 1 else { throw StoreError.notFound("No job \(id)") }
+        let updated = try await query(
+            """
+            UPDATE job SET status = \(job.status.rawValue), document = \(document), version = version + 1
+            WHERE id = \(id) AND (\(version)::bigint IS NULL OR version = \(version)) RETURNING version
+            """
+        ).decode(Int64.self)
+        for try await newVersion in updated {
+            snapshots.forget(id: id)
+            return newVersion
         }
-        snapshots.forget(id: id)
+        guard let version, let current = try await versionedJob(id: id)?.version else {
+            throw StoreError.notFound("No job \(id)")
+        }
+        throw StoreError.outdated(id: id, version: version, current: current)
     }
 
     public func deleteJob(id: String) async throws {

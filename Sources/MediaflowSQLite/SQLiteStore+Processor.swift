@@ -38,8 +38,9 @@ extension SQLiteStore {
             id: id, endpoint: endpoint,
             read: {
                 try await read { db in
-                    try Self.loadJob(id: id, db).map { job, version in
-                        JobSnapshots.Snapshot(job: job, version: version, endpoint: try Self.endpoint(of: job, db))
+                    try Self.loadJob(id: id, db).map { stored in
+                        JobSnapshots.Snapshot(
+                            job: stored.job, version: stored.version, endpoint: try Self.endpoint(of: stored.job, db))
                     }
                 }
             },

@@ -22,23 +22,26 @@ extension SQLiteStore {
         snapshots.remember(.init(job: job, version: 0, endpoint: nil), id: id)
     }
 
-    public func job(id: String) async throws -> Job? {
-        if let snapshot = snapshots.snapshot(id: id) { return snapshot.job }
-        return try await read { db in try Self.loadJob(id: id, db)?.job }
+    public func versionedJob(id: String) async throws -> VersionedJob? {
+        if let snapshot = snapshots.snapshot(id: id) { return VersionedJob(job: snapshot.job, version: snapshot.version) }
+        return try await read { db in try Self.loadJob(id: id, db) }
     }
 
-    public func replaceJob(_ job: Job) async throws {
+    public func replaceJob(_ job: Job, ifVersion version: Int64?) async throws -> Int64 {
         let id = try StoreCoding.id(of: job.id, in: "Job")
         let document = try StoreCoding.text(job)
         let snapshot = try await write { db in
-            let version = try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: "UPDATE job SET status = ?, document = ?, version = version + 1 WHERE id = ? RETURNING version"),
-                arguments: [job.status.rawValue, document, id])
-            guard let version else { throw StoreError.notFound("No job \(id)") }
-            return JobSnapshots.Snapshot(job: job, version: version, endpoint: try Self.endpoint(of: job, db))
+            let current = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT version FROM job WHERE id = ?"), arguments: [id])
+            guard let current else { throw StoreError.notFound("No job \(id)") }
+            if let version, version != current { throw StoreError.outdated(id: id, version: version, current: current) }
+            try Column.execute(
+                "UPDATE job SET status = ?, document = ?, version = ? WHERE id = ?",
+                [job.status.rawValue, document, current + 1, id], db)
+            return JobSnapshots.Snapshot(job: job, version: current + 1, endpoint: try Self.endpoint(of: job, db))
         }
         snapshots.remember(snapshot, id: id)
+        return snapshot.version
     }
 
     public func deleteJob(id: String) async throws {
@@ -118,11 +121,11 @@ extension SQLiteStore {
         try await read { db in try Self.loadStartJob(id: id, db) }
     }
 
-    /// A job and the version its row had, for an update that must not overwrite a concurrent one.
-    static func loadJob(id: String, _ db: Database) throws -> (job: Job, version: Int64)? {
+    /// A job and the version its row has, for an update that must not overwrite a concurrent one.
+    static func loadJob(id: String, _ db: Database) throws -> VersionedJob? {
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT document, version FROM job WHERE id = ?"), arguments: [id])
-        return try row.map { (try StoreCoding.decode(Job.self, $0["document"]), $0["version"]) }
+        return try row.map { VersionedJob(job: try StoreCoding.decode(Job.self, $0["document"]), version: $0["version"]) }
     }
 
     /// The caller's endpoints for a job: those of the `StartJob` it links to.

@@ -5,14 +5,16 @@ import MediaflowModel
 public protocol JobRepositoryStore: Sendable {
     /// Stores a new job; its `id` must be set.
     func insertJob(_ job: Job) async throws
-    /// The job with this id, or nil.
-    func job(id: String) async throws -> Job?
+    /// The job with this id and its version, or nil.
+    func versionedJob(id: String) async throws -> VersionedJob?
     /// The job as this process last wrote it, or else as stored. It may lag behind another node's change:
     /// only for a decision that is checked again when written, or for what a started job keeps.
     func recentJob(id: String) async throws -> Job?
-    /// Replaces a stored job (the repository's `PUT /Job/{id}`).
-    /// - Throws: `StoreError.notFound` when there is no such job.
-    func replaceJob(_ job: Job) async throws
+    /// Replaces a stored job (the repository's `PUT /Job/{id}`), only if it is still at `version` when one is
+    /// given; returns the job's new version.
+    /// - Throws: `StoreError.notFound` when there is no such job, `StoreError.outdated` when it has changed.
+    @discardableResult
+    func replaceJob(_ job: Job, ifVersion version: Int64?) async throws -> Int64
     /// Deletes a job in a final status.
     /// - Throws: `StoreError.notFound`, or `StoreError.conflict` when the job has not ended.
     func deleteJob(id: String) async throws
@@ -91,6 +93,9 @@ public protocol RegistryStore: Sendable {
 }
 
 extension JobRepositoryStore {
+    /// The job with this id, or nil.
+    public func job(id: String) async throws -> Job? { try await versionedJob(id: id)?.job }
+
     public func recentJob(id: String) async throws -> Job? { try await job(id: id) }
 }
 

@@ -13,7 +13,7 @@ public final class MemoryStore: JobStore {
         var notBefore: Date
     }
     struct State {
-        var jobs: [String: (seq: Int, job: Job)] = [:]
+        var jobs: [String: (seq: Int, job: Job, version: Int64)] = [:]
         var startJobs: [String: StartJob] = [:]
         var queue: [String: QueueRow] = [:]
         var outbox: [(seq: Int, message: OutboxMessage, lease: Lease?)] = []
@@ -38,17 +38,21 @@ public final class MemoryStore: JobStore {
         let id = try Self.id(of: job)
         try state.withLock { state in
             guard state.jobs[id] == nil else { throw StoreError.conflict("Job \(id) exists already") }
-            state.jobs[id] = (state.nextSeq(), job)
+            state.jobs[id] = (state.nextSeq(), job, 0)
         }
     }
 
-    public func job(id: String) async throws -> Job? { state.withLock { $0.jobs[id]?.job } }
+    public func versionedJob(id: String) async throws -> VersionedJob? {
+        state.withLock { $0.jobs[id].map { VersionedJob(job: $0.job, version: $0.version) } }
+    }
 
-    public func replaceJob(_ job: Job) async throws {
+    public func replaceJob(_ job: Job, ifVersion version: Int64?) async throws -> Int64 {
         let id = try Self.id(of: job)
-        try state.withLock { state in
+        return try state.withLock { state in
             guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
-            state.jobs[id] = (row.seq, job)
+            if let version, version != row.version { throw StoreError.outdated(id: id, version: version, current: row.version) }
+            state.jobs[id] = (row.seq, job, row.version + 1)
+            return row.version + 1
         }
     }
 
@@ -99,7 +103,7 @@ public final class MemoryStore: JobStore {
             let transition = try JobLifecycle.apply(
                 .queued(startJob: startJob.id ?? "", priority: entry.priority), to: row.job, endpoint: nil, now: now)
             state.startJobs[startID] = startJob
-            state.jobs[id] = (row.seq, transition.job)
+            state.jobs[id] = (row.seq, transition.job, row.version + 1)
             Self.enqueue(entry, in: &state)
             return transition.job
         }
@@ -112,7 +116,7 @@ public final class MemoryStore: JobStore {
                 .flatMap { state.startJobs[$0.id]?.asyncEndpoint }
             let transition = try JobLifecycle.apply(event, to: row.job, endpoint: endpoint, now: now)
             guard transition.changed else { return transition }
-            state.jobs[id] = (row.seq, transition.job)
+            state.jobs[id] = (row.seq, transition.job, row.version + 1)
             try Self.settle(transition, jobID: id, lease: lease, notification: transition.notification(now: now), in: &state)
             return transition
         }

@@ -37,6 +37,18 @@ public struct JobQuery: Sendable, Equatable {
     }
 }
 
+/// A stored job and the version of its record: every change of the job adds one, whichever way it is made,
+/// so a write made from one version can be refused when another came first.
+public struct VersionedJob: Sendable, Equatable {
+    public var job: Job
+    public var version: Int64
+
+    public init(job: Job, version: Int64) {
+        self.job = job
+        self.version = version
+    }
+}
+
 /// One page of jobs and the cursor of the next, nil on the last page.
 public struct JobPage: Sendable, Equatable {
     public var jobs: [Job]

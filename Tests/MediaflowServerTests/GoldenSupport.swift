@@ -64,17 +64,20 @@ struct RawHTTP {
         var contentType: String? { headers["content-type"] }
     }
 
-    func send(_ method: String, _ path: String, _ body: JSONValue) async throws -> Reply {
-        try await send(method, path, raw: try ProtocolJSON.encode(body))
+    func send(_ method: String, _ path: String, _ body: JSONValue, headers: [(String, String)] = []) async throws -> Reply {
+        try await send(method, path, raw: try ProtocolJSON.encode(body), headers: headers)
     }
 
-    func send(_ method: String, _ path: String, raw: Data?, contentType: String = "application/json") async throws -> Reply {
+    func send(
+        _ method: String, _ path: String, raw: Data?, contentType: String = "application/json", headers: [(String, String)] = []
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
         request.method = .init(rawValue: method)
         if let raw {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: raw))
         }
+        request.headers.add(contentsOf: headers)
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 64 << 20)
         var headers: [String: String] = [:]

@@ -53,6 +53,33 @@ import Testing
         }
     }
 
+    @Test func aWriteFromAnOutdatedReadIsRefused() async throws {
+        try await withServer { server in
+            let http = RawHTTP(baseURL: server.baseURL)
+            let url = try await server.client.create(Job(type: .ameJob, profile: "NoOp")).id!
+            let read = try await http.get(url)
+            #expect(read.headers["etag"] == "\"0\"")
+            var job = read.json.replacing(["statusMessage"], with: "first")
+            let first = try await http.send("PUT", url, job, headers: [("If-Match", "\"0\"")])
+            #expect(first.status == 200)
+            #expect(first.headers["etag"] == "\"1\"")
+
+            job = job.replacing(["statusMessage"], with: "second, from the outdated read")
+            let outdated = try await http.send("PUT", url, job, headers: [("If-Match", "\"0\"")])
+            #expect(outdated.status == 412)
+            #expect(outdated.contentType == "application/problem+json")
+            #expect(outdated.json["type"] == "/problems/outdated")
+            #expect(outdated.json["detail"]?.stringValue?.contains("\"1\"") == true)
+            #expect(try await server.client.job(url).statusMessage == "first")
+
+            for condition in ["*", "\"7\", \"2\""] {
+                #expect(try await http.send("PUT", url, job, headers: [("If-Match", condition)]).status == 200)
+            }
+            #expect(try await http.send("PUT", url, job).status == 200)
+            #expect(try await http.get(url).headers["etag"] == "\"4\"")
+        }
+    }
+
     @Test func urgentJobsOvertakeAndOtherProfilesAreNotHeldBack() async throws {
         let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
         var single = try TestServer.configuration()

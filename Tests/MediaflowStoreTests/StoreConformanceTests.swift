@@ -119,10 +119,36 @@ func start(
             let conflict = await #expect(throws: StoreError.self) { try await store.deleteJob(id: id(job)) }
             #expect(conflict?.isConflict == true)
             job.jobStatus = .completed
-            try await store.replaceJob(job)
+            try await store.replaceJob(job, ifVersion: nil)
             try await store.deleteJob(id: id(job))
             #expect(try await store.job(id: id(job)) == nil)
             let missing = await #expect(throws: StoreError.self) { try await store.deleteJob(id: id(job)) }
+            #expect(missing?.isNotFound == true)
+        }
+    }
+}
+
+extension RepositoryConformanceTests {
+    @Test(arguments: Driver.allCases) func aReplaceFromAnOutdatedVersionIsRefused(driver: Driver) async throws {
+        try await driver.withWriters { first, second in
+            let job = makeJob()
+            try await first.insertJob(job)
+            #expect(try await first.versionedJob(id: id(job))?.version == 0)
+            try await start(job, in: first)
+            var queued = try #require(try await first.versionedJob(id: id(job)))
+            #expect(queued.version == 1)
+            queued.job.statusMessage = "written from version 1"
+            #expect(try await first.replaceJob(queued.job, ifVersion: 1) == 2)
+            #expect(try await second.replaceJob(queued.job, ifVersion: 2) == 3)
+
+            var outdated = queued.job
+            outdated.statusMessage = "written from version 2"
+            let refused = await #expect(throws: StoreError.self) { try await first.replaceJob(outdated, ifVersion: 2) }
+            #expect(refused?.isOutdated == true)
+            #expect(try await second.versionedJob(id: id(job)) == VersionedJob(job: queued.job, version: 3))
+            #expect(try await first.replaceJob(outdated, ifVersion: nil) == 4)
+
+            let missing = await #expect(throws: StoreError.self) { try await first.replaceJob(makeJob(), ifVersion: 0) }
             #expect(missing?.isNotFound == true)
         }
     }

@@ -50,6 +50,11 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         Problem(.conflict, slug: "conflict", title: "Conflict", detail: detail, pointer: pointer)
     }
 
+    /// The resource changed since the version the request's `If-Match` names.
+    public static func outdated(_ detail: String) -> Problem {
+        Problem(.preconditionFailed, slug: "outdated", title: "Precondition failed", detail: detail)
+    }
+
     /// A role this request needs did not answer.
     public static func upstream(_ detail: String) -> Problem {
         Problem(.badGateway, slug: "upstream-failure", title: "Upstream failure", detail: detail)

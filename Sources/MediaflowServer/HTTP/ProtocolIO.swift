@@ -26,14 +26,15 @@ enum ProtocolIO {
         }
     }
 
-    /// A JSON response with `status`, and a `Location` header when given.
-    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil) throws
-        -> Response
-    {
+    /// A JSON response with `status`, and a `Location` and an `ETag` header when given.
+    static func response(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok, location: String? = nil, entityTag: String? = nil
+    ) throws -> Response {
         let data = try ProtocolJSON.encode(value)
         var headers = HTTPFields()
         headers[.contentType] = contentType
         if let location { headers[.location] = location }
+        if let entityTag { headers[.eTag] = entityTag }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -43,6 +44,7 @@ extension StoreError {
     var problem: Problem {
         if isNotFound { return .notFound(message) }
         if isConflict { return .conflict(message) }
+        if isOutdated { return .outdated(message) }
         return Problem(.serviceUnavailable, slug: "store-unavailable", title: "Store unavailable", detail: message)
     }
 }

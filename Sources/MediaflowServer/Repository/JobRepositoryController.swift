@@ -54,25 +54,35 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
 
     func get(_ context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let job = try await storeCall({ try await store.job(id: id) }) else {
+        guard let stored = try await storeCall({ try await store.versionedJob(id: id) }) else {
             throw Problem.notFound("No job \(id)")
         }
-        return try ProtocolIO.response(job)
+        return try ProtocolIO.response(stored.job, entityTag: EntityTag.of(version: stored.version))
     }
 
-    /// `PUT /Job/{id}` (seed messages 8–9): the processor writes the job's new state.
+    /// `PUT /Job/{id}` (seed messages 8–9): the processor writes the job's new state; with `If-Match`, only
+    /// if the job is still as the writer read it.
     func replace(_ request: Request, _ context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
         var job = try await ProtocolIO.decode(Job.self, from: request, limit: maxBodyBytes)
-        guard let current = try await storeCall({ try await store.job(id: id) }) else {
+        guard let current = try await storeCall({ try await store.versionedJob(id: id) }) else {
             throw Problem.notFound("No job \(id)")
         }
-        job.context = current.context
-        job.id = current.id
-        job.dateCreated = current.dateCreated
+        var expected: Int64?
+        let conditions = request.headers[values: .ifMatch]
+        if !conditions.isEmpty {
+            guard EntityTag.ifMatch(conditions, allows: current.version) else {
+                throw Problem.outdated(
+                    "Job \(id) is at \(EntityTag.of(version: current.version)), which If-Match does not name: it changed since it was read")
+            }
+            expected = current.version
+        }
+        job.context = current.job.context
+        job.id = current.job.id
+        job.dateCreated = current.job.dateCreated
         job.dateModified = Timestamp.now()
-        try await storeCall { try await store.replaceJob(job) }
-        return try ProtocolIO.response(job)
+        let version = try await storeCall { try await store.replaceJob(job, ifVersion: expected) }
+        return try ProtocolIO.response(job, entityTag: EntityTag.of(version: version))
     }
 
     /// `GET /Job`: newest first, filtered by `status`, `type`, `profile`, `createdAfter`, `createdBefore`,
