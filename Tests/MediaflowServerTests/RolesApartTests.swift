@@ -50,6 +50,54 @@ import Testing
         }
     }
 
+    /// Two processors change one job through one repository: a `StopJob` through one and heartbeats through
+    /// the other, all at once. Each writes from what it read with `If-Match`, so no heartbeat undoes the end.
+    @Test func processorsSharingARepositoryDoNotUndoEachOthersChanges() async throws {
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
+        let repository = try TestServer.configuration(roles: [.jobRepository, .serviceRegistry])
+        var processors = [try TestServer.configuration(roles: [.jobProcessor]), try TestServer.configuration(roles: [.jobProcessor])]
+        var ame = try TestServer.configuration(roles: [.ameService])
+        for index in processors.indices {
+            processors[index].repositoryURL = repository.baseURL
+            processors[index].registryURL = repository.baseURL
+        }
+        ame.repositoryURL = repository.baseURL
+        ame.registryURL = repository.baseURL
+        let configurations = [repository] + processors + [ame]
+
+        try await withSlowMediaServer(serving: clip) { media in
+            try await withServers(configurations) { servers in
+                let (repositoryServer, first, second) = (servers[0], servers[1], servers[2])
+                try await eventually("the AME service registers itself") {
+                    !(try await RawHTTP(baseURL: repositoryServer.baseURL).get("/Service").json.arrayValue ?? []).isEmpty
+                }
+                let job = try await repositoryServer.client.create(
+                    Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
+                        relatedResource: RelatedResource(locator: "\(media)/media/8/clip.mp4")))
+                let url = job.id!
+                _ = try await first.client.start(jobURL: url)
+                try await eventually("the job runs") { try await repositoryServer.client.job(url).status == .running }
+
+                let stop: JSONValue = ["type": "StopJob", "job": .string(url), "jobStatus": "COMPLETED", "statusMessage": "Stopped"]
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    group.addTask { try await RawHTTP(baseURL: first.baseURL).send("POST", "/StopJob", stop).status }
+                    for progress in 1...20 {
+                        let update: JSONValue = [
+                            "type": "UpdateJob", "job": .string(url), "jobStatus": "RUNNING", "progress": .number(Double(progress)),
+                        ]
+                        group.addTask { try await RawHTTP(baseURL: second.baseURL).send("POST", "/UpdateJob", update).status }
+                    }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+                #expect(statuses.allSatisfy { $0 == 200 })
+                let done = try await repositoryServer.client.job(url)
+                #expect(done.status == .completed)
+                #expect(done.statusMessage == "Stopped")
+                #expect(done.progress == 100)
+            }
+        }
+    }
+
     @Test func aRoleThatDoesNotAnswerIsABadGateway() async throws {
         var processor = try TestServer.configuration(roles: [.jobProcessor, .serviceRegistry])
         processor.repositoryURL = "http://127.0.0.1:\(try FreePort.pick())"

@@ -18,9 +18,10 @@ struct HTTPTransport: Sendable {
     /// The largest reply body taken.
     static let maxReplyBytes = 16 << 20
 
-    /// A response: its status and body.
+    /// A response: its status, headers and body.
     struct Reply: Sendable {
         var status: Int
+        var headers: HTTPHeaders
         var body: Data
 
         var isSuccess: Bool { (200..<300).contains(status) }
@@ -38,7 +39,7 @@ struct HTTPTransport: Sendable {
                 let response = try await pool.send(
                     method, url, headers: headers, body: body.map { ByteBuffer(bytes: $0) }, timeout: timeout,
                     waitForListener: waitsForListener)
-                return Reply(status: response.status, body: Data(response.body.readableBytesView))
+                return Reply(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
             } catch {
                 throw TransportError(url: url, reason: Self.reason(error))
             }
@@ -53,7 +54,8 @@ struct HTTPTransport: Sendable {
         do {
             let response = try await client.execute(request, timeout: timeout)
             let buffer = try await response.body.collect(upTo: Self.maxReplyBytes)
-            return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
+            return Reply(
+                status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
         } catch {
             throw TransportError(url: url, reason: Self.reason(error))
         }

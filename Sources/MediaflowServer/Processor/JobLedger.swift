@@ -45,47 +45,72 @@ struct LocalJobLedger: JobLedger {
     }
 }
 
-/// The ledger when the repository is another process: the seed's messages 4–9 over HTTP.
+/// The ledger when the repository is another process: the seed's messages 4–9 over HTTP. A change reads the
+/// job, decides and writes it back whole (`PUT`) with `If-Match` on the version it read, so a change made
+/// elsewhere in between — by another processor — is never undone: the write is refused and made again from
+/// the job as it then is.
 struct RemoteJobLedger: JobLedger {
     let transport: HTTPTransport
     let repositoryURL: String
     let store: any JobProcessorStore
-    /// A change reads the job, decides and writes it back whole (`PUT`): two changes of one job at once — a
-    /// service's heartbeat and its `StopJob` — would have the later write undo the other. They take turns.
+    /// Two changes of one job from this processor at once — a service's heartbeat and its `StopJob` — take
+    /// turns rather than refuse each other.
     let changes = KeyedSerialQueue()
+    /// How often a change is tried again after it was refused for a change made in between.
+    static let attempts = 5
 
     func job(at url: String) async throws -> Job? {
-        try await transport.get(Job.self, url)
+        try await versionedJob(at: url)?.job
     }
 
     func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
-        guard var job = try await job(at: url) else { throw StoreError.notFound("No job at \(url)") }
+        guard let (job, tag) = try await versionedJob(at: url) else { throw StoreError.notFound("No job \(url)") }
         let recorded = try await transport.send(.POST, "\(repositoryURL)/StartJob", startJob)
         guard recorded.status == 201 else { throw TransportError(url: repositoryURL, reason: "StartJob answered \(recorded.status)") }
         let record = try recorded.decode(StartJob.self)
-        job = try JobLifecycle.apply(
+        let queued = try JobLifecycle.apply(
             .queued(startJob: record.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now
         ).job
         try await store.enqueue(entry)
-        let updated = try await put(job, url: url)
-        return (record, updated)
+        guard let written = try await put(queued, url: url, ifMatch: tag) else {
+            try await store.settle(
+                JobTransition(job: job, changed: true, leavesQueue: true, notify: nil, cancelProcessJob: nil),
+                jobID: entry.jobID, lease: nil, notification: nil)
+            throw StoreError.conflict("Job \(url) changed while it was being started")
+        }
+        return (record, written)
     }
 
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
         try await changes.run(url) {
-            guard let job = try await job(at: url) else { throw StoreError.notFound("No job at \(url)") }
-            let endpoint = try await job.startJob.asyncMap { try await transport.get(StartJob.self, $0)?.asyncEndpoint } ?? nil
-            var transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
-            guard transition.changed else { return transition }
-            transition.job = try await put(transition.job, url: url)
-            let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
-            try await store.settle(transition, jobID: jobID, lease: lease, notification: transition.notification(now: now))
-            return transition
+            for _ in 0..<Self.attempts {
+                guard let (job, tag) = try await versionedJob(at: url) else { throw StoreError.notFound("No job \(url)") }
+                let endpoint = try await job.startJob.asyncMap { try await transport.get(StartJob.self, $0)?.asyncEndpoint } ?? nil
+                var transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
+                guard transition.changed else { return transition }
+                guard let written = try await put(transition.job, url: url, ifMatch: tag) else { continue }
+                transition.job = written
+                let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
+                try await store.settle(transition, jobID: jobID, lease: lease, notification: transition.notification(now: now))
+                return transition
+            }
+            throw TransportError(url: url, reason: "the job changed under each of \(Self.attempts) attempts to change it")
         }
     }
 
-    private func put(_ job: Job, url: String) async throws -> Job {
-        let reply = try await transport.send(.PUT, url, job)
+    /// The job at `url` and its `ETag`, or nil when there is none.
+    private func versionedJob(at url: String) async throws -> (job: Job, tag: String?)? {
+        let reply = try await transport.send(.GET, url)
+        if reply.status == 404 { return nil }
+        guard reply.isSuccess else { throw TransportError(url: url, reason: "answered \(reply.status)") }
+        return (try reply.decode(Job.self), reply.headers.first(name: "ETag"))
+    }
+
+    /// Writes `job` if it is still at `tag`; nil when it changed since (412).
+    private func put(_ job: Job, url: String, ifMatch tag: String?) async throws -> Job? {
+        let reply = try await transport.send(
+            .PUT, url, json: try ProtocolJSON.encode(job), headers: tag.map { [("If-Match", $0)] } ?? [])
+        if reply.status == 412 { return nil }
         guard reply.isSuccess else { throw TransportError(url: url, reason: "PUT answered \(reply.status)") }
         return try reply.decode(Job.self)
     }
