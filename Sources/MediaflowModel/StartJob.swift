@@ -8,20 +8,23 @@ public struct StartJob: Codable, Sendable, Equatable {
     public var job: String
     public var priority: JobPriority?
     public var asyncEndpoint: AsyncEndpoint?
+    /// A delayed start: the job waits in the queue, `QUEUED`, until this time (Mediaflow's, beyond the seed).
+    public var notBefore: Date?
     public var dateCreated: Date?
     public var dateModified: Date?
 
     enum CodingKeys: String, CodingKey {
         case context = "@context"
-        case id, type, job, priority, asyncEndpoint, dateCreated, dateModified
+        case id, type, job, priority, asyncEndpoint, notBefore, dateCreated, dateModified
     }
 
-    /// A start request for the job at `job`.
-    public init(job: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil) {
+    /// A start request for the job at `job`, at once or not before `notBefore`.
+    public init(job: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil, notBefore: Date? = nil) {
         self.type = "StartJob"
         self.job = job
         self.priority = priority
         self.asyncEndpoint = asyncEndpoint
+        self.notBefore = notBefore
     }
 }
 
@@ -117,6 +120,7 @@ extension StartJob: JSONWritable {
         object.member("dateModified", dateModified)
         object.member("id", id)
         object.member("job", job)
+        object.member("notBefore", notBefore)
         object.member("priority", priority)
         object.member("type", type)
     }
@@ -163,6 +167,7 @@ extension StartJob: JSONReadable {
         job = try object.required("job")
         priority = try object.optional("priority")
         asyncEndpoint = try object.optional("asyncEndpoint")
+        notBefore = try object.optional("notBefore")
         dateCreated = try object.optional("dateCreated")
         dateModified = try object.optional("dateModified")
     }

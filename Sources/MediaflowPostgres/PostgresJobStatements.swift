@@ -69,14 +69,15 @@ extension HotQuery {
         static let sql = """
             WITH batch AS (
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-                    $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::bigint[])
+                    $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::bigint[], $14::bigint[])
                 AS i(status, document, id, version, start_id, start_document, job_url, job_type, profile, priority,
-                    attempts, lease_owner, lease_until)),
+                    attempts, lease_owner, lease_until, not_before)),
             \(updateJobs),
             start AS (INSERT INTO start_job (id, job_id, document) SELECT start_id, id, start_document FROM applied),
             queue AS (
-                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until)
-                SELECT id, job_url, job_type, profile, priority, attempts, NULLIF(lease_owner, ''), NULLIF(lease_until, 0)
+                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before)
+                SELECT id, job_url, job_type, profile, priority, attempts, NULLIF(lease_owner, ''), NULLIF(lease_until, 0),
+                    not_before
                 FROM applied
                 ON CONFLICT (job_id) DO NOTHING),
             wake AS (
@@ -98,6 +99,7 @@ extension HotQuery {
             bindings.append(jobs.map { Int64($0.entry.attempts) })
             bindings.append(jobs.map { $0.entry.claimedBy?.owner ?? "" })
             bindings.append(jobs.map { $0.entry.claimedBy.map { StoreCoding.millis($0.until) } ?? 0 })
+            bindings.append(jobs.map { $0.entry.notBefore.map(StoreCoding.millis) ?? 0 })
             return bindings
         }
 

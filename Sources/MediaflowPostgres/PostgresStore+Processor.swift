@@ -114,9 +114,10 @@ extension PostgresStore {
     private func enqueue(_ entry: DispatchEntry, _ connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until)
+            INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before)
             VALUES (\(entry.jobID), \(entry.jobURL), \(entry.jobType.rawValue), \(entry.profile), \(entry.priority.rank),
-                \(entry.attempts), \(entry.claimedBy?.owner), \(entry.claimedBy.map { StoreCoding.millis($0.until) }))
+                \(entry.attempts), \(entry.claimedBy?.owner), \(entry.claimedBy.map { StoreCoding.millis($0.until) }),
+                \(entry.notBefore.map(StoreCoding.millis) ?? 0))
             ON CONFLICT (job_id) DO NOTHING
             """, logger: logger)
         if entry.claimedBy == nil { try await announce(on: Self.dispatchChannel, connection) }

@@ -117,12 +117,14 @@ extension SQLiteStore {
     static func enqueue(_ entry: DispatchEntry, _ db: Database) throws {
         try Column.execute(
             """
-            INSERT OR IGNORE INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO dispatch
+                (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 entry.jobID, entry.jobURL, entry.jobType.rawValue, entry.profile, entry.priority.rank, entry.attempts,
                 entry.claimedBy?.owner, entry.claimedBy.map { StoreCoding.millis($0.until) },
+                entry.notBefore.map(StoreCoding.millis) ?? 0,
             ], db)
     }
 

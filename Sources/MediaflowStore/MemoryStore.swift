@@ -252,7 +252,9 @@ public final class MemoryStore: JobStore {
         guard state.queue[entry.jobID] == nil else { return }
         var waiting = entry
         waiting.claimedBy = nil
-        state.queue[entry.jobID] = QueueRow(entry: waiting, seq: state.nextSeq(), lease: entry.claimedBy, notBefore: .distantPast)
+        waiting.notBefore = nil
+        state.queue[entry.jobID] = QueueRow(
+            entry: waiting, seq: state.nextSeq(), lease: entry.claimedBy, notBefore: entry.notBefore ?? .distantPast)
     }
 
     private static func settle(

@@ -69,6 +69,8 @@ public struct DispatchEntry: Sendable, Equatable {
     public var priority: JobPriority
     /// Dispatch attempts so far.
     public var attempts: Int
+    /// When a delayed start lets the job be dispatched; nil: at once. Only queueing reads it.
+    public var notBefore: Date?
     /// The lease of the dispatcher that had room for the job when it was queued and took it there and
     /// then, so that the job runs on the node that has it at hand and nobody claims it (nor is woken for
     /// it) unless the lease runs out. Nil: the entry waits for any dispatcher, as it does again once it
@@ -77,7 +79,7 @@ public struct DispatchEntry: Sendable, Equatable {
 
     public init(
         jobID: String, jobURL: String, jobType: JobType, profile: String, priority: JobPriority, attempts: Int = 0,
-        claimedBy: Lease? = nil
+        notBefore: Date? = nil, claimedBy: Lease? = nil
     ) {
         self.jobID = jobID
         self.jobURL = jobURL
@@ -85,6 +87,7 @@ public struct DispatchEntry: Sendable, Equatable {
         self.profile = profile
         self.priority = priority
         self.attempts = attempts
+        self.notBefore = notBefore
         self.claimedBy = claimedBy
     }
 

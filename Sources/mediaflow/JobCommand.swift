@@ -46,6 +46,8 @@ extension JobCommand {
         @Option(help: "LOW, MEDIUM, HIGH or URGENT.") var priority = "MEDIUM"
         @Option(name: .customLong("param"), help: "A job input, name=value (repeatable).") var parameters: [String] = []
         @Option(help: "A URL to POST the finished job to (asyncEndpoint success and failure).") var callback: String?
+        @Option(help: "Start the job no earlier than this: an ISO 8601 time, or +N followed by s, m or h.")
+        var notBefore: String?
         @Flag(help: "Follow the job until it ends and print its result.") var wait = false
         @OptionGroup var server: ServerOption
         @OptionGroup var processorOption: ProcessorOption
@@ -55,6 +57,12 @@ extension JobCommand {
             let processor = try await processorOption.client(or: client)
             guard let priority = JobPriority(rawValue: priority.uppercased()) else {
                 throw ValidationError("--priority must be LOW, MEDIUM, HIGH or URGENT")
+            }
+            let startTime = try notBefore.map { text in
+                guard let time = Self.time(text, after: Date()) else {
+                    throw ValidationError("--not-before takes an ISO 8601 time or +N with s, m or h, not '\(text)'")
+                }
+                return time
             }
             let jobType = try await resolveType(client)
             var inputs: [String: JSONValue] = [:]
@@ -68,7 +76,8 @@ extension JobCommand {
                 jobInput: inputs.isEmpty ? nil : inputs)
             let created = try await client.create(job)
             let endpoint = callback.map { AsyncEndpoint(success: $0, failure: $0) }
-            _ = try await processor.start(jobURL: created.id!, priority: priority, asyncEndpoint: endpoint)
+            _ = try await processor.start(
+                jobURL: created.id!, priority: priority, asyncEndpoint: endpoint, notBefore: startTime)
             print("job \(created.id!)")
             guard wait else { return }
             let final = try await client.wait(for: created.id!) { job in
@@ -89,6 +98,16 @@ extension JobCommand {
                 return value
             }
             return try await client.profile(profile)?.jobType ?? .ameJob
+        }
+
+        /// The time `text` names: an ISO 8601 time, or `+N` seconds, minutes or hours (`+90s`, `+10m`, `+2h`)
+        /// after `now`; nil when it is neither.
+        static func time(_ text: String, after now: Date) -> Date? {
+            guard text.hasPrefix("+") else { return Timestamp.parse(text) }
+            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+            guard let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropFirst().dropLast()), count >= 0, count.isFinite
+            else { return nil }
+            return now + count * unit
         }
 
         static func locator(for input: String) -> String {

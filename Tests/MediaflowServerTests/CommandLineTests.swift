@@ -76,4 +76,22 @@ import Testing
             #expect(rest.output.contains("NEW        NoOp"))
         }
     }
+
+    @Test func submitCanDelayTheStart() async throws {
+        try await withServer { server in
+            let input = try MediaFixtures.textFile(in: MediaFixtures.temporaryDirectory()).path
+            let started = ContinuousClock.now
+            let delayed = try await ServerProcess.command(
+                ["job", "submit", input, "--profile", "NoOp", "--not-before", "+2s", "--wait", "--server", server.baseURL])
+            #expect(delayed.status == 0)
+            #expect(delayed.output.contains("\n  QUEUED\n"), "\(delayed.output)")
+            #expect(delayed.output.contains("\n  COMPLETED 100%  "), "\(delayed.output)")
+            #expect(ContinuousClock.now - started >= .seconds(2))
+
+            let refused = try await ServerProcess.command(
+                ["job", "submit", input, "--profile", "NoOp", "--not-before", "tomorrow", "--server", server.baseURL])
+            #expect(refused.status != 0)
+            #expect(refused.output.contains("--not-before takes an ISO 8601 time or +N with s, m or h, not 'tomorrow'"))
+        }
+    }
 }

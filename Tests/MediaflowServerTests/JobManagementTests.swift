@@ -53,6 +53,25 @@ import Testing
         }
     }
 
+    @Test func aDelayedStartWaitsQueuedUntilItsTime() async throws {
+        try await withCallbackReceiver { receiver, callback in
+            try await withServer { server in
+                let job = try await server.client.create(Job(type: .ameJob, profile: "NoOp"))
+                let notBefore = Date().addingTimeInterval(2)
+                let startJob = try await server.client.start(
+                    jobURL: job.id!, asyncEndpoint: AsyncEndpoint(success: callback + "/success"), notBefore: notBefore)
+                #expect(startJob.notBefore.map(Timestamp.format) == Timestamp.format(notBefore))
+                try await Task.sleep(for: .milliseconds(1500))
+                #expect(try await server.client.job(job.id!).status == .queued)
+                await receiver.arrival(of: job.id!)
+                #expect(Date() >= notBefore)
+                #expect(receiver.delivered(job.id!)?.status == .completed)
+                let recorded = try await RawHTTP(baseURL: server.baseURL).get(startJob.id!)
+                #expect(recorded.json["notBefore"]?.stringValue == Timestamp.format(notBefore))
+            }
+        }
+    }
+
     @Test func aWriteFromAnOutdatedReadIsRefused() async throws {
         try await withServer { server in
             let http = RawHTTP(baseURL: server.baseURL)

@@ -210,6 +210,31 @@ extension RepositoryConformanceTests {
         }
     }
 
+    @Test(arguments: Driver.allCases) func aDelayedStartIsClaimedOnlyOnceDue(driver: Driver) async throws {
+        try await driver.withStore { store in
+            let delayed = makeJob(), queuedLater = makeJob(), direct = makeJob()
+            for job in [delayed, queuedLater, direct] { try await store.insertJob(job) }
+            var startJob = StartJob(job: delayed.id!)
+            startJob.id = ResourceLink.new(baseURL: base, collection: "StartJob").url
+            var delayedEntry = entry(for: delayed)
+            delayedEntry.notBefore = now.addingTimeInterval(60)
+            _ = try await store.queueJob(id: id(delayed), startJob: startJob, entry: delayedEntry, now: now)
+            var laterEntry = entry(for: queuedLater)
+            laterEntry.notBefore = now.addingTimeInterval(30)
+            try await store.enqueue(laterEntry)
+            try await start(direct, in: store)
+
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(300))
+            let atOnce = try await store.claimDispatch(profiles: ["P"], limit: 10, lease: lease, now: now)
+            #expect(atOnce.map(\.jobID) == [id(direct)])
+            let halfway = try await store.claimDispatch(profiles: ["P"], limit: 10, lease: lease, now: now.addingTimeInterval(45))
+            #expect(halfway.map(\.jobID) == [id(queuedLater)])
+            let due = try await store.claimDispatch(profiles: ["P"], limit: 10, lease: lease, now: now.addingTimeInterval(60))
+            #expect(due.map(\.jobID) == [id(delayed)])
+            #expect(due.first?.notBefore == nil)
+        }
+    }
+
     @Test(arguments: Driver.allCases) func anEntryClaimedAsItIsQueuedIsNobodyElsesUntilItsLeaseEnds(driver: Driver) async throws {
         try await driver.withWriters { first, second in
             let mine = makeJob()

@@ -24,11 +24,11 @@ public struct MediaflowClient: Sendable {
         try await expect(201, transport.send(.POST, "\(baseURL)/Job", job)).decode(Job.self)
     }
 
-    /// `POST /StartJob`: starts the job at `jobURL`.
-    public func start(jobURL: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil) async throws
-        -> StartJob
-    {
-        var request = StartJob(job: jobURL, priority: priority, asyncEndpoint: asyncEndpoint)
+    /// `POST /StartJob`: starts the job at `jobURL`, at once or not before `notBefore`.
+    public func start(
+        jobURL: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil, notBefore: Date? = nil
+    ) async throws -> StartJob {
+        var request = StartJob(job: jobURL, priority: priority, asyncEndpoint: asyncEndpoint, notBefore: notBefore)
         request.context = contextURL(baseURL: baseURL)
         return try await expect(201, transport.send(.POST, "\(baseURL)/StartJob", request)).decode(StartJob.self)
     }

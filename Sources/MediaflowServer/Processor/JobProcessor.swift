@@ -54,11 +54,15 @@ final class JobProcessor: Sendable {
         startJob.context = contextURL(baseURL: baseURL)
         startJob.priority = priority
         // A job this node has room for is claimed by it as it is queued: no other node is woken for it, and
-        // the dispatcher sends it off without claiming it again.
+        // the dispatcher sends it off without claiming it again. A delayed start waits for any node.
         let now = Timestamp.now()
+        let delayedUntil = request.notBefore.flatMap { $0 > now ? $0 : nil }
         var entry = DispatchEntry(
-            jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority)
-        if let lease = dispatcher.claimOnQueueing(profile: entry.profile, now: now) { entry = entry.claimed(by: lease) }
+            jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority,
+            notBefore: delayedUntil)
+        if delayedUntil == nil, let lease = dispatcher.claimOnQueueing(profile: entry.profile, now: now) {
+            entry = entry.claimed(by: lease)
+        }
         let (record, _) = try await storeCall {
             try await ledger.queue(jobAt: request.job, startJob: startJob, entry: entry, now: now)
         }
