@@ -14,6 +14,8 @@ public enum JobEvent: Sendable, Equatable {
     case leaseExpired
     /// The processor gave up on the job, e.g. no service could take it.
     case abandoned(reason: String)
+    /// The job had not ended within its `StartJob`'s `timeoutSeconds`; a service running it is told to stop.
+    case timedOut
 }
 
 /// What the job lifecycle decided for one event: the job as it now is, and what the caller must do.
@@ -87,10 +89,9 @@ public enum JobLifecycle {
 
         case .cancelRequested:
             guard !status.isFinal else { throw .init(status: status, event: "CancelJob") }
-            let running = status == .scheduled || status == .running ? job.processJob : nil
             next.jobStatus = .canceled
             next.statusMessage = "Canceled on request"
-            return done(status != .new, leaves: true, cancel: running)
+            return done(status != .new, leaves: true, cancel: job.runningProcessJob)
 
         case .leaseExpired:
             guard status == .scheduled || status == .running else { return unchanged }
@@ -104,8 +105,19 @@ public enum JobLifecycle {
             next.jobStatus = .failed
             next.statusMessage = reason
             return done(true, leaves: true)
+
+        case .timedOut:
+            guard !status.isFinal else { return unchanged }
+            next.jobStatus = .failed
+            next.statusMessage = "Timed out: not finished within the timeoutSeconds of its StartJob"
+            return done(true, leaves: true, cancel: job.runningProcessJob)
         }
     }
+}
+
+extension Job {
+    /// The `ProcessJob` of the service running the job, if one is.
+    fileprivate var runningProcessJob: String? { status == .scheduled || status == .running ? processJob : nil }
 }
 
 /// An event that cannot happen to a job in its current status, such as starting a job twice.

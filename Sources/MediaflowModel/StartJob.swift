@@ -10,21 +10,28 @@ public struct StartJob: Codable, Sendable, Equatable {
     public var asyncEndpoint: AsyncEndpoint?
     /// A delayed start: the job waits in the queue, `QUEUED`, until this time (Mediaflow's, beyond the seed).
     public var notBefore: Date?
+    /// The most the job may take from its start (`notBefore`, if later) to its end; past it, the job fails
+    /// as timed out and its service is told to stop (Mediaflow's, beyond the seed).
+    public var timeoutSeconds: Double?
     public var dateCreated: Date?
     public var dateModified: Date?
 
     enum CodingKeys: String, CodingKey {
         case context = "@context"
-        case id, type, job, priority, asyncEndpoint, notBefore, dateCreated, dateModified
+        case id, type, job, priority, asyncEndpoint, notBefore, timeoutSeconds, dateCreated, dateModified
     }
 
-    /// A start request for the job at `job`, at once or not before `notBefore`.
-    public init(job: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil, notBefore: Date? = nil) {
+    /// A start request for the job at `job`, at once or not before `notBefore`, to end within `timeoutSeconds`.
+    public init(
+        job: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil, notBefore: Date? = nil,
+        timeoutSeconds: Double? = nil
+    ) {
         self.type = "StartJob"
         self.job = job
         self.priority = priority
         self.asyncEndpoint = asyncEndpoint
         self.notBefore = notBefore
+        self.timeoutSeconds = timeoutSeconds
     }
 }
 
@@ -122,6 +129,7 @@ extension StartJob: JSONWritable {
         object.member("job", job)
         object.member("notBefore", notBefore)
         object.member("priority", priority)
+        object.member("timeoutSeconds", timeoutSeconds)
         object.member("type", type)
     }
 }
@@ -168,6 +176,7 @@ extension StartJob: JSONReadable {
         priority = try object.optional("priority")
         asyncEndpoint = try object.optional("asyncEndpoint")
         notBefore = try object.optional("notBefore")
+        timeoutSeconds = try object.optional("timeoutSeconds")
         dateCreated = try object.optional("dateCreated")
         dateModified = try object.optional("dateModified")
     }

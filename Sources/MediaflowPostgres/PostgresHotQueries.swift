@@ -86,6 +86,14 @@ enum HotQuery {
         """
     }
 
+    /// Dispatch entries whose job has not ended by its deadline (`timeoutSeconds`).
+    static func overdueDispatches(now: Date, limit: Int) -> PostgresQuery {
+        """
+        SELECT job_id, job_url, job_type, profile, priority, attempts, dispatched FROM dispatch
+        WHERE deadline <= \(StoreCoding.millis(now)) ORDER BY deadline LIMIT \(limit)
+        """
+    }
+
     /// A job with its row version and its StartJob record, read before a change that checks the version;
     /// prepared once per connection, as it runs for every job change.
     struct ReadJob: PostgresPreparedStatement {
@@ -137,6 +145,7 @@ extension PostgresStore {
             ("claimDispatch", try HotQuery.ClaimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now).unprepared),
             ("claimOutbox", try HotQuery.ClaimOutbox(limit: 128, lease: lease, now: now).unprepared),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
+            ("overdueDispatches", HotQuery.overdueDispatches(now: now, limit: 500)),
             ("readJob", try HotQuery.ReadJob(id: UniqueID.make()).unprepared),
             ("queueJobs", try HotQuery.QueueJobs(jobs: [
                 .init(change: change, startID: "s", startDocument: "{}", entry: entry)]).unprepared),

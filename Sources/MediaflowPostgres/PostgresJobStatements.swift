@@ -69,15 +69,17 @@ extension HotQuery {
         static let sql = """
             WITH batch AS (
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-                    $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::bigint[], $14::bigint[])
+                    $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::bigint[], $14::bigint[],
+                    $15::bigint[])
                 AS i(status, document, id, version, start_id, start_document, job_url, job_type, profile, priority,
-                    attempts, lease_owner, lease_until, not_before)),
+                    attempts, lease_owner, lease_until, not_before, deadline)),
             \(updateJobs),
             start AS (INSERT INTO start_job (id, job_id, document) SELECT start_id, id, start_document FROM applied),
             queue AS (
-                INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before)
+                INSERT INTO dispatch
+                    (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before, deadline)
                 SELECT id, job_url, job_type, profile, priority, attempts, NULLIF(lease_owner, ''), NULLIF(lease_until, 0),
-                    not_before
+                    not_before, NULLIF(deadline, 0)
                 FROM applied
                 ON CONFLICT (job_id) DO NOTHING),
             wake AS (
@@ -100,6 +102,7 @@ extension HotQuery {
             bindings.append(jobs.map { $0.entry.claimedBy?.owner ?? "" })
             bindings.append(jobs.map { $0.entry.claimedBy.map { StoreCoding.millis($0.until) } ?? 0 })
             bindings.append(jobs.map { $0.entry.notBefore.map(StoreCoding.millis) ?? 0 })
+            bindings.append(jobs.map { $0.entry.deadline.map(StoreCoding.millis) ?? 0 })
             return bindings
         }
 

@@ -68,6 +68,10 @@ extension PostgresStore {
         (3, ["ALTER TABLE dispatch ADD COLUMN reserved_for TEXT"]),
         // A dispatcher now claims the jobs it had room for as it queues them: no reservation to keep.
         (4, ["ALTER TABLE dispatch DROP COLUMN reserved_for"]),
+        (5, [
+            "ALTER TABLE dispatch ADD COLUMN deadline BIGINT",
+            "CREATE INDEX dispatch_overdue ON dispatch(deadline) WHERE deadline IS NOT NULL",
+        ]),
     ]
 
     /// Applies the migrations the database lacks. Safe when several nodes start at once: the migrations (and

@@ -90,9 +90,17 @@ extension PostgresStore {
     }
 
     public func expiredDispatches(now: Date, limit: Int) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
-        let rows = try await query(HotQuery.expiredDispatches(now: now, limit: limit))
+        try await dispatches(HotQuery.expiredDispatches(now: now, limit: limit))
+    }
+
+    public func overdueDispatches(now: Date, limit: Int) async throws -> [DispatchEntry] {
+        try await dispatches(HotQuery.overdueDispatches(now: now, limit: limit)).map(\.entry)
+    }
+
+    /// The entries a query of `job_id, job_url, job_type, profile, priority, attempts, dispatched` finds.
+    private func dispatches(_ sql: PostgresQuery) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
         var result: [(entry: DispatchEntry, wasDispatched: Bool)] = []
-        for try await (jobID, url, type, profile, rank, attempts, dispatched) in rows.decode(
+        for try await (jobID, url, type, profile, rank, attempts, dispatched) in try await query(sql).decode(
             (String, String, String, String, Int, Int, Bool).self)
         {
             result.append((Self.entry(jobID, url, type, profile, rank, attempts), dispatched))
@@ -114,10 +122,11 @@ extension PostgresStore {
     private func enqueue(_ entry: DispatchEntry, _ connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO dispatch (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before)
+            INSERT INTO dispatch
+                (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before, deadline)
             VALUES (\(entry.jobID), \(entry.jobURL), \(entry.jobType.rawValue), \(entry.profile), \(entry.priority.rank),
                 \(entry.attempts), \(entry.claimedBy?.owner), \(entry.claimedBy.map { StoreCoding.millis($0.until) }),
-                \(entry.notBefore.map(StoreCoding.millis) ?? 0))
+                \(entry.notBefore.map(StoreCoding.millis) ?? 0), \(entry.deadline.map(StoreCoding.millis)))
             ON CONFLICT (job_id) DO NOTHING
             """, logger: logger)
         if entry.claimedBy == nil { try await announce(on: Self.dispatchChannel, connection) }

@@ -124,6 +124,10 @@ enum SQLiteMigrations {
         migrator.registerMigration("5-dispatch-claimed-when-queued") { db in
             try db.execute(sql: "ALTER TABLE dispatch DROP COLUMN reserved_for")
         }
+        migrator.registerMigration("6-dispatch-deadline") { db in
+            try db.execute(sql: "ALTER TABLE dispatch ADD COLUMN deadline INTEGER")
+            try db.execute(sql: "CREATE INDEX dispatch_overdue ON dispatch(deadline) WHERE deadline IS NOT NULL")
+        }
         return migrator
     }
 }

@@ -101,6 +101,15 @@ extension SQLiteStore {
         }
     }
 
+    public func overdueDispatches(now: Date, limit: Int) async throws -> [DispatchEntry] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM dispatch WHERE deadline <= ? ORDER BY deadline LIMIT ?",
+                arguments: [StoreCoding.millis(now), limit]
+            ).map(Self.entry(from:))
+        }
+    }
+
     public func releaseAllLeases() async throws {
         try await write { db in
             try db.execute(sql: "UPDATE dispatch SET lease_until = 0 WHERE lease_until IS NOT NULL")
@@ -118,13 +127,13 @@ extension SQLiteStore {
         try Column.execute(
             """
             INSERT OR IGNORE INTO dispatch
-                (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (job_id, job_url, job_type, profile, priority, attempts, lease_owner, lease_until, not_before, deadline)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 entry.jobID, entry.jobURL, entry.jobType.rawValue, entry.profile, entry.priority.rank, entry.attempts,
                 entry.claimedBy?.owner, entry.claimedBy.map { StoreCoding.millis($0.until) },
-                entry.notBefore.map(StoreCoding.millis) ?? 0,
+                entry.notBefore.map(StoreCoding.millis) ?? 0, entry.deadline.map(StoreCoding.millis),
             ], db)
     }
 

@@ -170,7 +170,8 @@ struct ApplicationParts {
             let dispatcher = JobDispatcher(
                 store: store, ledger: ledger, directory: directory,
                 invoker: ServiceInvoker(transport: transport, localHost: host, logger: logger),
-                baseURL: baseURL, leaseDuration: lease, releaseLeasesAtStart: !sharedStore, logger: logger)
+                outbox: outboxSignal, baseURL: baseURL, leaseDuration: lease, releaseLeasesAtStart: !sharedStore,
+                logger: logger)
             let processor = JobProcessor(
                 ledger: ledger, store: store, directory: directory, dispatcher: dispatcher, outbox: outboxSignal,
                 baseURL: baseURL, leaseDuration: lease, logger: logger)

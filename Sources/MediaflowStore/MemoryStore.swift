@@ -11,6 +11,7 @@ public final class MemoryStore: JobStore {
         var lease: Lease?
         var dispatched = false
         var notBefore: Date
+        var deadline: Date?
     }
     struct State {
         var jobs: [String: (seq: Int, job: Job, version: Int64)] = [:]
@@ -157,6 +158,13 @@ public final class MemoryStore: JobStore {
         }
     }
 
+    public func overdueDispatches(now: Date, limit: Int) async throws -> [DispatchEntry] {
+        state.withLock { state in
+            state.queue.values.compactMap { row in row.deadline.flatMap { $0 <= now ? (row.entry, $0) : nil } }
+                .sorted { $0.1 < $1.1 }.prefix(limit).map(\.0)
+        }
+    }
+
     public func releaseAllLeases() async throws {
         state.withLock { state in
             for key in state.queue.keys where state.queue[key]?.lease != nil {
@@ -253,8 +261,10 @@ public final class MemoryStore: JobStore {
         var waiting = entry
         waiting.claimedBy = nil
         waiting.notBefore = nil
+        waiting.deadline = nil
         state.queue[entry.jobID] = QueueRow(
-            entry: waiting, seq: state.nextSeq(), lease: entry.claimedBy, notBefore: entry.notBefore ?? .distantPast)
+            entry: waiting, seq: state.nextSeq(), lease: entry.claimedBy, notBefore: entry.notBefore ?? .distantPast,
+            deadline: entry.deadline)
     }
 
     private static func settle(

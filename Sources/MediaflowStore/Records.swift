@@ -71,6 +71,8 @@ public struct DispatchEntry: Sendable, Equatable {
     public var attempts: Int
     /// When a delayed start lets the job be dispatched; nil: at once. Only queueing reads it.
     public var notBefore: Date?
+    /// When the job times out if it has not ended; nil: never. Only queueing reads it.
+    public var deadline: Date?
     /// The lease of the dispatcher that had room for the job when it was queued and took it there and
     /// then, so that the job runs on the node that has it at hand and nobody claims it (nor is woken for
     /// it) unless the lease runs out. Nil: the entry waits for any dispatcher, as it does again once it
@@ -79,7 +81,7 @@ public struct DispatchEntry: Sendable, Equatable {
 
     public init(
         jobID: String, jobURL: String, jobType: JobType, profile: String, priority: JobPriority, attempts: Int = 0,
-        notBefore: Date? = nil, claimedBy: Lease? = nil
+        notBefore: Date? = nil, deadline: Date? = nil, claimedBy: Lease? = nil
     ) {
         self.jobID = jobID
         self.jobURL = jobURL
@@ -88,6 +90,7 @@ public struct DispatchEntry: Sendable, Equatable {
         self.priority = priority
         self.attempts = attempts
         self.notBefore = notBefore
+        self.deadline = deadline
         self.claimedBy = claimedBy
     }
 

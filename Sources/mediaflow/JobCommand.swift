@@ -46,8 +46,10 @@ extension JobCommand {
         @Option(help: "LOW, MEDIUM, HIGH or URGENT.") var priority = "MEDIUM"
         @Option(name: .customLong("param"), help: "A job input, name=value (repeatable).") var parameters: [String] = []
         @Option(help: "A URL to POST the finished job to (asyncEndpoint success and failure).") var callback: String?
-        @Option(help: "Start the job no earlier than this: an ISO 8601 time, or +N followed by s, m or h.")
+        @Option(help: "Start the job no earlier than this: an ISO 8601 time, or + and a duration such as +10m.")
         var notBefore: String?
+        @Option(help: "Fail the job if it has not ended this long after its start: 90, 90s, 10m or 2h.")
+        var timeout: String?
         @Flag(help: "Follow the job until it ends and print its result.") var wait = false
         @OptionGroup var server: ServerOption
         @OptionGroup var processorOption: ProcessorOption
@@ -60,9 +62,15 @@ extension JobCommand {
             }
             let startTime = try notBefore.map { text in
                 guard let time = Self.time(text, after: Date()) else {
-                    throw ValidationError("--not-before takes an ISO 8601 time or +N with s, m or h, not '\(text)'")
+                    throw ValidationError("--not-before takes an ISO 8601 time or + and a duration such as +10m, not '\(text)'")
                 }
                 return time
+            }
+            let timeoutSeconds = try timeout.map { text in
+                guard let seconds = Self.seconds(text) else {
+                    throw ValidationError("--timeout takes a duration such as 90, 90s, 10m or 2h, not '\(text)'")
+                }
+                return seconds
             }
             let jobType = try await resolveType(client)
             var inputs: [String: JSONValue] = [:]
@@ -77,7 +85,8 @@ extension JobCommand {
             let created = try await client.create(job)
             let endpoint = callback.map { AsyncEndpoint(success: $0, failure: $0) }
             _ = try await processor.start(
-                jobURL: created.id!, priority: priority, asyncEndpoint: endpoint, notBefore: startTime)
+                jobURL: created.id!, priority: priority, asyncEndpoint: endpoint, notBefore: startTime,
+                timeoutSeconds: timeoutSeconds)
             print("job \(created.id!)")
             guard wait else { return }
             let final = try await client.wait(for: created.id!) { job in
@@ -100,14 +109,21 @@ extension JobCommand {
             return try await client.profile(profile)?.jobType ?? .ameJob
         }
 
-        /// The time `text` names: an ISO 8601 time, or `+N` seconds, minutes or hours (`+90s`, `+10m`, `+2h`)
-        /// after `now`; nil when it is neither.
+        /// The time `text` names: an ISO 8601 time, or `+` and a duration (`+90s`, `+10m`, `+2h`) after `now`;
+        /// nil when it is neither.
         static func time(_ text: String, after now: Date) -> Date? {
             guard text.hasPrefix("+") else { return Timestamp.parse(text) }
+            return seconds(String(text.dropFirst())).map { now + $0 }
+        }
+
+        /// The seconds a duration names: a number of seconds, minutes or hours (`90`, `90s`, `10m`, `2h`).
+        static func seconds(_ text: String) -> Double? {
             let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-            guard let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropFirst().dropLast()), count >= 0, count.isFinite
-            else { return nil }
-            return now + count * unit
+            let unit = text.last.flatMap { units[$0] }
+            guard let count = Double(unit == nil ? Substring(text) : text.dropLast()), count >= 0, count.isFinite else {
+                return nil
+            }
+            return count * (unit ?? 1)
         }
 
         static func locator(for input: String) -> String {

@@ -83,6 +83,21 @@ import Testing
         }
     }
 
+    @Test func aTimeoutFailsTheJobAndStopsItsService() throws {
+        let waiting = try JobLifecycle.apply(.timedOut, to: try queued(), endpoint: endpoint, now: now)
+        #expect(waiting.job.status == .failed)
+        #expect(waiting.job.statusMessage == "Timed out: not finished within the timeoutSeconds of its StartJob")
+        #expect(waiting.leavesQueue)
+        #expect(waiting.notify == "http://caller/failure")
+        #expect(waiting.cancelProcessJob == nil)
+
+        let scheduled = try JobLifecycle.apply(.scheduled(processJob: "http://svc/ProcessJob/1"), to: try queued(), endpoint: nil, now: now)
+        let running = try JobLifecycle.apply(.timedOut, to: scheduled.job, endpoint: endpoint, now: now)
+        #expect(running.cancelProcessJob == "http://svc/ProcessJob/1")
+        let late = try JobLifecycle.apply(.timedOut, to: running.job, endpoint: endpoint, now: now)
+        #expect(!late.changed)
+    }
+
     @Test func anExpiredLeaseQueuesTheJobAgain() throws {
         let scheduled = try JobLifecycle.apply(.scheduled(processJob: "p"), to: try queued(), endpoint: nil, now: now)
         let requeued = try JobLifecycle.apply(.leaseExpired, to: scheduled.job, endpoint: nil, now: now)

@@ -35,6 +35,8 @@ import Testing
         Case(name: "StartJob with a job that does not exist", path: "/StartJob", body: #"{"type":"StartJob","job":"http://127.0.0.1:1/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14"}"#, status: 422, pointer: "/job"),
         Case(name: "StartJob with an unknown priority", path: "/StartJob", body: #"{"type":"StartJob","job":"x","priority":"ASAP"}"#, status: 422, pointer: "/priority"),
         Case(name: "StartJob with a notBefore that is not a time", path: "/StartJob", body: #"{"type":"StartJob","job":"x","notBefore":"tomorrow"}"#, status: 422, pointer: "/notBefore"),
+        Case(name: "StartJob with a timeout of no time", path: "/StartJob", body: #"{"type":"StartJob","job":"http://h/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14","timeoutSeconds":0}"#, status: 422, pointer: "/timeoutSeconds"),
+        Case(name: "StartJob with a timeout that is not a number", path: "/StartJob", body: #"{"type":"StartJob","job":"x","timeoutSeconds":"1h"}"#, status: 422, pointer: "/timeoutSeconds"),
         Case(name: "StartJob of the wrong type", path: "/StartJob", body: #"{"type":"StopJob","job":"x"}"#, status: 422, pointer: "/type"),
         Case(name: "UpdateJob with a final status", path: "/UpdateJob", body: #"{"type":"UpdateJob","job":"http://h/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14","jobStatus":"COMPLETED"}"#, status: 422, pointer: "/jobStatus"),
         Case(name: "StopJob for a job that does not exist", path: "/StopJob", body: #"{"type":"StopJob","job":"http://h/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14","jobStatus":"COMPLETED"}"#, status: 404, pointer: nil),

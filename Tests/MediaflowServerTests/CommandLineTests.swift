@@ -82,16 +82,23 @@ import Testing
             let input = try MediaFixtures.textFile(in: MediaFixtures.temporaryDirectory()).path
             let started = ContinuousClock.now
             let delayed = try await ServerProcess.command(
-                ["job", "submit", input, "--profile", "NoOp", "--not-before", "+2s", "--wait", "--server", server.baseURL])
+                ["job", "submit", input, "--profile", "NoOp", "--not-before", "+2s", "--timeout", "1m", "--wait",
+                 "--server", server.baseURL])
             #expect(delayed.status == 0)
             #expect(delayed.output.contains("\n  QUEUED\n"), "\(delayed.output)")
             #expect(delayed.output.contains("\n  COMPLETED 100%  "), "\(delayed.output)")
             #expect(ContinuousClock.now - started >= .seconds(2))
+            let jobURL = try #require(delayed.output.split(separator: "\n").first?.split(separator: " ").last)
+            let startJob = try #require(try await server.client.job(String(jobURL)).startJob)
+            #expect(try await RawHTTP(baseURL: server.baseURL).get(startJob).json["timeoutSeconds"] == 60)
 
             let refused = try await ServerProcess.command(
                 ["job", "submit", input, "--profile", "NoOp", "--not-before", "tomorrow", "--server", server.baseURL])
             #expect(refused.status != 0)
-            #expect(refused.output.contains("--not-before takes an ISO 8601 time or +N with s, m or h, not 'tomorrow'"))
+            #expect(refused.output.contains("--not-before takes an ISO 8601 time or + and a duration such as +10m, not 'tomorrow'"))
+            let noTimeout = try await ServerProcess.command(
+                ["job", "submit", input, "--profile", "NoOp", "--timeout", "soon", "--server", server.baseURL])
+            #expect(noTimeout.output.contains("--timeout takes a duration such as 90, 90s, 10m or 2h, not 'soon'"))
         }
     }
 }

@@ -30,6 +30,35 @@ import Testing
         }
     }
 
+    @Test func aJobThatOutlivesItsTimeoutFailsAndItsServiceStops() async throws {
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
+        try await withSlowMediaServer(serving: clip) { media in
+            try await withCallbackReceiver { receiver, callback in
+                try await withServer { server in
+                    let endpoint = AsyncEndpoint(success: callback + "/success", failure: callback + "/failure")
+                    let slow = try await server.client.create(
+                        Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
+                            relatedResource: RelatedResource(locator: "\(media)/media/30/clip.mp4")))
+                    let started = ContinuousClock.now
+                    let startJob = try await server.client.start(jobURL: slow.id!, asyncEndpoint: endpoint, timeoutSeconds: 1)
+                    #expect(startJob.timeoutSeconds == 1)
+                    try await eventually("the job runs") { try await server.client.job(slow.id!).status == .running }
+                    await receiver.arrival(of: slow.id!)
+                    let failed = try #require(receiver.delivered(slow.id!))
+                    #expect(failed.status == .failed)
+                    #expect(failed.statusMessage == "Timed out: not finished within the timeoutSeconds of its StartJob")
+                    #expect(ContinuousClock.now - started >= .seconds(1))
+                    #expect(ContinuousClock.now - started < .seconds(10))
+                    // The service was told to stop: its ProcessJob no longer runs (a DELETE finds nothing to stop).
+                    try await Task.sleep(for: .milliseconds(500))
+                    let processJob = try #require(failed.processJob)
+                    #expect(try await RawHTTP(baseURL: server.baseURL).send("DELETE", processJob, raw: nil).status == 404)
+                    #expect(try await server.client.job(slow.id!).status == .failed)
+                }
+            }
+        }
+    }
+
     @Test func jobsAreListedFilteredPagedAndDeleted() async throws {
         try await withServer { server in
             let client = server.client

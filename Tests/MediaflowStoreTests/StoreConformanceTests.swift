@@ -235,6 +235,28 @@ extension RepositoryConformanceTests {
         }
     }
 
+    @Test(arguments: Driver.allCases) func entriesPastTheirDeadlineAreFoundOverdue(driver: Driver) async throws {
+        try await driver.withStore { store in
+            let soon = makeJob(), later = makeJob(), never = makeJob()
+            for (job, deadline) in [(later, 20.0), (soon, 10.0), (never, nil)] {
+                try await store.insertJob(job)
+                var startJob = StartJob(job: job.id!)
+                startJob.id = ResourceLink.new(baseURL: base, collection: "StartJob").url
+                var queued = entry(for: job)
+                queued.deadline = deadline.map { now.addingTimeInterval($0) }
+                _ = try await store.queueJob(id: id(job), startJob: startJob, entry: queued, now: now)
+            }
+            #expect(try await store.overdueDispatches(now: now.addingTimeInterval(5), limit: 10).isEmpty)
+            let first = try await store.overdueDispatches(now: now.addingTimeInterval(10), limit: 10)
+            #expect(first.map(\.jobID) == [id(soon)])
+            #expect(first.first?.deadline == nil)
+            let both = try await store.overdueDispatches(now: now.addingTimeInterval(3600), limit: 10)
+            #expect(both.map(\.jobID) == [id(soon), id(later)])
+            try await store.dropDispatch(of: soon, jobID: id(soon))
+            #expect(try await store.overdueDispatches(now: now.addingTimeInterval(3600), limit: 10).map(\.jobID) == [id(later)])
+        }
+    }
+
     @Test(arguments: Driver.allCases) func anEntryClaimedAsItIsQueuedIsNobodyElsesUntilItsLeaseEnds(driver: Driver) async throws {
         try await driver.withWriters { first, second in
             let mine = makeJob()

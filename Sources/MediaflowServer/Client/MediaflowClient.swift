@@ -24,11 +24,14 @@ public struct MediaflowClient: Sendable {
         try await expect(201, transport.send(.POST, "\(baseURL)/Job", job)).decode(Job.self)
     }
 
-    /// `POST /StartJob`: starts the job at `jobURL`, at once or not before `notBefore`.
+    /// `POST /StartJob`: starts the job at `jobURL`, at once or not before `notBefore`, to end within
+    /// `timeoutSeconds`.
     public func start(
-        jobURL: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil, notBefore: Date? = nil
+        jobURL: String, priority: JobPriority = .medium, asyncEndpoint: AsyncEndpoint? = nil, notBefore: Date? = nil,
+        timeoutSeconds: Double? = nil
     ) async throws -> StartJob {
-        var request = StartJob(job: jobURL, priority: priority, asyncEndpoint: asyncEndpoint, notBefore: notBefore)
+        var request = StartJob(
+            job: jobURL, priority: priority, asyncEndpoint: asyncEndpoint, notBefore: notBefore, timeoutSeconds: timeoutSeconds)
         request.context = contextURL(baseURL: baseURL)
         return try await expect(201, transport.send(.POST, "\(baseURL)/StartJob", request)).decode(StartJob.self)
     }

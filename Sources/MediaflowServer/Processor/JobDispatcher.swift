@@ -8,12 +8,15 @@ import Synchronization
 /// Hands queued jobs to services. Only profiles that some service has room for are claimed, so a
 /// backlog of long jobs in one profile never holds back short jobs in another; within what is claimed,
 /// higher priority and older jobs go first, to the service with the highest priority and lowest load.
-/// Jobs whose service stopped reporting are queued again when their lease runs out.
+/// Jobs whose service stopped reporting are queued again when their lease runs out; jobs that have not ended
+/// within their `timeoutSeconds` fail.
 final class JobDispatcher: Service, Sendable {
     let store: any JobProcessorStore
     let ledger: any JobLedger
     let directory: any ServiceDirectory
     let invoker: ServiceInvoker
+    /// The outbox's signal: a job that timed out leaves a callback to deliver.
+    let outbox: WorkSignal
     let baseURL: String
     let leaseDuration: Duration
     let releaseLeasesAtStart: Bool
@@ -41,12 +44,13 @@ final class JobDispatcher: Service, Sendable {
 
     init(
         store: any JobProcessorStore, ledger: any JobLedger, directory: any ServiceDirectory, invoker: ServiceInvoker,
-        baseURL: String, leaseDuration: Duration, releaseLeasesAtStart: Bool, logger: Logger
+        outbox: WorkSignal, baseURL: String, leaseDuration: Duration, releaseLeasesAtStart: Bool, logger: Logger
     ) {
         self.store = store
         self.ledger = ledger
         self.directory = directory
         self.invoker = invoker
+        self.outbox = outbox
         self.baseURL = baseURL
         self.leaseDuration = leaseDuration
         self.releaseLeasesAtStart = releaseLeasesAtStart
@@ -94,6 +98,7 @@ final class JobDispatcher: Service, Sendable {
                 do {
                     if ContinuousClock.now - lastSweep > leaseDuration / 4 {
                         try await sweepExpiredLeases()
+                        try await failOverdueJobs()
                         lastSweep = .now
                     }
                     let dispatched = try await dispatchRound(drained: &drained, group: &group)
@@ -218,5 +223,26 @@ final class JobDispatcher: Service, Sendable {
             try await store.releaseDispatch(jobID: entry.jobID, notBefore: now)
         }
         if !expired.isEmpty { wake() }
+    }
+
+    /// Fails the jobs that have not ended within their `timeoutSeconds`, telling their services to stop.
+    private func failOverdueJobs() async throws {
+        let now = Timestamp.now()
+        for entry in try await store.overdueDispatches(now: now, limit: 500) {
+            inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
+            do {
+                let transition = try await ledger.apply(.timedOut, toJobAt: entry.jobURL, lease: nil, now: now)
+                if transition.changed {
+                    logger.info("Job \(entry.jobID) timed out")
+                    if transition.notify != nil { outbox.notify() }
+                } else {
+                    // The job had ended, but its entry was left behind (another processor ended it): drop it.
+                    try await store.dropDispatch(of: transition.job, jobID: entry.jobID)
+                }
+                if let processJob = transition.cancelProcessJob { await forwardCancel(processJob) }
+            } catch {
+                logger.warning("Could not time out job \(entry.jobID): \(error)")
+            }
+        }
     }
 }

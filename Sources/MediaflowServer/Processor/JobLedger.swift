@@ -73,9 +73,7 @@ struct RemoteJobLedger: JobLedger {
         ).job
         try await store.enqueue(entry)
         guard let written = try await put(queued, url: url, ifMatch: tag) else {
-            try await store.settle(
-                JobTransition(job: job, changed: true, leavesQueue: true, notify: nil, cancelProcessJob: nil),
-                jobID: entry.jobID, lease: nil, notification: nil)
+            try await store.dropDispatch(of: job, jobID: entry.jobID)
             throw StoreError.conflict("Job \(url) changed while it was being started")
         }
         return (record, written)

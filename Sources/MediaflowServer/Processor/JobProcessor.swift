@@ -37,6 +37,9 @@ final class JobProcessor: Sendable {
         guard let link = ResourceLink(parsing: request.job, collection: "Job") else {
             throw Problem.invalidField("/job", "must be the URL of a job, such as \(baseURL)/Job/{id}")
         }
+        if let timeout = request.timeoutSeconds, !(timeout > 0 && timeout <= Self.longestTimeout) {
+            throw Problem.invalidField("/timeoutSeconds", "must be a number of seconds above 0, at most a year")
+        }
         try Self.checkCallback(request.asyncEndpoint?.success, pointer: "/asyncEndpoint/success")
         try Self.checkCallback(request.asyncEndpoint?.failure, pointer: "/asyncEndpoint/failure")
         guard let job = try await storeCall({ try await ledger.job(at: request.job) }) else {
@@ -59,7 +62,8 @@ final class JobProcessor: Sendable {
         let delayedUntil = request.notBefore.flatMap { $0 > now ? $0 : nil }
         var entry = DispatchEntry(
             jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority,
-            notBefore: delayedUntil)
+            notBefore: delayedUntil,
+            deadline: request.timeoutSeconds.map { (delayedUntil ?? now).addingTimeInterval($0) })
         if delayedUntil == nil, let lease = dispatcher.claimOnQueueing(profile: entry.profile, now: now) {
             entry = entry.claimed(by: lease)
         }
@@ -114,6 +118,9 @@ final class JobProcessor: Sendable {
         }
         if transition.notify != nil { outbox.notify() }
     }
+
+    /// The longest `timeoutSeconds` a `StartJob` may give: a year.
+    static let longestTimeout = 366.0 * 24 * 3600
 
     static func checkCallback(_ url: String?, pointer: String) throws {
         guard let url else { return }
