@@ -67,8 +67,8 @@ extension JobCommand {
                 return time
             }
             let timeoutSeconds = try timeout.map { text in
-                guard let seconds = Self.seconds(text) else {
-                    throw ValidationError("--timeout takes a duration such as 90, 90s, 10m or 2h, not '\(text)'")
+                guard let seconds = Self.seconds(text), seconds > 0 else {
+                    throw ValidationError("--timeout takes a duration above 0 such as 90, 90s, 10m or 2h, not '\(text)'")
                 }
                 return seconds
             }
