@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaflowMediaTests",
-            dependencies: ["MediaflowMedia", "MediaflowTesting"],
+            dependencies: ["MediaflowMedia", "MediaflowModel", "MediaflowTesting"],
             swiftSettings: strict
         ),
         .testTarget(

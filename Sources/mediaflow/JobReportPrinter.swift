@@ -19,6 +19,7 @@ enum JobReportPrinter {
             }
         }
         row("EBUCore", output["ebucore"]?["locator"]?.stringValue)
+        row("ffprobe", output["ffprobe"]?["locator"]?.stringValue)
     }
 
     private static func row(_ name: String, _ value: String?) {

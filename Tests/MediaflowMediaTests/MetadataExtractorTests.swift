@@ -1,5 +1,6 @@
 import Foundation
 import MediaflowMedia
+import MediaflowModel
 import MediaflowTesting
 import Testing
 
@@ -22,6 +23,11 @@ import Testing
         #expect(summary.audio.first?.sampleRate == 48000)
         #expect(result.ebuCoreXML.contains("<ebucore:ebuCoreMain"))
         #expect(result.ebuCoreXML.contains("AVC"))
+        let probe = try ProtocolJSON.decode(JSONValue.self, from: Data(result.ffprobeJSON.utf8))
+        let streams = probe["streams"]?.arrayValue ?? []
+        #expect(streams.map { $0["codec_name"]?.stringValue } == ["h264", "aac"])
+        #expect(streams.first?["width"] == 640)
+        #expect(probe["format"]?["format_name"]?.stringValue?.contains("mp4") == true)
     }
 
     @Test func aFileThatIsNotMediaIsRefused() async throws {

@@ -57,6 +57,8 @@ import Testing
                 let document = try await http.get(ebuCore)
                 #expect(document.status == 200)
                 #expect(String(decoding: document.body, as: UTF8.self).contains("ebucore:ebuCoreMain"))
+                let probe = try #require(delivered.jobOutput?["ffprobe"]?["locator"]?.stringValue)
+                #expect(try await http.get(probe).json["streams"]?.arrayValue?.first?["codec_name"] == "h264")
 
                 // The StartJob record reads back (message 7's shape).
                 let record = try await http.get(startJobURL)

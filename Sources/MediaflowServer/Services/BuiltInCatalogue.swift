@@ -7,6 +7,7 @@ enum BuiltInCatalogue {
         inputParameters: [JobParameter("hasRelatedResource", type: "BMEssence")],
         outputParameters: [
             JobParameter("technicalMetadata", type: "TechnicalMetadata"), JobParameter("ebucore", type: "BMEssence"),
+            JobParameter("ffprobe", type: "BMEssence"),
         ])
 
     /// Does nothing: for measuring the platform itself.

@@ -22,7 +22,8 @@ struct NoOpWorker: JobWorker {
     func run(_ job: Job, context: WorkContext) async throws -> [String: JSONValue] { [:] }
 }
 
-/// `ExtractTechnicalMetadata`: MediaInfo's EBUCore document, kept as an output file, and a normalized summary.
+/// `ExtractTechnicalMetadata`: MediaInfo's EBUCore document and ffprobe's report, kept as output files, and a
+/// normalized summary.
 struct TechnicalMetadataWorker: JobWorker {
     let resolver: LocatorResolver
     let extractor: MetadataExtractor
@@ -35,13 +36,15 @@ struct TechnicalMetadataWorker: JobWorker {
         await context.progress(5, "Reading \(locator)")
         let media = try await resolver.resolve(locator)
         defer { media.release() }
-        await context.progress(20, "Running MediaInfo")
+        await context.progress(20, "Running MediaInfo and ffprobe")
         let result = try await extractor.extract(path: media.path)
-        await context.progress(90, "Storing the EBUCore document")
+        await context.progress(90, "Storing the EBUCore document and the ffprobe report")
         let ebuCore = try storage.write(Data(result.ebuCoreXML.utf8), jobID: context.jobID, name: "ebucore.xml")
+        let probe = try storage.write(Data(result.ffprobeJSON.utf8), jobID: context.jobID, name: "ffprobe.json")
         return [
             "technicalMetadata": try result.summary.jsonValue,
             "ebucore": ebuCore.resource(format: "EBUCore 1.8"),
+            "ffprobe": probe.resource(format: "ffprobe JSON"),
         ]
     }
 }
