@@ -108,6 +108,10 @@ extension PostgresStore {
         return result
     }
 
+    public func dropDispatch(jobID: String) async throws {
+        try await query("DELETE FROM dispatch WHERE job_id = \(jobID)")
+    }
+
     public func releaseAllLeases() async throws {
         try await query("UPDATE dispatch SET lease_until = 0 WHERE lease_until IS NOT NULL")
         try await query("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_until IS NOT NULL")

@@ -110,6 +110,10 @@ extension SQLiteStore {
         }
     }
 
+    public func dropDispatch(jobID: String) async throws {
+        try await write { db in try Column.execute("DELETE FROM dispatch WHERE job_id = ?", [jobID], db) }
+    }
+
     public func releaseAllLeases() async throws {
         try await write { db in
             try db.execute(sql: "UPDATE dispatch SET lease_until = 0 WHERE lease_until IS NOT NULL")

@@ -42,6 +42,9 @@ public protocol JobProcessorStore: Sendable {
     func expiredDispatches(now: Date, limit: Int) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)]
     /// Up to `limit` entries whose job has not ended by its deadline (see `DispatchEntry.deadline`).
     func overdueDispatches(now: Date, limit: Int) async throws -> [DispatchEntry]
+    /// Takes a job's entry out of the queue without a change to the job: for an entry that is not to be
+    /// dispatched, as the job was started or ended by another processor, or is gone.
+    func dropDispatch(jobID: String) async throws
     /// Gives up every lease at once: for an embedded store at start-up, when no other process can hold any.
     func releaseAllLeases() async throws
 
@@ -92,15 +95,6 @@ public protocol RegistryStore: Sendable {
     func upsertProfile(_ profile: JobProfile) async throws
     func profiles() async throws -> [JobProfile]
     func deleteProfile(label: String) async throws
-}
-
-extension JobProcessorStore {
-    /// Takes the entry of `job` out of the queue without changing the job: for an entry that is not to be
-    /// dispatched, as the job was started or ended by another processor.
-    public func dropDispatch(of job: Job, jobID: String) async throws {
-        let ended = JobTransition(job: job, changed: true, leavesQueue: true, notify: nil, cancelProcessJob: nil)
-        try await settle(ended, jobID: jobID, lease: nil, notification: nil)
-    }
 }
 
 extension JobRepositoryStore {

@@ -165,6 +165,10 @@ public final class MemoryStore: JobStore {
         }
     }
 
+    public func dropDispatch(jobID: String) async throws {
+        state.withLock { _ = $0.queue.removeValue(forKey: jobID) }
+    }
+
     public func releaseAllLeases() async throws {
         state.withLock { state in
             for key in state.queue.keys where state.queue[key]?.lease != nil {

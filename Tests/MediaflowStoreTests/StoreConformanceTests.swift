@@ -252,7 +252,7 @@ extension RepositoryConformanceTests {
             #expect(first.first?.deadline == nil)
             let both = try await store.overdueDispatches(now: now.addingTimeInterval(3600), limit: 10)
             #expect(both.map(\.jobID) == [id(soon), id(later)])
-            try await store.dropDispatch(of: soon, jobID: id(soon))
+            try await store.dropDispatch(jobID: id(soon))
             #expect(try await store.overdueDispatches(now: now.addingTimeInterval(3600), limit: 10).map(\.jobID) == [id(later)])
         }
     }

@@ -236,10 +236,12 @@ final class JobDispatcher: Service, Sendable {
                     logger.info("Job \(entry.jobID) timed out")
                     if transition.notify != nil { outbox.notify() }
                 } else {
-                    // The job had ended, but its entry was left behind (another processor ended it): drop it.
-                    try await store.dropDispatch(of: transition.job, jobID: entry.jobID)
+                    // The job had ended, but its entry was left behind (another processor ended it).
+                    try await store.dropDispatch(jobID: entry.jobID)
                 }
                 if let processJob = transition.cancelProcessJob { await forwardCancel(processJob) }
+            } catch let error as StoreError where error.isNotFound {
+                try await store.dropDispatch(jobID: entry.jobID)
             } catch {
                 logger.warning("Could not time out job \(entry.jobID): \(error)")
             }

@@ -73,7 +73,7 @@ struct RemoteJobLedger: JobLedger {
         ).job
         try await store.enqueue(entry)
         guard let written = try await put(queued, url: url, ifMatch: tag) else {
-            try await store.dropDispatch(of: job, jobID: entry.jobID)
+            try await store.dropDispatch(jobID: entry.jobID)
             throw StoreError.conflict("Job \(url) changed while it was being started")
         }
         return (record, written)
