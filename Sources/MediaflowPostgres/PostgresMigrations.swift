@@ -76,11 +76,13 @@ extension PostgresStore {
 
     /// Applies the migrations the database lacks. Safe when several nodes start at once: the migrations (and
     /// the schema's creation — two concurrent `CREATE SCHEMA IF NOT EXISTS` can collide) run under a
-    /// transaction-scoped advisory lock, and each is recorded in the same transaction.
+    /// transaction-scoped advisory lock, and each is recorded in the same transaction. The lock is the
+    /// schema's own: nodes of other schemas in the database migrate meanwhile rather than queue.
     func applyMigrations() async throws {
         try await checkReachable()
+        let lockedSchema = schema ?? "public"
         try await transactionBeforeMigration { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(7402913)", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(7402913, hashtext(\(lockedSchema)))", logger: logger)
             if let schema {
                 try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
             }
@@ -107,8 +109,8 @@ extension PostgresStore {
 
 extension PostgresStore {
     /// Drops this store's schema and everything in it: for tests that made a schema of their own. It does not
-    /// bring the schema up to date first, as every other statement does: that would queue behind the
-    /// migrations of every other node and test for a schema about to go.
+    /// bring the schema up to date first, as every other statement does: that would only make it wait for
+    /// migrations of a schema about to go.
     public func dropSchema() async throws {
         guard let schema else { return }
         await untilRunning()

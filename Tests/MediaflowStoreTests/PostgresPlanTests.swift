@@ -41,7 +41,7 @@ import Testing
                         i % 5 < 3, CASE WHEN i % 5 < 3 THEN 'node' END, CASE WHEN i % 5 < 3 THEN 9000000000000 + i END
                     FROM generate_series(1, 100000) AS i
                     """)
-                try await raw.query("ANALYZE")
+                try await raw.query("ANALYZE job, outbox, dispatch")
                 let plans = try await store.explainHotQueries()
                 #expect(plans.count == 9)
                 for (name, plan) in plans {
