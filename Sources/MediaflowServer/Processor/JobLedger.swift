@@ -56,8 +56,9 @@ struct RemoteJobLedger: JobLedger {
     /// Two changes of one job from this processor at once — a service's heartbeat and its `StopJob` — take
     /// turns rather than refuse each other.
     let changes = KeyedSerialQueue()
-    /// How often a change is tried again after it was refused for a change made in between.
-    static let attempts = 5
+    /// How long a change is tried again, after short random pauses, while changes made elsewhere come first
+    /// (a service's heartbeats through another processor); the heartbeats end, so the change gets its turn.
+    static let patience = Duration.seconds(10)
 
     func job(at url: String) async throws -> Job? {
         try await versionedJob(at: url)?.job
@@ -81,18 +82,23 @@ struct RemoteJobLedger: JobLedger {
 
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
         try await changes.run(url) {
-            for _ in 0..<Self.attempts {
+            let deadline = ContinuousClock.now + Self.patience
+            while true {
                 guard let (job, tag) = try await versionedJob(at: url) else { throw StoreError.notFound("No job \(url)") }
                 let endpoint = try await job.startJob.asyncMap { try await transport.get(StartJob.self, $0)?.asyncEndpoint } ?? nil
                 var transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
                 guard transition.changed else { return transition }
-                guard let written = try await put(transition.job, url: url, ifMatch: tag) else { continue }
-                transition.job = written
-                let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
-                try await store.settle(transition, jobID: jobID, lease: lease, notification: transition.notification(now: now))
-                return transition
+                if let written = try await put(transition.job, url: url, ifMatch: tag) {
+                    transition.job = written
+                    let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
+                    try await store.settle(transition, jobID: jobID, lease: lease, notification: transition.notification(now: now))
+                    return transition
+                }
+                guard ContinuousClock.now < deadline else {
+                    throw TransportError(url: url, reason: "the job kept changing for \(Self.patience) while this change was tried")
+                }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
             }
-            throw TransportError(url: url, reason: "the job changed under each of \(Self.attempts) attempts to change it")
         }
     }
 
