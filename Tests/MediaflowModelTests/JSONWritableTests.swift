@@ -39,6 +39,25 @@ import Testing
         try expectSameText(job)
     }
 
+    /// A page of documents, as `GET /Job` writes one.
+    private struct Page: JSONWritable {
+        var items: [Job]
+        var next: String?
+
+        func writeMembers(to object: inout JSONObjectWriter) {
+            object.member("items", items)
+            object.member("next", next)
+        }
+    }
+
+    @Test func arraysOfDocuments() throws {
+        try expectSameText(Page(items: []))
+        var second = Job(type: .qaJob, profile: "Loudness")
+        second.progress = .infinity
+        try expectSameText(Page(items: [Job(type: .ameJob, profile: "NoOp")], next: "http://h/Job?cursor=2"))
+        #expect(Page(items: [Job(type: .ameJob, profile: "NoOp"), second]).jsonText() == nil, "an infinite number inside")
+    }
+
     @Test func startAndProcessRecordsAndReports() throws {
         var start = StartJob(
             job: "http://h/Job/1", priority: .high, asyncEndpoint: AsyncEndpoint(success: "http://c/ok", failure: "http://c/ko"))
@@ -47,6 +66,9 @@ import Testing
         start.context = "http://h/context/default"
         start.dateCreated = Date(timeIntervalSince1970: 0)
         start.dateModified = Date(timeIntervalSince1970: 1e9)
+        try expectSameText(start)
+        start.notBefore = Date(timeIntervalSince1970: 1_800_000_000.25)
+        start.timeoutSeconds = 90.5
         try expectSameText(start)
         try expectSameText(ProcessJob(job: "http://h/Job/1", asyncEndpoint: AsyncEndpoint(update: "u", success: "s", failure: "f")))
         try expectSameText(JobReport.update(job: "http://h/Job/1", processJob: nil, progress: 33.3, message: "a\u{0}b"))

@@ -78,6 +78,22 @@ public struct JSONObjectWriter {
     public mutating func member(_ key: StaticString, _ value: (some JSONWritable)?) {
         guard let value else { return }
         self.key(key)
+        write(value)
+    }
+
+    /// A member whose value is an array of objects that write themselves.
+    public mutating func member(_ key: StaticString, _ values: [some JSONWritable]) {
+        self.key(key)
+        text += "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += "," }
+            write(value)
+        }
+        text += "]"
+    }
+
+    /// Writes `value` as an object in this one's text.
+    private mutating func write(_ value: some JSONWritable) {
         var nested = JSONObjectWriter(nestedIn: &text)
         value.writeMembers(to: &nested)
         swap(&nested.text, &text)

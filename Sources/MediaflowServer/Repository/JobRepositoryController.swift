@@ -90,18 +90,15 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
     func list(_ request: Request) async throws -> Response {
         let query = try JobQueryParser.parse(request.uri.queryParameters)
         let page = try await storeCall { try await store.jobs(matching: query) }
-        var body: [String: JSONValue] = [
-            "items": try ProtocolJSON.decode(JSONValue.self, from: ProtocolJSON.encode(page.jobs))
-        ]
+        var listing = JobListing(items: page.jobs, nextCursor: page.nextCursor)
         if let cursor = page.nextCursor {
-            body["nextCursor"] = .string(cursor)
             var next = URLComponents(string: "\(baseURL)/Job")!
             next.queryItems = request.uri.queryParameters.filter { $0.key != "cursor" }
                 .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
                 + [URLQueryItem(name: "cursor", value: cursor)]
-            body["next"] = .string(next.string!)
+            listing.next = next.string
         }
-        return try ProtocolIO.response(JSONValue.object(body))
+        return try ProtocolIO.response(listing)
     }
 
     /// `POST /StartJob` on a repository without a processor (seed messages 6–7).
@@ -118,5 +115,18 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
         record.dateModified = now
         try await storeCall { try await store.insertStartJob(record) }
         return try ProtocolIO.response(record, status: .created, location: link.path)
+    }
+}
+
+/// A page of `GET /Job`: the jobs, and the cursor and URL of the next page when there is one.
+private struct JobListing: Encodable, JSONWritable {
+    var items: [Job]
+    var next: String?
+    var nextCursor: String?
+
+    func writeMembers(to object: inout JSONObjectWriter) {
+        object.member("items", items)
+        object.member("next", next)
+        object.member("nextCursor", nextCursor)
     }
 }
