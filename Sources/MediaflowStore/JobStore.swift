@@ -97,6 +97,27 @@ public protocol RegistryStore: Sendable {
     func deleteProfile(label: String) async throws
 }
 
+/// A store that can be given a long history of finished jobs in one go: for measuring that such a history
+/// slows neither claiming nor listing (`mediaflow bench jobs --history`, the index checks).
+public protocol HistoryFilling: Sendable {
+    /// Adds `jobs` COMPLETED jobs, created over the last `jobs` milliseconds before `now`, each with its
+    /// StartJob record and its delivered callback.
+    func addFinishedHistory(jobs: Int, now: Date) async throws
+}
+
+extension HistoryFilling {
+    /// The SQL expression of a finished no-op job's document of a usual size (some 500 bytes), whose id ends
+    /// in the text of the SQL expression `id`: the database builds each row, so none crosses the connection.
+    public static func historyDocument(id: String) -> String {
+        let job = #"{"@context":"http://history/context/default","dateCreated":"2026-01-01T00:00:00.000Z","#
+            + #""dateModified":"2026-01-01T00:00:01.000Z","hasRelatedResource":{"locator":"file:///history/clip.mp4","#
+            + #""type":"BMEssence"},"id":"http://history/Job/ID","jobOutput":{},"jobProfile":{"label":"NoOp","#
+            + #""type":"JobProfile"},"jobStatus":"COMPLETED","priority":"MEDIUM","progress":100,"#
+            + #""startJob":"http://history/StartJob/ID","statusMessage":"Completed","type":"AmeJob"}"#
+        return "'" + job.replacingOccurrences(of: "ID", with: "' || \(id) || '") + "'"
+    }
+}
+
 extension JobRepositoryStore {
     /// The job with this id, or nil.
     public func job(id: String) async throws -> Job? { try await versionedJob(id: id)?.job }

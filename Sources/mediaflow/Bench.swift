@@ -15,16 +15,20 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Jobs in flight at once.") var concurrency = 64
         @Option(help: "A PostgreSQL URL to run against instead of a fresh SQLite file.") var database: String?
         @Option(help: "Server nodes sharing the PostgreSQL database; jobs go to them in turn.") var nodes = 1
+        @Option(help: "Finished jobs put in the store first, to see that a long history slows nothing down.")
+        var history = 0
 
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-bench-\(UUID())")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let result = try await JobsBenchmark(
+            var benchmark = JobsBenchmark(
                 jobs: jobs, warmup: warmup, concurrency: concurrency, dataDirectory: directory.path, database: database,
-                nodes: nodes
-            ).run()
+                nodes: nodes)
+            benchmark.history = history
+            let result = try await benchmark.run()
             let store = database == nil ? "SQLite (synchronous=FULL, group commit)" : "PostgreSQL, \(nodes) node(s)"
-            print(String(format: "%d jobs in %.2f s, %d in flight, %@", result.jobs, result.seconds, concurrency, store))
+            let past = history > 0 ? ", after a history of \(history) finished jobs" : ""
+            print(String(format: "%d jobs in %.2f s, %d in flight, %@%@", result.jobs, result.seconds, concurrency, store, past))
             print(String(format: "StartJob to callback: p50 %.2f ms, p99 %.2f ms", result.latency(0.5), result.latency(0.99)))
             print(
                 String(
@@ -34,6 +38,10 @@ struct Bench: AsyncParsableCommand {
                 String(
                     format: "For scale: GET /health over the same connections, %.0f requests/s (%.1f jobs per 1,000)",
                     result.healthRequestsPerSecond, result.jobsPerSecond / result.healthRequestsPerSecond * 1000))
+            for (query, latencies) in result.listings {
+                print(String(format: "GET %@: p50 %.2f ms, p99 %.2f ms", query,
+                             JobsBenchmark.Result.quantile(0.5, of: latencies), JobsBenchmark.Result.quantile(0.99, of: latencies)))
+            }
             print(String(format: "%.0f jobs/s", result.jobsPerSecond))
         }
     }

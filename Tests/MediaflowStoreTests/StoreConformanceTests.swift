@@ -154,6 +154,24 @@ extension RepositoryConformanceTests {
     }
 }
 
+extension RepositoryConformanceTests {
+    @Test(arguments: [Driver.sqlite, .postgres]) func aHistoryOfFinishedJobsReadsBackAsJobs(driver: Driver) async throws {
+        try await driver.withStore { store in
+            let filling = try #require(store as? any HistoryFilling)
+            try await filling.addFinishedHistory(jobs: 1_000, now: now)
+            let page = try await store.jobs(matching: JobQuery(status: .completed, limit: 3))
+            #expect(page.jobs.map(\.id) == (998...1000).reversed().map { String(format: "http://history/Job/00000000-0000-4000-8000-%012d", $0) })
+            #expect(page.jobs.allSatisfy { $0.status == .completed && $0.jobProfile.label == "NoOp" })
+            #expect(try await store.jobs(matching: JobQuery(createdBefore: now.addingTimeInterval(-0.5), limit: 1000)).jobs.count == 499)
+            let delivered = try await store.outboxMessages(state: .delivered, limit: 2_000)
+            #expect(delivered.count == 1_000)
+            #expect(try ProtocolJSON.decode(Job.self, from: try #require(delivered.first?.body)).status == .completed)
+            let start = try #require(page.jobs.first?.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") })
+            #expect(try await store.startJob(id: start.id)?.job == page.jobs.first?.id)
+        }
+    }
+}
+
 @Suite struct ProcessorConformanceTests {
     @Test(arguments: Driver.allCases) func queueingRecordsTheStartAndTheEntryTogether(driver: Driver) async throws {
         try await driver.withStore { store in

@@ -53,7 +53,12 @@ struct JobCaller: Sendable {
 
     /// Asks server `server` for `GET /health`: the measure of the machine the benchmark runs on.
     func health(onServer server: Int) async throws {
-        _ = try await call(.GET, "/health", onServer: server, expecting: 200)
+        try await get("/health", onServer: server)
+    }
+
+    /// Sends `GET path` to server `server`, which must answer 200.
+    func get(_ path: String, onServer server: Int) async throws {
+        _ = try await call(.GET, path, onServer: server, expecting: 200)
     }
 
     /// Sends `method path` to server `server` and returns the response, which must have `status`.

@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import MediaflowModel
+import MediaflowPostgres
+import MediaflowSQLite
 import ServiceLifecycle
 import Synchronization
 
@@ -17,8 +19,13 @@ public struct JobsBenchmark: Sendable {
     public var database: String?
     /// Server nodes sharing the database (PostgreSQL only when more than one); jobs go to them in turn.
     public var nodes: Int
+    /// Finished jobs (with their StartJob records and delivered callbacks) put in the store before the run:
+    /// a long history, which should slow nothing down.
+    public var history = 0
     /// `GET /health` requests in each of the two measures of the machine.
     public var healthRequests = 20_000
+    /// Requests of each kind of `GET /Job` listing measured after the jobs.
+    public var listingRequests = 1_000
 
     public init(jobs: Int, warmup: Int, concurrency: Int, dataDirectory: String, database: String? = nil, nodes: Int = 1) {
         self.jobs = jobs
@@ -41,15 +48,24 @@ public struct JobsBenchmark: Sendable {
         /// CPU time (user and system) this process spent on the measured jobs, in seconds: server, callback
         /// receiver and load generator, not a separate database server.
         public var cpuSeconds = 0.0
+        /// The latencies of `GET /Job` listings after the jobs, in seconds, by query.
+        public var listings: [(query: String, latencies: [Double])] = []
 
         public var jobsPerSecond: Double { Double(jobs) / seconds }
 
         /// The latency at quantile `q` (0...1), in milliseconds.
-        public func latency(_ q: Double) -> Double {
+        public func latency(_ q: Double) -> Double { Self.quantile(q, of: latencies) }
+
+        /// The quantile `q` (0...1) of `latencies` (seconds), in milliseconds.
+        public static func quantile(_ q: Double, of latencies: [Double]) -> Double {
             let sorted = latencies.sorted()
             return sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000
         }
     }
+
+    /// The listings measured: the newest jobs, and the newest of a status that most of a history has and of
+    /// one that none of it has.
+    static let listingQueries = ["/Job?limit=50", "/Job?status=COMPLETED&limit=50", "/Job?status=FAILED&limit=50"]
 
     /// Starts the server and the callback receiver, runs the warm-up and the measured jobs, and stops them.
     public func run() async throws -> Result {
@@ -58,6 +74,7 @@ public struct JobsBenchmark: Sendable {
         guard nodes == 1 || database != nil else { throw ConfigurationError("Several nodes need a PostgreSQL database") }
         var services: [any Service] = []
         var servers: [ServerConfiguration] = []
+        if history > 0 { try await addHistory(logger: logger) }
         for node in 0..<nodes {
             var configuration = ServerConfiguration()
             configuration.port = try FreePort.pick()
@@ -80,6 +97,9 @@ public struct JobsBenchmark: Sendable {
                 var result = try await drive(count: jobs, callers: callers, receiver: receiver)
                 result.cpuSeconds = processCPUSeconds() - cpuBefore
                 result.healthRequestsPerSecond = (before + (try await healthRequestsPerSecond(callers: callers))) / 2
+                for query in Self.listingQueries {
+                    result.listings.append((query, try await listingLatencies(query, callers: callers)))
+                }
                 return result
             }
         }
@@ -106,6 +126,32 @@ public struct JobsBenchmark: Sendable {
             return 0
         }
         return Double(healthRequests) / seconds
+    }
+
+    /// Latencies of `GET query`, 8 at a time over the callers' connections.
+    private func listingLatencies(_ query: String, callers: [JobCaller]) async throws -> [Double] {
+        try await closedLoop(count: listingRequests, concurrency: min(8, callers.count)) { worker, index in
+            let started = ContinuousClock.now
+            try await callers[worker].get(query, onServer: index % nodes)
+            return (ContinuousClock.now - started).seconds
+        }.latencies
+    }
+
+    /// Puts `history` finished jobs in the store the first node will open.
+    private func addHistory(logger: Logger) async throws {
+        if let database {
+            let store = try PostgresStore(url: database, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                defer { group.cancelAll() }
+                try await store.addFinishedHistory(jobs: history, now: Date())
+            }
+        } else {
+            var configuration = ServerConfiguration()
+            configuration.dataDirectory = dataDirectory + "/node0"
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            try await SQLiteStore(path: configuration.databasePath).addFinishedHistory(jobs: history, now: Date())
+        }
     }
 
     static func waitUntilHealthy(_ client: MediaflowClient) async throws {
