@@ -35,9 +35,8 @@ extension SQLiteStore {
                 db.cachedStatement(sql: "SELECT version FROM job WHERE id = ?"), arguments: [id])
             guard let current else { throw StoreError.notFound("No job \(id)") }
             if let version, version != current { throw StoreError.outdated(id: id, version: version, current: current) }
-            try Column.execute(
-                "UPDATE job SET status = ?, document = ?, version = ? WHERE id = ?",
-                [job.status.rawValue, document, current + 1, id], db)
+            // In the one writer's transaction the row is still at `current`: the save cannot miss.
+            _ = try Self.saveJob(document, status: job.status, id: id, version: current, db)
             return JobSnapshots.Snapshot(job: job, version: current + 1, endpoint: try Self.endpoint(of: job, db))
         }
         snapshots.remember(snapshot, id: id)

@@ -74,10 +74,16 @@ struct HTTPTransport: Sendable {
     /// GETs `url` and decodes a `T`, or nil on 404.
     /// - Throws: `TransportError` for any other failure.
     func get<T: Decodable>(_ type: T.Type, _ url: String) async throws -> T? {
+        try await get(url)?.decode(type)
+    }
+
+    /// GETs `url`: a successful reply, or nil on 404.
+    /// - Throws: `TransportError` for any other failure.
+    func get(_ url: String) async throws -> Reply? {
         let reply = try await send(.GET, url)
         if reply.status == 404 { return nil }
         guard reply.isSuccess else { throw TransportError(url: url, reason: "answered \(reply.status)") }
-        return try reply.decode(type)
+        return reply
     }
 }
 

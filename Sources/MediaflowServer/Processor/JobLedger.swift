@@ -104,9 +104,7 @@ struct RemoteJobLedger: JobLedger {
 
     /// The job at `url` and its `ETag`, or nil when there is none.
     private func versionedJob(at url: String) async throws -> (job: Job, tag: String?)? {
-        let reply = try await transport.send(.GET, url)
-        if reply.status == 404 { return nil }
-        guard reply.isSuccess else { throw TransportError(url: url, reason: "answered \(reply.status)") }
+        guard let reply = try await transport.get(url) else { return nil }
         return (try reply.decode(Job.self), reply.headers.first(name: "ETag"))
     }
 
