@@ -78,8 +78,11 @@ extension ScaleOutTests {
             try await withSlowMediaServer(serving: clip) { [first, worker] media in
                 try await withServers([first, worker]) { servers in
                     let client = servers[0].client
-                    let services = try await client.call(.GET, "/Service", timeout: .seconds(5))
-                    #expect(String(decoding: services.body, as: UTF8.self).contains("\(servers[1].baseURL)/ProcessJob"))
+                    // A node reads the registry it shares again after 2 s: the worker may have registered since.
+                    try await eventually(timeout: .seconds(5), "the first node lists the worker's service") {
+                        let services = try await client.call(.GET, "/Service", timeout: .seconds(5))
+                        return String(decoding: services.body, as: UTF8.self).contains("\(servers[1].baseURL)/ProcessJob")
+                    }
                     var jobs: [String] = []
                     for index in 0..<3 {
                         let job = try await client.create(
