@@ -171,12 +171,14 @@ extension PostgresStore: WorkflowStore {
         try await tasks(try await query("SELECT \(unescaped: Self.taskColumns) FROM workflow_task WHERE token = \(token)")).first
     }
 
-    public func markTaskDispatched(token: String, handle: String?) async throws {
-        try await query(
+    public func markTaskDispatched(token: String, handle: String?) async throws -> Bool {
+        let updated = try await query(
             """
             UPDATE workflow_task SET status = 'dispatched', handle = \(handle), lease_owner = NULL, lease_until = NULL
-            WHERE token = \(token)
+            WHERE token = \(token) RETURNING token
             """)
+        for try await _ in updated { return true }
+        return false
     }
 
     public func claimActivityTask(resource: String, worker: String) async throws -> WorkflowTaskRecord? {

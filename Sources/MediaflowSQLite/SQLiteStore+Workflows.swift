@@ -177,9 +177,10 @@ extension SQLiteStore: WorkflowStore {
         }
     }
 
-    public func markTaskDispatched(token: String, handle: String?) async throws {
+    public func markTaskDispatched(token: String, handle: String?) async throws -> Bool {
         try await write { db in
             try Column.execute("UPDATE workflow_task SET status = 'dispatched', handle = ? WHERE token = ?", [handle, token], db)
+            return db.changesCount == 1
         }
     }
 

@@ -132,11 +132,13 @@ extension MemoryStore: WorkflowStore {
 
     public func task(token: String) async throws -> WorkflowTaskRecord? { workflows.withLock { $0.tasks[token]?.task } }
 
-    public func markTaskDispatched(token: String, handle: String?) async throws {
+    public func markTaskDispatched(token: String, handle: String?) async throws -> Bool {
         workflows.withLock { state in
+            guard state.tasks[token] != nil else { return false }
             state.tasks[token]?.task.status = .dispatched
             state.tasks[token]?.task.handle = handle
             state.tasks[token]?.leaseUntil = nil
+            return true
         }
     }
 

@@ -137,8 +137,10 @@ public protocol WorkflowStore: Sendable {
     /// Extends the leases of tasks still being handed over (a long function call, say).
     func renewTaskLeases(tokens: [String], until: Date) async throws
     func task(token: String) async throws -> WorkflowTaskRecord?
-    /// Records that the task was handed over, and to what (`handle`: a job's URL).
-    func markTaskDispatched(token: String, handle: String?) async throws
+    /// Records that the task was handed over, and to what (`handle`: a job's URL); false when the task is
+    /// gone, its execution having given it up meanwhile.
+    @discardableResult
+    func markTaskDispatched(token: String, handle: String?) async throws -> Bool
     /// Gives the oldest pending task of an activity to a worker, or nil.
     func claimActivityTask(resource: String, worker: String) async throws -> WorkflowTaskRecord?
 }

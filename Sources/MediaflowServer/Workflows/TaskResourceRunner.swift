@@ -58,7 +58,11 @@ final class TaskResourceRunner: Sendable {
         defer { _ = calls.withLock { $0.removeValue(forKey: record.token) } }
         do {
             let handover = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
-            try await engine.store.markTaskDispatched(token: record.token, handle: handover.handle)
+            guard try await engine.store.markTaskDispatched(token: record.token, handle: handover.handle) else {
+                // Given up while it was being handed over, before its job was known to the execution.
+                if let job = handover.handle { await cancel(jobAt: job) }
+                return
+            }
             if let output = handover.output, !resource.waitsForToken {
                 try await engine.deliver(.taskSucceeded(token: token, output: output), to: executionArn, closing: record.token)
             }
@@ -76,11 +80,15 @@ final class TaskResourceRunner: Sendable {
     /// still running here is cancelled (a function's command is stopped), a job it started is cancelled.
     func abandon(_ record: WorkflowTaskRecord) async {
         calls.withLock { $0[record.token] }?.cancel()
-        guard let job = record.handle else { return }
+        if let job = record.handle { await cancel(jobAt: job) }
+    }
+
+    /// Cancels the job an abandoned task started.
+    private func cancel(jobAt url: String) async {
         do {
-            _ = try await client.cancel(jobURL: job)
+            _ = try await client.cancel(jobURL: url)
         } catch {
-            logger.debug("cancelling \(job) for an abandoned task: \(error)")  // usually: it had finished
+            logger.debug("cancelling \(url) for an abandoned task: \(error)")  // usually: it had finished
         }
     }
 
