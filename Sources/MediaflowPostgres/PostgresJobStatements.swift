@@ -114,9 +114,9 @@ extension HotQuery {
         static let sql = """
             WITH batch AS (
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
-                    $8::text[], $9::text[], $10::bytea[], $11::bigint[], $12::bigint[])
+                    $8::text[], $9::text[], $10::bytea[], $11::bigint[], $12::bigint[], $13::text[], $14::bigint[])
                 AS i(status, document, id, version, queue, lease_owner, lease_until, message_id, target, body,
-                    next_attempt_at, created_at)),
+                    next_attempt_at, created_at, message_lease_owner, message_lease_until)),
             \(updateJobs),
             gone AS (DELETE FROM dispatch d USING applied a WHERE d.job_id = a.id AND a.queue = 'leave'),
             waiting AS (
@@ -126,9 +126,10 @@ extension HotQuery {
                 UPDATE dispatch d SET dispatched = TRUE, lease_owner = a.lease_owner, lease_until = a.lease_until
                 FROM applied a WHERE d.job_id = a.id AND a.queue = 'hold'),
             message AS (
-                INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, created_at)
-                SELECT message_id, target, body, 0, next_attempt_at, 'pending', created_at FROM applied
-                WHERE message_id <> ''),
+                INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, created_at, lease_owner, lease_until)
+                SELECT message_id, target, body, 0, next_attempt_at, 'pending', created_at,
+                    nullif(message_lease_owner, ''), nullif(message_lease_until, 0)
+                FROM applied WHERE message_id <> ''),
             wake AS (
                 SELECT pg_notify('\(PostgresStore.dispatchChannel)', current_schema())
                 WHERE EXISTS (SELECT 1 FROM applied WHERE queue = 'requeue'))
@@ -147,6 +148,8 @@ extension HotQuery {
             bindings.append(jobs.map { ByteBuffer(bytes: $0.notification?.body ?? Data()) })
             bindings.append(jobs.map { $0.notification.map { StoreCoding.millis($0.nextAttemptAt) } ?? 0 })
             bindings.append(jobs.map { $0.notification.map { StoreCoding.millis($0.createdAt) } ?? 0 })
+            bindings.append(jobs.map { $0.notification?.claimedBy?.owner ?? "" })
+            bindings.append(jobs.map { $0.notification?.claimedBy.map { StoreCoding.millis($0.until) } ?? 0 })
             return bindings
         }
 

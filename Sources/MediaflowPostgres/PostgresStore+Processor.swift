@@ -18,32 +18,33 @@ extension PostgresStore {
                     .queued(startJob: startJob.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now)
             },
             write: { change, _ in
-                try await self.write(
-                    HotQuery.QueuedJob(change: change, startID: startID, startDocument: startDocument, entry: entry),
-                    with: queuedJobs)
+                let queued = HotQuery.QueuedJob(change: change, startID: startID, startDocument: startDocument, entry: entry)
+                return try await self.write(queued, with: queuedJobs) ? () : nil
             }
-        ).job
+        ).transition.job
     }
 
-    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
-        try await updateJob(
+    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, callbackClaim: Lease?, now: Date) async throws
+        -> (transition: JobTransition, callback: OutboxMessage?)
+    {
+        let (transition, callback) = try await updateJob(
             id: id,
             decide: { job, endpoint in try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now) },
-            write: { change, transition in
-                try await self.write(
-                    HotQuery.ChangedJob(
-                        change: change, queue: QueueChange(transition, lease: lease),
-                        notification: try transition.notification(now: now, document: change.document)),
-                    with: changedJobs)
+            write: { change, transition -> OutboxMessage?? in
+                let notification = try transition.notification(now: now, document: change.document, claimedBy: callbackClaim)
+                let changed = HotQuery.ChangedJob(
+                    change: change, queue: QueueChange(transition, lease: lease), notification: notification)
+                return try await self.write(changed, with: changedJobs) ? .some(notification) : nil
             })
+        return (transition, callback ?? nil)
     }
 
     /// Decides a job's transition and has `write` write it, with what goes with it, only at the version the
-    /// decision was made from (see `JobSnapshots.update`); `write` answers whether it was written.
-    private func updateJob(
+    /// decision was made from (see `JobSnapshots.update`); `write` answers nil when it was not written.
+    private func updateJob<Written>(
         id: String, endpoint: AsyncEndpoint? = nil, decide: (Job, AsyncEndpoint?) throws -> JobTransition,
-        write: (HotQuery.Change, JobTransition) async throws -> Bool
-    ) async throws -> JobTransition {
+        write: (HotQuery.Change, JobTransition) async throws -> Written?
+    ) async throws -> (transition: JobTransition, written: Written?) {
         try await snapshots.update(
             id: id, endpoint: endpoint,
             read: { try await readJob(id: id) },
@@ -164,12 +165,14 @@ extension PostgresStore {
     func insert(_ message: OutboxMessage, _ connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, last_error, created_at)
+            INSERT INTO outbox
+                (id, target, body, attempts, next_attempt_at, state, last_error, created_at, lease_owner, lease_until)
             VALUES (\(message.id), \(message.target), \(ByteBuffer(bytes: message.body)), \(message.attempts),
                 \(StoreCoding.millis(message.nextAttemptAt)), \(message.state.rawValue), \(message.lastError),
-                \(StoreCoding.millis(message.createdAt)))
+                \(StoreCoding.millis(message.createdAt)), \(message.claimedBy?.owner),
+                \(message.claimedBy.map { StoreCoding.millis($0.until) }))
             """, logger: logger)
-        try await announce(on: Self.outboxChannel, connection)
+        if message.claimedBy == nil { try await announce(on: Self.outboxChannel, connection) }
     }
 
     private static func entry(_ jobID: String, _ url: String, _ type: String, _ profile: String, _ rank: Int, _ attempts: Int)

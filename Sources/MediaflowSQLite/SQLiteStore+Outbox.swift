@@ -59,12 +59,14 @@ extension SQLiteStore {
     static func insert(_ message: OutboxMessage, _ db: Database) throws {
         try Column.execute(
             """
-            INSERT INTO outbox (id, target, body, attempts, next_attempt_at, state, last_error, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO outbox
+                (id, target, body, attempts, next_attempt_at, state, last_error, created_at, lease_owner, lease_until)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 message.id, message.target, message.body, message.attempts, StoreCoding.millis(message.nextAttemptAt),
                 message.state.rawValue, message.lastError, StoreCoding.millis(message.createdAt),
+                message.claimedBy?.owner, message.claimedBy.map { StoreCoding.millis($0.until) },
             ], db)
     }
 

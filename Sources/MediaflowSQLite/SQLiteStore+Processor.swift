@@ -15,25 +15,30 @@ extension SQLiteStore {
                     "INSERT INTO start_job (id, job_id, document) VALUES (?, ?, ?)", [startID, id, startDocument], db)
                 try Self.enqueue(entry, db)
             })
-        }.job
+        }.transition.job
     }
 
-    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
-        try await updateJob(id: id) { job, endpoint in
+    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, callbackClaim: Lease?, now: Date) async throws
+        -> (transition: JobTransition, callback: OutboxMessage?)
+    {
+        let (transition, callback) = try await updateJob(id: id) { job, endpoint in
             let transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
             return (transition, { db, document in
-                let notification = try transition.notification(now: now, document: document)
+                let notification = try transition.notification(now: now, document: document, claimedBy: callbackClaim)
                 try Self.settle(transition, jobID: id, lease: lease, notification: notification, db)
+                return notification
             })
         }
+        return (transition, callback ?? nil)
     }
 
     /// Decides a job's transition and writes it with whatever else `decide` asks for (given the job's new
-    /// document), at the version the decision was made from (see `JobSnapshots.update`).
-    private func updateJob(
+    /// document), at the version the decision was made from (see `JobSnapshots.update`); answers what that
+    /// writing gave back.
+    private func updateJob<Written: Sendable>(
         id: String, endpoint: AsyncEndpoint? = nil,
-        decide: @escaping @Sendable (Job, AsyncEndpoint?) throws -> (JobTransition, @Sendable (Database, String) throws -> Void)
-    ) async throws -> JobTransition {
+        decide: @escaping @Sendable (Job, AsyncEndpoint?) throws -> (JobTransition, @Sendable (Database, String) throws -> Written)
+    ) async throws -> (transition: JobTransition, written: Written?) {
         try await snapshots.update(
             id: id, endpoint: endpoint,
             read: {
@@ -48,13 +53,12 @@ extension SQLiteStore {
             write: { snapshot, transition, alsoWrite, committed in
                 let document = try StoreCoding.text(transition.job)
                 return try await write(
-                    { db -> Bool in
+                    { db -> Written? in
                         guard try Self.saveJob(document, status: transition.job.status, id: id, version: snapshot.version, db)
-                        else { return false }
-                        try alsoWrite(db, document)
-                        return true
+                        else { return nil }
+                        return try alsoWrite(db, document)
                     },
-                    afterCommit: { saved in if saved { committed() } })
+                    afterCommit: { written in if written != nil { committed() } })
             })
     }
 

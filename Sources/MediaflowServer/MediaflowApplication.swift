@@ -102,9 +102,10 @@ struct ApplicationParts {
             directory = RemoteServiceDirectory(transport: transport, registryURL: try Self.require(configuration, .serviceRegistry))
         }
 
+        let outboxHandover = roles.contains(.jobProcessor) ? OutboxHandover(lease: lease) : nil
         var ledger: (any JobLedger)?
         if roles.contains(.jobRepository) {
-            ledger = LocalJobLedger(store: store, baseURL: baseURL)
+            ledger = LocalJobLedger(store: store, baseURL: baseURL, handover: outboxHandover)
             routeAdders.append {
                 JobRepositoryController(
                     store: store, directory: directory, baseURL: baseURL, maxBodyBytes: limit,
@@ -121,9 +122,10 @@ struct ApplicationParts {
             // Likewise the jobs in a shared database, unless this node is told to go through a repository.
             ledger =
                 sharedStore && configuration.repositoryURL == nil
-                ? LocalJobLedger(store: store, baseURL: baseURL)
+                ? LocalJobLedger(store: store, baseURL: baseURL, handover: outboxHandover)
                 : RemoteJobLedger(
-                    transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store)
+                    transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store,
+                    handover: outboxHandover)
         }
 
         // The workflow engine runs with the job processor, on a store that keeps workflows.
@@ -165,26 +167,24 @@ struct ApplicationParts {
             }
         }
 
-        if roles.contains(.jobProcessor), let ledger {
-            let outboxSignal = WorkSignal()
+        if roles.contains(.jobProcessor), let ledger, let outboxHandover {
             let dispatcher = JobDispatcher(
                 store: store, ledger: ledger, directory: directory,
                 invoker: ServiceInvoker(transport: transport, localHost: host, logger: logger),
-                outbox: outboxSignal, baseURL: baseURL, leaseDuration: lease, releaseLeasesAtStart: !sharedStore,
-                logger: logger)
+                baseURL: baseURL, leaseDuration: lease, releaseLeasesAtStart: !sharedStore, logger: logger)
             let processor = JobProcessor(
-                ledger: ledger, store: store, directory: directory, dispatcher: dispatcher, outbox: outboxSignal,
+                ledger: ledger, store: store, directory: directory, dispatcher: dispatcher,
                 baseURL: baseURL, leaseDuration: lease, logger: logger)
             processorLink.connect(processor, baseURL: baseURL)
             services.append(dispatcher)
             services.append(
                 OutboxDispatcher(
-                    store: store, transport: transport, signal: outboxSignal, lease: lease,
+                    store: store, transport: transport, handover: outboxHandover,
                     maxAttempts: configuration.callbackAttempts, logger: logger))
             if let announcer = store as? any WorkAnnouncer {
                 services.append(
                     WakeupListener(
-                        announcer: announcer, onDispatch: dispatcher.wake, onOutbox: outboxSignal.notify,
+                        announcer: announcer, onDispatch: dispatcher.wake, onOutbox: outboxHandover.announce,
                         onWorkflow: { [engine] in engine?.signal.notify() }))
             }
             routeAdders.append { JobProcessorController(processor: processor, maxBodyBytes: limit).addRoutes(to: $0) }

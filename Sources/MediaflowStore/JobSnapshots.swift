@@ -38,16 +38,17 @@ public final class JobSnapshots: Sendable {
 
     /// Changes a job optimistically: `decide` picks the transition from the job as this process last wrote
     /// it (or as `read` finds it), and `write` commits it only if the row is still at that version, else
-    /// returns false and the change is decided again from a fresh read. A remembered state may also lag
+    /// returns nil and the change is decided again from a fresh read. A remembered state may also lag
     /// behind a commit still reporting back, so a decision that changes nothing, or throws, is trusted
     /// only when made from a fresh read. `endpoint` is the caller's endpoints when the change sets them.
     /// `write` gets the remembering to do at the instant it commits, if it can (before anyone hears of it).
-    public func update<Writing>(
+    /// - Returns: the transition, and what `write` gave back (nil when the transition changed nothing).
+    public func update<Writing, Written>(
         id: String, endpoint newEndpoint: AsyncEndpoint? = nil,
         read: () async throws -> Snapshot?,
         decide: (Snapshot) throws -> (JobTransition, Writing),
-        write: (Snapshot, JobTransition, Writing, _ committed: @escaping @Sendable () -> Void) async throws -> Bool
-    ) async throws -> JobTransition {
+        write: (Snapshot, JobTransition, Writing, _ committed: @escaping @Sendable () -> Void) async throws -> Written?
+    ) async throws -> (transition: JobTransition, written: Written?) {
         for _ in 0..<20 {
             let remembered = snapshot(id: id)
             var current = remembered
@@ -61,14 +62,14 @@ public final class JobSnapshots: Sendable {
                 continue
             }
             if !transition.changed {
-                guard remembered != nil else { return transition }
+                guard remembered != nil else { return (transition, nil) }
                 forget(id: id)
                 continue
             }
             let next = Snapshot(job: transition.job, version: current.version + 1, endpoint: newEndpoint ?? current.endpoint)
-            if try await write(current, transition, writing, { self.remember(next, id: id) }) {
+            if let written = try await write(current, transition, writing, { self.remember(next, id: id) }) {
                 remember(next, id: id)
-                return transition
+                return (transition, written)
             }
             forget(id: id)
         }

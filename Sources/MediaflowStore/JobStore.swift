@@ -71,8 +71,21 @@ public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
     func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job
 
     /// Applies an event to a job and settles the queue and outbox, in one transaction.
-    /// - Parameter lease: the lease to renew on the job's dispatch entry, if any.
-    func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition
+    /// - Parameters:
+    ///   - lease: the lease to renew on the job's dispatch entry, if any.
+    ///   - callbackClaim: the claim the callback this change writes is written under (`OutboxMessage.claimedBy`),
+    ///     when the caller delivers it itself.
+    /// - Returns: the transition, and the callback written with it.
+    func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, callbackClaim: Lease?, now: Date) async throws
+        -> (transition: JobTransition, callback: OutboxMessage?)
+}
+
+extension JobStore {
+    /// Applies an event to a job and settles the queue and outbox, in one transaction; its callback, if any,
+    /// waits for any outbox dispatcher.
+    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
+        try await applyEvent(event, toJob: id, lease: lease, callbackClaim: nil, now: now).transition
+    }
 }
 
 /// A store shared by several processes that can tell each of them when another added work.
@@ -128,9 +141,9 @@ extension JobRepositoryStore {
 extension JobTransition {
     /// The outbox message that notifies the caller, if the transition calls for one; its body is the job,
     /// `document` when the caller has it encoded already.
-    public func notification(now: Date, document: String? = nil) throws -> OutboxMessage? {
+    public func notification(now: Date, document: String? = nil, claimedBy claim: Lease? = nil) throws -> OutboxMessage? {
         guard let target = notify else { return nil }
         let body = try document.map { Data($0.utf8) } ?? ProtocolJSON.encode(job)
-        return OutboxMessage(target: target, body: body, nextAttemptAt: now, createdAt: now)
+        return OutboxMessage(target: target, body: body, nextAttemptAt: now, createdAt: now, claimedBy: claim)
     }
 }

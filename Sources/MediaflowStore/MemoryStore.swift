@@ -110,16 +110,19 @@ public final class MemoryStore: JobStore {
         }
     }
 
-    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, now: Date) async throws -> JobTransition {
+    public func applyEvent(_ event: JobEvent, toJob id: String, lease: Lease?, callbackClaim: Lease?, now: Date) async throws
+        -> (transition: JobTransition, callback: OutboxMessage?)
+    {
         try state.withLock { state in
             guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
             let endpoint = row.job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
                 .flatMap { state.startJobs[$0.id]?.asyncEndpoint }
             let transition = try JobLifecycle.apply(event, to: row.job, endpoint: endpoint, now: now)
-            guard transition.changed else { return transition }
+            guard transition.changed else { return (transition, nil) }
             state.jobs[id] = (row.seq, transition.job, row.version + 1)
-            try Self.settle(transition, jobID: id, lease: lease, notification: transition.notification(now: now), in: &state)
-            return transition
+            let callback = try transition.notification(now: now, claimedBy: callbackClaim)
+            Self.settle(transition, jobID: id, lease: lease, notification: callback, in: &state)
+            return (transition, callback)
         }
     }
 
@@ -286,7 +289,7 @@ public final class MemoryStore: JobStore {
         default:
             break
         }
-        if let notification { state.outbox.append((state.nextSeq(), notification, nil)) }
+        if let notification { state.outbox.append((state.nextSeq(), notification, notification.claimedBy)) }
     }
 
     private static func id(of job: Job) throws -> String { try id(of: job.id, in: "Job") }

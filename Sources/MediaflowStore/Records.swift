@@ -125,10 +125,14 @@ public struct OutboxMessage: Sendable, Equatable {
     public var state: OutboxState
     public var lastError: String?
     public var createdAt: Date
+    /// The claim of the outbox dispatcher that delivers it as it is written, without claiming it from the store;
+    /// nil when it waits for any. Written with the message, never read back.
+    public var claimedBy: Lease?
 
     public init(
         id: String = UniqueID.make(), target: String, body: Data, attempts: Int = 0,
-        nextAttemptAt: Date, state: OutboxState = .pending, lastError: String? = nil, createdAt: Date
+        nextAttemptAt: Date, state: OutboxState = .pending, lastError: String? = nil, createdAt: Date,
+        claimedBy: Lease? = nil
     ) {
         self.id = id
         self.target = target
@@ -138,6 +142,7 @@ public struct OutboxMessage: Sendable, Equatable {
         self.state = state
         self.lastError = lastError
         self.createdAt = createdAt
+        self.claimedBy = claimedBy
     }
 }
 

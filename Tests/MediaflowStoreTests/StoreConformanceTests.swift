@@ -342,6 +342,26 @@ extension RepositoryConformanceTests {
         }
     }
 
+    @Test(arguments: Driver.allCases) func aCallbackWrittenUnderAClaimIsNobodyElsesUntilTheClaimEnds(driver: Driver) async throws {
+        try await driver.withStore { store in
+            let job = makeJob()
+            try await store.insertJob(job)
+            try await start(job, in: store, endpoint: AsyncEndpoint(success: "http://caller/ok", failure: "http://caller/ko"))
+            let claim = Lease(owner: "writer", until: now.addingTimeInterval(30))
+            let stop = JobReport.stop(job: job.id!, processJob: nil, status: .failed, message: "broken")
+            let (transition, callback) = try await store.applyEvent(
+                .reported(stop), toJob: id(job), lease: nil, callbackClaim: claim, now: now)
+            #expect(transition.job.status == .failed)
+            #expect(callback?.target == "http://caller/ko")
+            #expect(try callback.map { try ProtocolJSON.decode(Job.self, from: $0.body) }?.status == .failed)
+            let other = Lease(owner: "other", until: now.addingTimeInterval(60))
+            #expect(try await store.claimOutbox(limit: 10, lease: other, now: now).isEmpty)
+            let afterClaim = try await store.claimOutbox(limit: 10, lease: other, now: now.addingTimeInterval(31))
+            #expect(afterClaim.map(\.id) == [callback?.id])
+            #expect(afterClaim.first?.body == callback?.body)
+        }
+    }
+
     @Test(arguments: Driver.allCases) func manyJobsChangedAtOnceAreEachWrittenOnce(driver: Driver) async throws {
         try await driver.withStore { store in
             let taken = makeJob()

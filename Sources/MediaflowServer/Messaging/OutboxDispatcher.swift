@@ -10,25 +10,22 @@ import Synchronization
 final class OutboxDispatcher: Service, Sendable {
     let store: any JobProcessorStore
     let transport: HTTPTransport
-    let signal: WorkSignal
-    /// How long a claimed message is this node's before another may deliver it.
-    let lease: Duration
+    /// The callbacks this node's job changes wrote, claimed for it, and the claims it makes.
+    let handover: OutboxHandover
     let maxAttempts: Int
     let logger: Logger
-    let owner = UniqueID.make()
     let batchSize = 128
     let maxInFlight = 512
-    /// Deliveries under way, and messages delivered but not yet marked so.
-    private let progress = Mutex<(inFlight: Int, delivered: [String])>((0, []))
+    /// How long a delivery may wait to be recorded, so that many are recorded at once. One not yet recorded
+    /// when the node dies is delivered again, with the same `Idempotency-Key`.
+    let recordingDelay = Duration.milliseconds(20)
+    /// Deliveries under way, and messages delivered but not yet recorded so, since when the first waits.
+    private let progress = Mutex<(inFlight: Int, delivered: [String], since: ContinuousClock.Instant)>((0, [], .now))
 
-    init(
-        store: any JobProcessorStore, transport: HTTPTransport, signal: WorkSignal, lease: Duration, maxAttempts: Int,
-        logger: Logger
-    ) {
+    init(store: any JobProcessorStore, transport: HTTPTransport, handover: OutboxHandover, maxAttempts: Int, logger: Logger) {
         self.store = store
         self.transport = transport
-        self.signal = signal
-        self.lease = lease
+        self.handover = handover
         self.maxAttempts = maxAttempts
         self.logger = logger
     }
@@ -37,54 +34,74 @@ final class OutboxDispatcher: Service, Sendable {
         await cancelWhenGracefulShutdown { await self.deliverUntilCancelled() }
     }
 
-    /// Claims messages while fewer than `maxInFlight` deliveries are under way and marks the delivered ones
-    /// in batches. Deliveries run side by side and each ends on its own, so a caller that is slow or down
-    /// holds up only its own callbacks.
+    /// Delivers the messages handed over and, while fewer than `maxInFlight` deliveries are under way, those
+    /// it claims from the store when some may wait there (see `OutboxHandover.announcements`); marks the
+    /// delivered ones in batches. Deliveries run side by side and each ends on its own, so a caller that is
+    /// slow or down holds up only its own callbacks.
     private func deliverUntilCancelled() async {
+        var drained = (announcements: -1, at: ContinuousClock.now)
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                let marked = await markDelivered()
-                do {
-                    let room = maxInFlight - progress.withLock { $0.inFlight }
-                    let now = Date()
-                    let batch = room <= 0 ? [] : try await store.claimOutbox(
-                        limit: min(room, batchSize), lease: Lease(owner: owner, until: now + lease), now: now)
-                    progress.withLock { $0.inFlight += batch.count }
-                    for message in batch {
-                        group.addTask {
-                            let delivered = await self.deliver(message)
-                            self.progress.withLock { progress in
-                                progress.inFlight -= 1
-                                if delivered { progress.delivered.append(message.id) }
-                            }
-                            self.signal.notify()
-                        }
+                let (marked, nextMarking) = await markDelivered()
+                var batch = handover.takeAll()
+                let room = maxInFlight - progress.withLock { $0.inFlight } - batch.count
+                let announced = handover.announcements
+                var failed = false
+                if room > 0, announced != drained.announcements || .now - drained.at > .seconds(1) {
+                    do {
+                        let now = Date()
+                        let limit = min(room, batchSize)
+                        let claimed = try await store.claimOutbox(limit: limit, lease: handover.claim(now: now), now: now)
+                        if claimed.count < limit { drained = (announced, .now) }
+                        batch += claimed
+                    } catch {
+                        logger.error("Could not claim callbacks from the outbox: \(error)")
+                        failed = true
                     }
-                    if batch.isEmpty && !marked { await signal.wait(timeout: .seconds(1)) }
-                } catch {
-                    logger.error("Outbox round failed: \(error)")
-                    await signal.wait(timeout: .seconds(1))
+                }
+                progress.withLock { $0.inFlight += batch.count }
+                for message in batch {
+                    group.addTask {
+                        let delivered = await self.deliver(message)
+                        self.progress.withLock { progress in
+                            progress.inFlight -= 1
+                            if delivered {
+                                if progress.delivered.isEmpty { progress.since = .now }
+                                progress.delivered.append(message.id)
+                            }
+                        }
+                        self.handover.signal.notify()
+                    }
+                }
+                if failed || (batch.isEmpty && !marked) {
+                    await handover.signal.wait(timeout: min(nextMarking ?? .seconds(1), .seconds(1)))
                 }
             }
         }
-        _ = await markDelivered()
+        _ = await markDelivered(all: true)
     }
 
-    /// Records the deliveries made since the last call; false when there were none. Ids that could not be
-    /// recorded are kept for the next call.
-    private func markDelivered() async -> Bool {
-        let ids = progress.withLock { progress in
+    /// Records the deliveries made since the last call, once `batchSize` of them wait or the first has waited
+    /// `recordingDelay` (at once with `all`); answers whether it recorded any, and when more are to be recorded.
+    /// Ids that could not be recorded are kept for the next call.
+    private func markDelivered(all: Bool = false) async -> (marked: Bool, nextIn: Duration?) {
+        let (ids, nextIn) = progress.withLock { progress -> ([String], Duration?) in
+            guard !progress.delivered.isEmpty else { return ([], nil) }
+            let waited = ContinuousClock.now - progress.since
+            guard all || progress.delivered.count >= batchSize || waited >= recordingDelay else {
+                return ([], recordingDelay - waited)
+            }
             defer { progress.delivered = [] }
-            return progress.delivered
+            return (progress.delivered, nil)
         }
-        guard !ids.isEmpty else { return false }
+        guard !ids.isEmpty else { return (false, nextIn) }
         do {
             try await store.markDelivered(ids: ids)
         } catch {
             logger.error("Could not record \(ids.count) delivered callbacks: \(error)")
             progress.withLock { $0.delivered += ids }
         }
-        return true
+        return (true, nil)
     }
 
     /// Delivers one message; returns whether it was delivered, recording the failure when not.

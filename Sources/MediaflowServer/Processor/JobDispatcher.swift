@@ -15,8 +15,6 @@ final class JobDispatcher: Service, Sendable {
     let ledger: any JobLedger
     let directory: any ServiceDirectory
     let invoker: ServiceInvoker
-    /// The outbox's signal: a job that timed out leaves a callback to deliver.
-    let outbox: WorkSignal
     let baseURL: String
     let leaseDuration: Duration
     let releaseLeasesAtStart: Bool
@@ -44,13 +42,12 @@ final class JobDispatcher: Service, Sendable {
 
     init(
         store: any JobProcessorStore, ledger: any JobLedger, directory: any ServiceDirectory, invoker: ServiceInvoker,
-        outbox: WorkSignal, baseURL: String, leaseDuration: Duration, releaseLeasesAtStart: Bool, logger: Logger
+        baseURL: String, leaseDuration: Duration, releaseLeasesAtStart: Bool, logger: Logger
     ) {
         self.store = store
         self.ledger = ledger
         self.directory = directory
         self.invoker = invoker
-        self.outbox = outbox
         self.baseURL = baseURL
         self.leaseDuration = leaseDuration
         self.releaseLeasesAtStart = releaseLeasesAtStart
@@ -234,7 +231,6 @@ final class JobDispatcher: Service, Sendable {
                 let transition = try await ledger.apply(.timedOut, toJobAt: entry.jobURL, lease: nil, now: now)
                 if transition.changed {
                     logger.info("Job \(entry.jobID) timed out")
-                    if transition.notify != nil { outbox.notify() }
                 } else {
                     // The job had ended, but its entry was left behind (another processor ended it).
                     try await store.dropDispatch(jobID: entry.jobID)

@@ -20,6 +20,8 @@ protocol JobLedger: Sendable {
 struct LocalJobLedger: JobLedger {
     let store: any JobStore
     let baseURL: String
+    /// Where a change's callback goes to be delivered by this node, if it runs an outbox dispatcher.
+    let handover: OutboxHandover?
 
     func job(at url: String) async throws -> Job? {
         guard let link = ResourceLink(parsing: url, collection: "Job") else { return nil }
@@ -41,7 +43,10 @@ struct LocalJobLedger: JobLedger {
 
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
         guard let link = ResourceLink(parsing: url, collection: "Job") else { throw StoreError.notFound("No job at \(url)") }
-        return try await store.applyEvent(event, toJob: link.id, lease: lease, now: now)
+        let (transition, callback) = try await store.applyEvent(
+            event, toJob: link.id, lease: lease, callbackClaim: handover?.claim(now: now), now: now)
+        if let callback { handover?.take(callback) }
+        return transition
     }
 }
 
@@ -53,6 +58,7 @@ struct RemoteJobLedger: JobLedger {
     let transport: HTTPTransport
     let repositoryURL: String
     let store: any JobProcessorStore
+    let handover: OutboxHandover?
     /// Two changes of one job from this processor at once — a service's heartbeat and its `StopJob` — take
     /// turns rather than refuse each other.
     let changes = KeyedSerialQueue()
@@ -91,7 +97,9 @@ struct RemoteJobLedger: JobLedger {
                 if let written = try await put(transition.job, url: url, ifMatch: tag) {
                     transition.job = written
                     let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
-                    try await store.settle(transition, jobID: jobID, lease: lease, notification: transition.notification(now: now))
+                    let callback = try transition.notification(now: now, claimedBy: handover?.claim(now: now))
+                    try await store.settle(transition, jobID: jobID, lease: lease, notification: callback)
+                    if let callback { handover?.take(callback) }
                     return transition
                 }
                 guard ContinuousClock.now < deadline else {

@@ -10,20 +10,18 @@ final class JobProcessor: Sendable {
     let store: any JobProcessorStore
     let directory: any ServiceDirectory
     let dispatcher: JobDispatcher
-    let outbox: WorkSignal
     let baseURL: String
     let leaseDuration: Duration
     let logger: Logger
 
     init(
         ledger: any JobLedger, store: any JobProcessorStore, directory: any ServiceDirectory, dispatcher: JobDispatcher,
-        outbox: WorkSignal, baseURL: String, leaseDuration: Duration, logger: Logger
+        baseURL: String, leaseDuration: Duration, logger: Logger
     ) {
         self.ledger = ledger
         self.store = store
         self.directory = directory
         self.dispatcher = dispatcher
-        self.outbox = outbox
         self.baseURL = baseURL
         self.leaseDuration = leaseDuration
         self.logger = logger
@@ -116,7 +114,6 @@ final class JobProcessor: Sendable {
         if transition.leavesQueue, let link = ResourceLink(parsing: jobURL, collection: "Job") {
             dispatcher.release(jobID: link.id)
         }
-        if transition.notify != nil { outbox.notify() }
     }
 
     /// The longest `timeoutSeconds` a `StartJob` may give: a year.
