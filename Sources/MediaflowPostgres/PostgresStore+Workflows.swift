@@ -64,9 +64,9 @@ extension PostgresStore: WorkflowStore {
         }
     }
 
-    public func updateExecution(_ change: ExecutionWrite) async throws {
+    public func updateExecution(_ change: ExecutionWrite) async throws -> [WorkflowTaskRecord] {
         let record = change.record
-        try await transaction { connection in
+        return try await transaction { connection in
             let rows = try await connection.query(
                 """
                 UPDATE execution SET status = \(record.status), stopped_at = \(record.stoppedAt?.timeIntervalSince1970),
@@ -74,11 +74,13 @@ extension PostgresStore: WorkflowStore {
                 WHERE arn = \(record.arn) AND version = \(record.version - 1) RETURNING arn
                 """, logger: logger)
             guard try await rows.collect().count == 1 else { throw StoreError.conflict("Execution \(record.arn) changed meanwhile") }
-            try await applyRest(of: change, connection)
+            return try await applyRest(of: change, connection)
         }
     }
 
-    private func applyRest(of change: ExecutionWrite, _ connection: PostgresConnection) async throws {
+    /// Writes the change's events and tasks; returns the closed tasks as deleted.
+    @discardableResult
+    private func applyRest(of change: ExecutionWrite, _ connection: PostgresConnection) async throws -> [WorkflowTaskRecord] {
         let arn = change.record.arn
         for event in change.events {
             try await connection.query(
@@ -95,9 +97,11 @@ extension PostgresStore: WorkflowStore {
         if !change.newTasks.isEmpty {
             try await announce(on: Self.workflowChannel, connection)
         }
-        if !change.closedTasks.isEmpty {
-            try await connection.query("DELETE FROM workflow_task WHERE token = ANY(\(change.closedTasks))", logger: logger)
-        }
+        guard !change.closedTasks.isEmpty else { return [] }
+        return try await tasks(
+            try await connection.query(
+                "DELETE FROM workflow_task WHERE token = ANY(\(change.closedTasks)) RETURNING \(unescaped: Self.taskColumns)",
+                logger: logger))
     }
 
     public func execution(arn: String) async throws -> ExecutionRecord? {

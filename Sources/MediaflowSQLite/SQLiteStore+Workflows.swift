@@ -67,7 +67,7 @@ extension SQLiteStore: WorkflowStore {
         }
     }
 
-    public func updateExecution(_ change: ExecutionWrite) async throws {
+    public func updateExecution(_ change: ExecutionWrite) async throws -> [WorkflowTaskRecord] {
         try await write { db in
             let record = change.record
             try Column.execute(
@@ -75,11 +75,13 @@ extension SQLiteStore: WorkflowStore {
                 [record.status, record.stoppedAt?.timeIntervalSince1970, record.state, record.version, record.nextWakeup,
                  record.arn, record.version - 1], db)
             if db.changesCount == 0 { throw StoreError.conflict("Execution \(record.arn) changed meanwhile") }
-            try Self.applyRest(of: change, db)
+            return try Self.applyRest(of: change, db)
         }
     }
 
-    private static func applyRest(of change: ExecutionWrite, _ db: Database) throws {
+    /// Writes the change's events and tasks; returns the closed tasks as deleted.
+    @discardableResult
+    private static func applyRest(of change: ExecutionWrite, _ db: Database) throws -> [WorkflowTaskRecord] {
         for event in change.events {
             try Column.execute(
                 "INSERT INTO execution_event (execution_arn, id, document) VALUES (?, ?, ?)",
@@ -90,8 +92,9 @@ extension SQLiteStore: WorkflowStore {
                 "INSERT INTO workflow_task (token, execution_arn, resource, input, status) VALUES (?, ?, ?, ?, ?)",
                 [task.token, task.executionArn, task.resource, task.input, task.status.rawValue], db)
         }
-        for token in change.closedTasks {
-            try Column.execute("DELETE FROM workflow_task WHERE token = ?", [token], db)
+        return try change.closedTasks.compactMap { token in
+            try Row.fetchOne(db.cachedStatement(sql: "DELETE FROM workflow_task WHERE token = ? RETURNING *"), arguments: [token])
+                .map(Self.task)
         }
     }
 

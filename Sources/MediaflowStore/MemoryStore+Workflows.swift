@@ -14,10 +14,12 @@ extension MemoryStore {
             return seq
         }
 
-        mutating func apply(_ change: ExecutionWrite) {
+        /// Applies the change's events and tasks; returns the closed tasks.
+        @discardableResult
+        mutating func apply(_ change: ExecutionWrite) -> [WorkflowTaskRecord] {
             events[change.record.arn, default: []].append(contentsOf: change.events)
             for task in change.newTasks { tasks[task.token] = (nextSeq(), task, nil) }
-            for token in change.closedTasks { tasks[token] = nil }
+            return change.closedTasks.compactMap { tasks.removeValue(forKey: $0)?.task }
         }
 
         func tasks(where include: (WorkflowTaskRecord, Date?) -> Bool) -> [(seq: Int, task: WorkflowTaskRecord, leaseUntil: Date?)] {
@@ -71,13 +73,13 @@ extension MemoryStore: WorkflowStore {
         }
     }
 
-    public func updateExecution(_ change: ExecutionWrite) async throws {
+    public func updateExecution(_ change: ExecutionWrite) async throws -> [WorkflowTaskRecord] {
         try workflows.withLock { state in
             guard let row = state.executions[change.record.arn], row.record.version == change.record.version - 1 else {
                 throw StoreError.conflict("Execution \(change.record.arn) changed meanwhile")
             }
             state.executions[change.record.arn] = (row.seq, change.record)
-            state.apply(change)
+            return state.apply(change)
         }
     }
 

@@ -117,8 +117,10 @@ public protocol WorkflowStore: Sendable {
     /// Writes a new execution. - Throws: `StoreError.conflict` when its ARN exists.
     func insertExecution(_ write: ExecutionWrite) async throws
     /// Writes a change read at `write.record.version - 1`.
+    /// - Returns: the closed tasks as they were when deleted (with the handle of a job started an instant before).
     /// - Throws: `StoreError.conflict` when another writer got there first.
-    func updateExecution(_ write: ExecutionWrite) async throws
+    @discardableResult
+    func updateExecution(_ write: ExecutionWrite) async throws -> [WorkflowTaskRecord]
     func execution(arn: String) async throws -> ExecutionRecord?
     /// Executions newest first, optionally of one state machine and one status.
     func executions(stateMachineArn: String?, status: String?, limit: Int) async throws -> [ExecutionRecord]

@@ -132,7 +132,9 @@ import Testing
 
             var next = execution
             next.version = 1
-            try await store.updateExecution(Self.write(next, closing: ["t1", "a1"]))
+            let closed = try await store.updateExecution(Self.write(next, closing: ["t1", "a1", "t2", "gone"]))
+            #expect(closed.map(\.token).sorted() == ["a1", "t1", "t2"])
+            #expect(closed.first { $0.token == "t2" }?.handle == "http://repo/Job/1", "closed as it was deleted")
             #expect(try await store.task(token: "t1") == nil)
             #expect(try await store.task(token: "a1") == nil)
             #expect(try await store.task(token: "a2")?.worker == "w2")

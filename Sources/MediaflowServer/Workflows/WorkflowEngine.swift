@@ -62,12 +62,19 @@ final class WorkflowEngine: Sendable {
             let change = try write(
                 state, step, arn: arn, stateMachineArn: record.stateMachineArn, version: record.version + 1,
                 closing: step.accepted ? token : nil)
-            let givenUp = try await tasks(cancelledBy: step, arn: arn)
+            let closed: [WorkflowTaskRecord]
             do {
-                try await store.updateExecution(change)
+                closed = try await store.updateExecution(change)
             } catch let error as StoreError where error.isConflict {
                 continue
             }
+            // As deleted, a task given up has the job it started if that was recorded first; if not, recording
+            // it finds the task gone and the runner cancels the job (see `TaskResourceRunner.perform`).
+            let cancelled = Set(step.actions.compactMap { action -> String? in
+                guard case .cancelTask(let token) = action else { return nil }
+                return TaskToken.make(executionArn: arn, token: token)
+            })
+            let givenUp = closed.filter { cancelled.contains($0.token) }
             if !givenUp.isEmpty { abandoned.withLock { $0 += givenUp } }
             afterWrite(step)
             return step.accepted
@@ -81,15 +88,6 @@ final class WorkflowEngine: Sendable {
             defer { tasks = [] }
             return tasks
         }
-    }
-
-    /// The records of the tasks a step cancels, read before the step's write deletes them.
-    private func tasks(cancelledBy step: ExecutionStep, arn: String) async throws -> [WorkflowTaskRecord] {
-        var records: [WorkflowTaskRecord] = []
-        for case .cancelTask(let token) in step.actions {
-            if let record = try await store.task(token: TaskToken.make(executionArn: arn, token: token)) { records.append(record) }
-        }
-        return records
     }
 
     /// The execution and its interpreter state.
