@@ -89,10 +89,15 @@ struct RemoteJobLedger: JobLedger {
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
         try await changes.run(url) {
             let deadline = ContinuousClock.now + Self.patience
+            // The caller's endpoints, from the job's StartJob: read on the first try, they hold for the others.
+            var caller: (startJob: String?, endpoint: AsyncEndpoint?)?
             while true {
                 guard let (job, tag) = try await versionedJob(at: url) else { throw StoreError.notFound("No job \(url)") }
-                let endpoint = try await job.startJob.asyncMap { try await transport.get(StartJob.self, $0)?.asyncEndpoint } ?? nil
-                var transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
+                if caller == nil || caller?.startJob != job.startJob {
+                    let endpoint = try await job.startJob.asyncMap { try await transport.get(StartJob.self, $0)?.asyncEndpoint }
+                    caller = (job.startJob, endpoint ?? nil)
+                }
+                var transition = try JobLifecycle.apply(event, to: job, endpoint: caller?.endpoint, now: now)
                 guard transition.changed else { return transition }
                 if let written = try await put(transition.job, url: url, ifMatch: tag) {
                     transition.job = written
