@@ -83,7 +83,7 @@ final class OutboxDispatcher: Service, Sendable {
 
     /// Records the deliveries made since the last call, once `batchSize` of them wait or the first has waited
     /// `recordingDelay` (at once with `all`); answers whether it recorded any, and when more are to be recorded.
-    /// Ids that could not be recorded are kept for the next call.
+    /// Ids that could not be recorded are kept for a later call (false: the loop waits before trying again).
     private func markDelivered(all: Bool = false) async -> (marked: Bool, nextIn: Duration?) {
         let (ids, nextIn) = progress.withLock { progress -> ([String], Duration?) in
             guard !progress.delivered.isEmpty else { return ([], nil) }
@@ -100,6 +100,7 @@ final class OutboxDispatcher: Service, Sendable {
         } catch {
             logger.error("Could not record \(ids.count) delivered callbacks: \(error)")
             progress.withLock { $0.delivered += ids }
+            return (false, nil)
         }
         return (true, nil)
     }
