@@ -39,20 +39,20 @@ final class OutboxDispatcher: Service, Sendable {
     /// delivered ones in batches. Deliveries run side by side and each ends on its own, so a caller that is
     /// slow or down holds up only its own callbacks.
     private func deliverUntilCancelled() async {
-        var drained = (announcements: -1, at: ContinuousClock.now)
+        var drained = DrainedWork<String>()
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let (marked, nextMarking) = await markDelivered()
                 var batch = handover.takeAll()
                 let room = maxInFlight - progress.withLock { $0.inFlight } - batch.count
-                let announced = handover.announcements
+                let callbacks: Set = ["callbacks"]
                 var failed = false
-                if room > 0, announced != drained.announcements || .now - drained.at > .seconds(1) {
+                if room > 0, !drained.claimable(callbacks, announced: handover.announcements).isEmpty {
                     do {
                         let now = Date()
                         let limit = min(room, batchSize)
                         let claimed = try await store.claimOutbox(limit: limit, lease: handover.claim(now: now), now: now)
-                        if claimed.count < limit { drained = (announced, .now) }
+                        if claimed.count < limit { drained.found(noMoreOf: callbacks) }
                         batch += claimed
                     } catch {
                         logger.error("Could not claim callbacks from the outbox: \(error)")

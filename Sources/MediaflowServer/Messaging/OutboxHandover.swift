@@ -42,6 +42,7 @@ final class OutboxHandover: Sendable {
     }
 
     /// How many times `announce` was called: the dispatcher claims from the store when this has changed since
-    /// the store was last found drained, or when a second has passed (retries come due unannounced).
+    /// the store was last found drained, or when a second has passed (retries come due unannounced; see
+    /// `DrainedWork`).
     var announcements: Int { announced.load(ordering: .relaxed) }
 }

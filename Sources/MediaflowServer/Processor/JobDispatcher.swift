@@ -31,15 +31,6 @@ final class JobDispatcher: Service, Sendable {
     /// How many times work was announced (`wake`): entries for any dispatcher may be waiting in the store.
     private let announcements = Atomic<Int>(0)
 
-    /// The profiles a claim found no more entries for, since work was last announced: not claimed again
-    /// until the next announcement, or a second has passed (entries held back by `notBefore` become due
-    /// unannounced). A node fed with the jobs it claimed as they were queued thus stops asking the store.
-    private struct Drained {
-        var announcements: Int
-        var profiles: Set<String> = []
-        var since = ContinuousClock.now
-    }
-
     init(
         store: any JobProcessorStore, ledger: any JobLedger, directory: any ServiceDirectory, invoker: ServiceInvoker,
         baseURL: String, leaseDuration: Duration, releaseLeasesAtStart: Bool, logger: Logger
@@ -89,7 +80,7 @@ final class JobDispatcher: Service, Sendable {
 
     private func dispatchUntilCancelled() async {
         var lastSweep = ContinuousClock.now - .seconds(3600)
-        var drained = Drained(announcements: -1)
+        var drained = DrainedWork<String>()
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 do {
@@ -110,7 +101,7 @@ final class JobDispatcher: Service, Sendable {
 
     /// Sends off the entries handed over and claims what the services have room for beyond them; false when
     /// there was nothing to send.
-    private func dispatchRound(drained: inout Drained, group: inout DiscardingTaskGroup) async throws -> Bool {
+    private func dispatchRound(drained: inout DrainedWork<String>, group: inout DiscardingTaskGroup) async throws -> Bool {
         let services = try await usableServices()
         let load = inFlight.withLock { Dictionary($0.values.map { ($0, 1) }, uniquingKeysWith: +) }
         var free = Dictionary(uniqueKeysWithValues: services.compactMap { service in
@@ -128,18 +119,14 @@ final class JobDispatcher: Service, Sendable {
         }
         let room = free.values.reduce(0, +) - handed.count
         let now = Timestamp.now()
-        let announced = announcements.load(ordering: .relaxed)
-        if drained.announcements != announced || .now - drained.since > .seconds(1) {
-            drained = Drained(announcements: announced)
-        }
-        let claimable = profiles.subtracting(drained.profiles)
+        let claimable = drained.claimable(profiles, announced: announcements.load(ordering: .relaxed))
         var claimed = handed
         if room > 0, !claimable.isEmpty {
             let limit = min(room, 256)
             do {
                 let found = try await store.claimDispatch(
                     profiles: claimable, limit: limit, lease: Lease(owner: owner, until: now + leaseDuration), now: now)
-                if found.count < limit { drained.profiles.formUnion(claimable) }
+                if found.count < limit { drained.found(noMoreOf: claimable) }
                 claimed += found
             } catch {
                 handedOver.withLock { $0.insert(contentsOf: handed, at: 0) }
