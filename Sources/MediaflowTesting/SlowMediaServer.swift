@@ -13,7 +13,9 @@ public func withSlowMediaServer<T: Sendable>(
     let router = Router()
     router.get("/media/:delay/:name") { _, context in
         let delay = Double(context.parameters.get("delay") ?? "0") ?? 0
-        try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+        // A client that gave up does not end the wait, so it ends when the server shuts down: a graceful
+        // shutdown would otherwise wait out the whole delay.
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
         let data = try Data(contentsOf: file)
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
