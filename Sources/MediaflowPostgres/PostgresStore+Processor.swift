@@ -98,6 +98,16 @@ extension PostgresStore {
         try await dispatches(HotQuery.overdueDispatches(now: now, limit: limit)).map(\.entry)
     }
 
+    public func earliestDeadline() async throws -> Date? {
+        var earliest: Int64?
+        for try await millis in try await query("SELECT MIN(deadline) FROM dispatch WHERE deadline IS NOT NULL")
+            .decode(Int64?.self)
+        {
+            earliest = millis
+        }
+        return earliest.map(StoreCoding.date)
+    }
+
     /// The entries a query of `job_id, job_url, job_type, profile, priority, attempts, dispatched` finds.
     private func dispatches(_ sql: PostgresQuery) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
         var result: [(entry: DispatchEntry, wasDispatched: Bool)] = []

@@ -114,6 +114,13 @@ extension SQLiteStore {
         }
     }
 
+    public func earliestDeadline() async throws -> Date? {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(deadline) FROM dispatch WHERE deadline IS NOT NULL")
+                .map(StoreCoding.date)
+        }
+    }
+
     public func dropDispatch(jobID: String) async throws {
         try await write { db in try Column.execute("DELETE FROM dispatch WHERE job_id = ?", [jobID], db) }
     }

@@ -42,6 +42,9 @@ public protocol JobProcessorStore: Sendable {
     func expiredDispatches(now: Date, limit: Int) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)]
     /// Up to `limit` entries whose job has not ended by its deadline (see `DispatchEntry.deadline`).
     func overdueDispatches(now: Date, limit: Int) async throws -> [DispatchEntry]
+    /// The earliest deadline of any entry in the queue, or nil when none has one: when to look for
+    /// overdue entries next.
+    func earliestDeadline() async throws -> Date?
     /// Takes a job's entry out of the queue without a change to the job: for an entry that is not to be
     /// dispatched, as the job was started or ended by another processor, or is gone.
     func dropDispatch(jobID: String) async throws

@@ -168,6 +168,10 @@ public final class MemoryStore: JobStore {
         }
     }
 
+    public func earliestDeadline() async throws -> Date? {
+        state.withLock { state in state.queue.values.compactMap(\.deadline).min() }
+    }
+
     public func dropDispatch(jobID: String) async throws {
         state.withLock { _ = $0.queue.removeValue(forKey: jobID) }
     }

@@ -253,7 +253,7 @@ extension RepositoryConformanceTests {
         }
     }
 
-    @Test(arguments: Driver.allCases) func entriesPastTheirDeadlineAreFoundOverdue(driver: Driver) async throws {
+    @Test(arguments: Driver.allCases) func entriesPastTheirDeadlineAreFoundOverdueAndTheEarliestIsKnown(driver: Driver) async throws {
         try await driver.withStore { store in
             let soon = makeJob(), later = makeJob(), never = makeJob()
             for (job, deadline) in [(later, 20.0), (soon, 10.0), (never, nil)] {
@@ -265,6 +265,7 @@ extension RepositoryConformanceTests {
                 _ = try await store.queueJob(id: id(job), startJob: startJob, entry: queued, now: now)
             }
             #expect(try await store.overdueDispatches(now: now.addingTimeInterval(5), limit: 10).isEmpty)
+            #expect(try await store.earliestDeadline() == now.addingTimeInterval(10))
             let first = try await store.overdueDispatches(now: now.addingTimeInterval(10), limit: 10)
             #expect(first.map(\.jobID) == [id(soon)])
             #expect(first.first?.deadline == nil)
@@ -272,6 +273,9 @@ extension RepositoryConformanceTests {
             #expect(both.map(\.jobID) == [id(soon), id(later)])
             try await store.dropDispatch(jobID: id(soon))
             #expect(try await store.overdueDispatches(now: now.addingTimeInterval(3600), limit: 10).map(\.jobID) == [id(later)])
+            #expect(try await store.earliestDeadline() == now.addingTimeInterval(20))
+            try await store.dropDispatch(jobID: id(later))
+            #expect(try await store.earliestDeadline() == nil)
         }
     }
 

@@ -9,7 +9,8 @@ import Synchronization
 /// backlog of long jobs in one profile never holds back short jobs in another; within what is claimed,
 /// higher priority and older jobs go first, to the service with the highest priority and lowest load.
 /// Jobs whose service stopped reporting are queued again when their lease runs out; jobs that have not ended
-/// within their `timeoutSeconds` fail.
+/// within their `timeoutSeconds` fail at their deadline, when this node queued them or knew of them at its last
+/// look, else at its next (every quarter of a lease).
 final class JobDispatcher: Service, Sendable {
     let store: any JobProcessorStore
     let ledger: any JobLedger
@@ -30,6 +31,9 @@ final class JobDispatcher: Service, Sendable {
     private let handedOver = Mutex<[DispatchEntry]>([])
     /// How many times work was announced (`wake`): entries for any dispatcher may be waiting in the store.
     private let announcements = Atomic<Int>(0)
+    /// The earliest deadline of a queued job known here: the store's at the last look for overdue jobs, or
+    /// one queued through this node since.
+    private let nextDeadline = Mutex<Date?>(nil)
 
     init(
         store: any JobProcessorStore, ledger: any JobLedger, directory: any ServiceDirectory, invoker: ServiceInvoker,
@@ -65,6 +69,12 @@ final class JobDispatcher: Service, Sendable {
         signal.notify()
     }
 
+    /// Looks for overdue jobs at `deadline`, a job's that this node queued, unless it looks earlier anyway.
+    func expect(deadline: Date) {
+        nextDeadline.withLock { $0 = min($0 ?? deadline, deadline) }
+        signal.notify()
+    }
+
     /// Forgets a job this node dispatched, freeing its service's slot.
     func release(jobID: String) {
         if inFlight.withLock({ $0.removeValue(forKey: jobID) }) != nil { signal.notify() }
@@ -88,9 +98,13 @@ final class JobDispatcher: Service, Sendable {
                         try await sweepExpiredLeases()
                         try await failOverdueJobs()
                         lastSweep = .now
+                    } else if untilNextDeadline() == .zero {
+                        try await failOverdueJobs()
                     }
                     let dispatched = try await dispatchRound(drained: &drained, group: &group)
-                    if !dispatched { await signal.wait(timeout: min(leaseDuration / 4, .seconds(1))) }
+                    if !dispatched {
+                        await signal.wait(timeout: min(leaseDuration / 4, .seconds(1), untilNextDeadline()))
+                    }
                 } catch {
                     logger.error("Dispatch round failed: \(error)")
                     await signal.wait(timeout: .seconds(1))
@@ -209,9 +223,20 @@ final class JobDispatcher: Service, Sendable {
         if !expired.isEmpty { wake() }
     }
 
-    /// Fails the jobs that have not ended within their `timeoutSeconds`, telling their services to stop.
+    /// How long until the next deadline known here; zero when it has passed.
+    private func untilNextDeadline() -> Duration {
+        guard let deadline = nextDeadline.withLock({ $0 }) else { return .seconds(3600) }
+        return .milliseconds(max(0, Int64(deadline.timeIntervalSince(Timestamp.now()) * 1000)))
+    }
+
+    /// Fails the jobs that have not ended within their `timeoutSeconds`, telling their services to stop, and
+    /// learns the next deadline from the store. Deadlines queued through this node meanwhile are kept; one that
+    /// could not be met now (the job could not be failed, or more were overdue than one look takes) is looked
+    /// at again in a second, not at once.
     private func failOverdueJobs() async throws {
         let now = Timestamp.now()
+        nextDeadline.withLock { $0 = nil }
+        defer { nextDeadline.withLock { $0 = $0.map { max($0, now + .seconds(1)) } } }
         for entry in try await store.overdueDispatches(now: now, limit: 500) {
             inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
             do {
@@ -228,6 +253,9 @@ final class JobDispatcher: Service, Sendable {
             } catch {
                 logger.warning("Could not time out job \(entry.jobID): \(error)")
             }
+        }
+        if let earliest = try await store.earliestDeadline() {
+            nextDeadline.withLock { $0 = min($0 ?? earliest, earliest) }
         }
     }
 }

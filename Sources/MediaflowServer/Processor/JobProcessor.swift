@@ -69,6 +69,7 @@ final class JobProcessor: Sendable {
             try await ledger.queue(jobAt: request.job, startJob: startJob, entry: entry, now: now)
         }
         if entry.claimedBy != nil { dispatcher.take(entry) } else { dispatcher.wake() }
+        if let deadline = entry.deadline { dispatcher.expect(deadline: deadline) }
         return record
     }
 
