@@ -94,6 +94,9 @@ enum HotQuery {
         """
     }
 
+    /// The earliest deadline in the queue, read each time a node looks for overdue jobs.
+    static let earliestDeadline: PostgresQuery = "SELECT MIN(deadline) FROM dispatch WHERE deadline IS NOT NULL"
+
     /// A job with its row version and its StartJob record, read before a change that checks the version;
     /// prepared once per connection, as it runs for every job change.
     struct ReadJob: PostgresPreparedStatement {
@@ -146,6 +149,7 @@ extension PostgresStore {
             ("claimOutbox", try HotQuery.ClaimOutbox(limit: 128, lease: lease, now: now).unprepared),
             ("expiredDispatches", HotQuery.expiredDispatches(now: now, limit: 500)),
             ("overdueDispatches", HotQuery.overdueDispatches(now: now, limit: 500)),
+            ("earliestDeadline", HotQuery.earliestDeadline),
             ("readJob", try HotQuery.ReadJob(id: UniqueID.make()).unprepared),
             ("queueJobs", try HotQuery.QueueJobs(jobs: [
                 .init(change: change, startID: "s", startDocument: "{}", entry: entry)]).unprepared),

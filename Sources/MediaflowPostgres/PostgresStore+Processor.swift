@@ -100,11 +100,7 @@ extension PostgresStore {
 
     public func earliestDeadline() async throws -> Date? {
         var earliest: Int64?
-        for try await millis in try await query("SELECT MIN(deadline) FROM dispatch WHERE deadline IS NOT NULL")
-            .decode(Int64?.self)
-        {
-            earliest = millis
-        }
+        for try await millis in try await query(HotQuery.earliestDeadline).decode(Int64?.self) { earliest = millis }
         return earliest.map(StoreCoding.date)
     }
 

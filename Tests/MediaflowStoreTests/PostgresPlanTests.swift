@@ -43,7 +43,7 @@ import Testing
                     """)
                 try await raw.query("ANALYZE job, outbox, dispatch")
                 let plans = try await store.explainHotQueries()
-                #expect(plans.count == 9)
+                #expect(plans.count == 10)
                 for (name, plan) in plans {
                     #expect(plan.contains("Index"), "\(name) does not use an index:\n\(plan)")
                     #expect(!["job", "outbox", "dispatch"].contains { plan.contains("Seq Scan on \($0) ") }, "\(name):\n\(plan)")
