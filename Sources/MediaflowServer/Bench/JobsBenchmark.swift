@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import MediaflowModel
 import MediaflowPostgres
 import MediaflowSQLite
@@ -83,58 +84,55 @@ public struct JobsBenchmark: Sendable {
             services.append(try await buildApplication(configuration, logger: logger))
             servers.append(configuration)
         }
-        let receiver = CallbackReceiver()
-        let receiverPort = try FreePort.pick()
-        services.append(receiver.application(port: receiverPort, logger: logger))
         return try await whileServing(services, logger: logger) { [servers] in
             for server in servers { try await Self.waitUntilHealthy(MediaflowClient(baseURL: server.baseURL)) }
-            return try await JobCaller.withCallers(
-                workers: concurrency, servers: servers.map(\.baseURL), receiverURL: "http://127.0.0.1:\(receiverPort)"
-            ) { callers in
-                _ = try await drive(count: warmup, callers: callers, receiver: receiver)
-                let before = try await healthRequestsPerSecond(callers: callers)
+            let board = ArrivalBoard()
+            let receiverPort = try FreePort.pick()
+            let receiver = try await LeanReceiver.listen(port: receiverPort, board: board)
+            defer { receiver.close(promise: nil) }
+            return try await LoadWorker.withWorkers(concurrency, servers: servers.map(\.baseURL)) { workers in
+                let caller = NoOpJobCaller(nodes: nodes, receiverURL: "http://127.0.0.1:\(receiverPort)", board: board)
+                _ = try await drive(count: warmup, workers: workers, caller: caller)
+                let before = try await healthRequestsPerSecond(workers: workers)
                 let cpuBefore = processCPUSeconds()
-                var result = try await drive(count: jobs, callers: callers, receiver: receiver)
+                var result = try await drive(count: jobs, workers: workers, caller: caller)
                 result.cpuSeconds = processCPUSeconds() - cpuBefore
-                result.healthRequestsPerSecond = (before + (try await healthRequestsPerSecond(callers: callers))) / 2
+                result.healthRequestsPerSecond = (before + (try await healthRequestsPerSecond(workers: workers))) / 2
                 for query in Self.listingQueries {
-                    result.listings.append((query, try await listingLatencies(query, callers: callers)))
+                    result.listings.append((query, try await listingLatencies(query, workers: workers)))
                 }
                 return result
             }
         }
     }
 
-    private func drive(count: Int, callers: [JobCaller], receiver: CallbackReceiver) async throws -> Result {
-        let (latencies, seconds) = try await closedLoop(count: count, concurrency: concurrency) { worker, index in
-            let caller = callers[worker]
-            let jobURL = try await caller.create(onServer: index % nodes)
-            let started = ContinuousClock.now
-            let key = jobURL.split(separator: "/").last.map(String.init) ?? jobURL
-            async let arrival: Void = receiver.arrival(of: key)
-            try await caller.start(jobURL, onServer: index % nodes, key: key)
-            await arrival
-            return (ContinuousClock.now - started).seconds
-        }
+    private func drive(count: Int, workers: [NIOLoopBound<LoadWorker>], caller: NoOpJobCaller) async throws -> Result {
+        let (latencies, seconds) = try await LoadWorker.closedLoop(workers, count: count) { caller.run(on: $0, index: $1, report: $2) }
         return Result(jobs: count, seconds: seconds, latencies: latencies)
     }
 
-    /// `GET /health` requests per second over the callers' connections.
-    private func healthRequestsPerSecond(callers: [JobCaller]) async throws -> Double {
-        let (_, seconds) = try await closedLoop(count: healthRequests, concurrency: concurrency) { worker, index in
-            try await callers[worker].health(onServer: index % nodes)
-            return 0
-        }
+    /// `GET /health` requests per second over the workers' connections.
+    private func healthRequestsPerSecond(workers: [NIOLoopBound<LoadWorker>]) async throws -> Double {
+        let (_, seconds) = try await timedGets("/health", count: healthRequests, workers: workers)
         return Double(healthRequests) / seconds
     }
 
-    /// Latencies of `GET query`, 8 at a time over the callers' connections.
-    private func listingLatencies(_ query: String, callers: [JobCaller]) async throws -> [Double] {
-        try await closedLoop(count: listingRequests, concurrency: min(8, callers.count)) { worker, index in
+    /// Latencies of `GET query`, 8 at a time over the workers' connections.
+    private func listingLatencies(_ query: String, workers: [NIOLoopBound<LoadWorker>]) async throws -> [Double] {
+        try await timedGets(query, count: listingRequests, workers: Array(workers.prefix(8))).latencies
+    }
+
+    /// `count` requests `GET target`, each to be answered 200, sent to the servers in turn.
+    private func timedGets(
+        _ target: String, count: Int, workers: [NIOLoopBound<LoadWorker>]
+    ) async throws -> (latencies: [Double], seconds: Double) {
+        let nodes = nodes
+        return try await LoadWorker.closedLoop(workers, count: count) { worker, index, report in
             let started = ContinuousClock.now
-            try await callers[worker].get(query, onServer: index % nodes)
-            return (ContinuousClock.now - started).seconds
-        }.latencies
+            worker.send("GET", target, toServer: index % nodes, expecting: 200) { answer in
+                report(answer.map { _ in (ContinuousClock.now - started).seconds })
+            }
+        }
     }
 
     /// Puts `history` finished jobs in the store the first node will open.

@@ -4,7 +4,7 @@ import NIOPosix
 
 /// One keep-alive HTTP/1.1 connection sending one request at a time: request in, whole response out,
 /// none of a general client's redirects, streaming or TLS. Plain-HTTP calls between roles and callbacks
-/// go over these (`HTTP1ConnectionPool`), and so do the benchmarks' load generators, as wrk would.
+/// go over these (`HTTP1ConnectionPool`).
 final class HTTP1Connection: Sendable {
     /// What came back: the status, the headers, the whole body, and whether the connection may be reused.
     struct Response: Sendable {
