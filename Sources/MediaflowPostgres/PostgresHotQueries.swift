@@ -136,14 +136,12 @@ enum HotQuery {
 }
 
 extension PostgresStore {
-    /// The plans PostgreSQL picks for the hot statements, by name: for checking that each uses an index.
+    /// The plans PostgreSQL picks for the hot statements, by name: for checking that each uses an index. The
+    /// batched job writes are explained as their connections plan them, once, whatever the values.
     public func explainHotQueries() async throws -> [String: String] {
+        var plans = try await explainBatchedWrites()
         let now = Date()
         let lease = Lease(owner: "explain", until: now)
-        let id = UniqueID.make()
-        let change = HotQuery.Change(status: .running, document: "{}", id: id, version: 1)
-        let entry = DispatchEntry(jobID: id, jobURL: "http://explain/Job/\(id)", jobType: .ameJob, profile: "NoOp", priority: .medium)
-        let message = OutboxMessage(target: "http://caller", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
         let queries: [(String, PostgresQuery)] = [
             ("claimDispatch", try HotQuery.ClaimDispatch(profiles: ["NoOp"], limit: 64, lease: lease, now: now).unprepared),
             ("claimOutbox", try HotQuery.ClaimOutbox(limit: 128, lease: lease, now: now).unprepared),
@@ -151,14 +149,9 @@ extension PostgresStore {
             ("overdueDispatches", HotQuery.overdueDispatches(now: now, limit: 500)),
             ("earliestDeadline", HotQuery.earliestDeadline),
             ("readJob", try HotQuery.ReadJob(id: UniqueID.make()).unprepared),
-            ("queueJobs", try HotQuery.QueueJobs(jobs: [
-                .init(change: change, startID: "s", startDocument: "{}", entry: entry)]).unprepared),
-            ("applyToJobs", try HotQuery.ApplyToJobs(
-                jobs: [.init(change: change, queue: .leave, notification: message)]).unprepared),
             ("listJobs", HotQuery.listJobs(JobQuery(limit: 50))),
             ("listJobsByStatus", HotQuery.listJobs(JobQuery(status: .running, limit: 50))),
         ]
-        var plans: [String: String] = [:]
         for (name, hot) in queries {
             var explain = hot
             explain.sql = "EXPLAIN " + hot.sql
@@ -167,6 +160,31 @@ extension PostgresStore {
             plans[name] = lines.joined(separator: "\n")
         }
         return plans
+    }
+
+    /// The generic plans of the batched job writes on a connection of `batchClient`, by name.
+    public func explainBatchedWrites() async throws -> [String: String] {
+        try await migrate()
+        let statements = [
+            ("insertJobs", HotQuery.InsertJobs.sql), ("queueJobs", HotQuery.QueueJobs.sql),
+            ("applyToJobs", HotQuery.ApplyToJobs.sql),
+        ]
+        return try await batchClient.withConnection { connection in
+            var plans: [String: String] = [:]
+            for (name, sql) in statements {
+                // A generic plan does not depend on the values, so none are given.
+                let arguments = Array(repeating: "NULL", count: Set(sql.matches(of: /\$([0-9]+)/).map(\.output.1)).count)
+                try await connection.query(PostgresQuery(unsafeSQL: "PREPARE explained AS \(sql)"), logger: logger)
+                var lines: [String] = []
+                let explain = PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE explained(\(arguments.joined(separator: ", ")))")
+                for try await line in try await connection.query(explain, logger: logger).decode(String.self) {
+                    lines.append(line)
+                }
+                try await connection.query("DEALLOCATE explained", logger: logger)
+                plans[name] = lines.joined(separator: "\n")
+            }
+            return plans
+        }
     }
 }
 

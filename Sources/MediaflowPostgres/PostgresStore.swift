@@ -12,6 +12,8 @@ import Synchronization
 /// `NOTIFY` so idle nodes wake at once. Run it (`run()`) for as long as it is used.
 public final class PostgresStore: JobStore, Service {
     let client: PostgresClient
+    /// The connections the batched job writes go over (see `batchedWrites`).
+    let batchClient: PostgresClient
     /// One connection's configuration, to see that the database can be reached before the pool is used.
     let probe: PostgresConnection.Configuration
     let schema: String?
@@ -45,14 +47,18 @@ public final class PostgresStore: JobStore, Service {
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: components.password, database: database, tls: .disable)
         configuration.options.maximumConnections = 16
-        // Every statement is planned for its values, so what runs is what the `EXPLAIN` checks see. After a
-        // prepared statement's fifth run PostgreSQL may settle on a generic plan, depending on the batch sizes of
-        // those five: it did in some benchmark runs and not in others, and generic plans cost the database about
-        // twice the CPU per job (0.45–0.50 against 0.24 ms, planning included, each forced in turn).
-        configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_custom_plan")]
-        if let schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
+        let searchPath = schema.map { [("search_path", $0)] } ?? []
+        var batchConfiguration = configuration
+        // Every other statement is planned for its values, so what runs is what the `EXPLAIN` checks see. After a
+        // prepared statement's fifth run PostgreSQL may settle on a generic plan, depending on the values of
+        // those five: a listing by a status no job has then scans the whole table.
+        configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_custom_plan")] + searchPath
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
+        batchConfiguration.options.maximumConnections = 4
+        batchConfiguration.options.additionalStartupParameters = Self.batchedWrites + searchPath
+        let batchClient = PostgresClient(configuration: batchConfiguration, backgroundLogger: logger)
+        self.batchClient = batchClient
         var probe = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: components.password, database: database, tls: .disable)
         probe.options.connectTimeout = .seconds(5)
@@ -60,13 +66,13 @@ public final class PostgresStore: JobStore, Service {
         self.schema = schema
         self.logger = logger
         newJobs = StatementBatcher(id: \.id) { jobs in
-            try await Self.written(HotQuery.InsertJobs(jobs: jobs), client, logger)
+            try await Self.written(HotQuery.InsertJobs(jobs: jobs), batchClient, logger)
         }
         queuedJobs = StatementBatcher(id: \.change.id) { jobs in
-            try await Self.written(HotQuery.QueueJobs(jobs: jobs), client, logger)
+            try await Self.written(HotQuery.QueueJobs(jobs: jobs), batchClient, logger)
         }
         changedJobs = StatementBatcher(id: \.change.id) { jobs in
-            try await Self.written(HotQuery.ApplyToJobs(jobs: jobs), client, logger)
+            try await Self.written(HotQuery.ApplyToJobs(jobs: jobs), batchClient, logger)
         }
     }
 
@@ -83,8 +89,21 @@ public final class PostgresStore: JobStore, Service {
             return running.waiting
         }
         for statement in waiting { statement.resume() }
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.batchClient.run() }
+            await client.run()
+            group.cancelAll()
+        }
     }
+
+    /// The settings of the connections the batched job writes go over. Those statements reach a handful of rows
+    /// by key, whatever the batch, so each is planned once per connection, not at every run (planning was a
+    /// third of their database time), and the plan may only use the keys' indexes: a generic plan made while a
+    /// table was nearly empty could otherwise scan it for good.
+    static let batchedWrites = [
+        ("plan_cache_mode", "force_generic_plan"), ("enable_seqscan", "off"), ("enable_hashjoin", "off"),
+        ("enable_mergejoin", "off"),
+    ]
 
     /// Returns once `run()` has begun.
     func untilRunning() async {

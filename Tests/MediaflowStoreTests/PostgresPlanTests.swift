@@ -23,6 +23,12 @@ import Testing
                 group.addTask { await raw.run() }
                 defer { group.cancelAll() }
                 try await store.migrate()
+                // A generic plan made while the tables are empty is the one a connection may keep for good.
+                let early = try await store.explainBatchedWrites()
+                #expect(early.count == 3)
+                for (name, plan) in early {
+                    #expect(!["job", "outbox", "dispatch"].contains { plan.contains("Seq Scan on \($0) ") }, "\(name):\n\(plan)")
+                }
                 let rows = 300_000
                 try await raw.query(
                     """
@@ -43,9 +49,10 @@ import Testing
                     """)
                 try await raw.query("ANALYZE job, outbox, dispatch")
                 let plans = try await store.explainHotQueries()
-                #expect(plans.count == 10)
+                #expect(plans.count == 11)
                 for (name, plan) in plans {
-                    #expect(plan.contains("Index"), "\(name) does not use an index:\n\(plan)")
+                    // Inserting new jobs reads no rows; every other statement reads through an index.
+                    #expect(name == "insertJobs" || plan.contains("Index"), "\(name) does not use an index:\n\(plan)")
                     #expect(!["job", "outbox", "dispatch"].contains { plan.contains("Seq Scan on \($0) ") }, "\(name):\n\(plan)")
                 }
             }
