@@ -112,7 +112,26 @@ func start(
         }
     }
 
-    @Test(arguments: Driver.allCases) func onlyFinishedJobsCanBeDeleted(driver: Driver) async throws {
+    @Test(arguments: Driver.allCases) func retentionPurgesOnlyOldFinishedJobs(driver: Driver) async throws {
+        try await driver.withStore { store in
+            let oldDone = makeJob(created: now.addingTimeInterval(-7200))
+            let oldNew = makeJob(created: now.addingTimeInterval(-7200))
+            let newDone = makeJob()
+            for job in [oldDone, oldNew, newDone] { try await store.insertJob(job) }
+            for job in [oldDone, newDone] {
+                var finished = job
+                finished.jobStatus = .completed
+                try await store.replaceJob(finished, ifVersion: nil)
+            }
+            #expect(try await store.purge(createdBefore: now.addingTimeInterval(-3600)) == 1)
+            #expect(try await store.job(id: id(oldDone)) == nil)
+            #expect(try await store.job(id: id(oldNew)) != nil)
+            #expect(try await store.jobs(matching: JobQuery(status: .completed)).jobs.map(\.id) == [newDone.id])
+            #expect(try await store.jobs(matching: JobQuery(status: .new)).jobs.map(\.id) == [oldNew.id])
+        }
+    }
+
+    @Test(arguments: Driver.allCases) func onlyFinishedJobsCanBeDeletedAndAreListedByTheirStatusUntilThen(driver: Driver) async throws {
         try await driver.withStore { store in
             var job = makeJob()
             try await store.insertJob(job)
@@ -120,8 +139,11 @@ func start(
             #expect(conflict?.isConflict == true)
             job.jobStatus = .completed
             try await store.replaceJob(job, ifVersion: nil)
+            #expect(try await store.jobs(matching: JobQuery(status: .completed)).jobs.map(\.id) == [job.id])
+            #expect(try await store.jobs(matching: JobQuery(status: .new)).jobs.isEmpty)
             try await store.deleteJob(id: id(job))
             #expect(try await store.job(id: id(job)) == nil)
+            #expect(try await store.jobs(matching: JobQuery(status: .completed)).jobs.isEmpty)
             let missing = await #expect(throws: StoreError.self) { try await store.deleteJob(id: id(job)) }
             #expect(missing?.isNotFound == true)
         }
