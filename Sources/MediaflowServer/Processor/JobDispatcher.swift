@@ -226,7 +226,7 @@ final class JobDispatcher: Service, Sendable {
     /// How long until the next deadline known here; zero when it has passed.
     private func untilNextDeadline() -> Duration {
         guard let deadline = nextDeadline.withLock({ $0 }) else { return .seconds(3600) }
-        return .milliseconds(max(0, Int64(deadline.timeIntervalSince(Timestamp.now()) * 1000)))
+        return .seconds(max(0, deadline.timeIntervalSince(Timestamp.now())))
     }
 
     /// Fails the jobs that have not ended within their `timeoutSeconds`, telling their services to stop, and
@@ -236,7 +236,7 @@ final class JobDispatcher: Service, Sendable {
     private func failOverdueJobs() async throws {
         let now = Timestamp.now()
         nextDeadline.withLock { $0 = nil }
-        defer { nextDeadline.withLock { $0 = $0.map { max($0, now + .seconds(1)) } } }
+        defer { nextDeadline.withLock { $0 = $0.map { $0 <= now ? now + .seconds(1) : $0 } } }
         for entry in try await store.overdueDispatches(now: now, limit: 500) {
             inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
             do {
