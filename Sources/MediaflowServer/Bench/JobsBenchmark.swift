@@ -107,7 +107,9 @@ public struct JobsBenchmark: Sendable {
     }
 
     private func drive(count: Int, workers: [NIOLoopBound<LoadWorker>], caller: NoOpJobCaller) async throws -> Result {
-        let (latencies, seconds) = try await LoadWorker.closedLoop(workers, count: count) { caller.run(on: $0, index: $1, report: $2) }
+        let (latencies, seconds) = try await LoadWorker.closedLoop(workers, count: count) { worker, index, report in
+            caller.run(on: worker, index: index, report: report)
+        }
         return Result(jobs: count, seconds: seconds, latencies: latencies)
     }
 
