@@ -230,13 +230,21 @@ final class JobDispatcher: Service, Sendable {
     }
 
     /// Fails the jobs that have not ended within their `timeoutSeconds`, telling their services to stop, and
-    /// learns the next deadline from the store. Deadlines queued through this node meanwhile are kept; one that
-    /// could not be met now (the job could not be failed, or more were overdue than one look takes) is looked
-    /// at again in a second, not at once.
+    /// learns the next deadline from the store. A deadline already past after this (a job that could not be
+    /// failed now, or more were overdue than one look takes) is looked at again in a second, not at once.
     private func failOverdueJobs() async throws {
         let now = Timestamp.now()
-        nextDeadline.withLock { $0 = nil }
-        defer { nextDeadline.withLock { $0 = $0.map { $0 <= now ? now + .seconds(1) : $0 } } }
+        // Deadlines queued through this node from here on are kept; the one known before stays only if the
+        // store cannot be read.
+        var earliest = nextDeadline.withLock { deadline in
+            defer { deadline = nil }
+            return deadline
+        }
+        defer {
+            nextDeadline.withLock { deadline in
+                deadline = [deadline, earliest].compactMap { $0 }.min().map { $0 <= now ? now + .seconds(1) : $0 }
+            }
+        }
         for entry in try await store.overdueDispatches(now: now, limit: 500) {
             inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
             do {
@@ -254,8 +262,6 @@ final class JobDispatcher: Service, Sendable {
                 logger.warning("Could not time out job \(entry.jobID): \(error)")
             }
         }
-        if let earliest = try await store.earliestDeadline() {
-            nextDeadline.withLock { $0 = min($0 ?? earliest, earliest) }
-        }
+        earliest = try await store.earliestDeadline()
     }
 }
