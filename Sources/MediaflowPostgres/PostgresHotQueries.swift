@@ -162,6 +162,23 @@ extension PostgresStore {
         return plans
     }
 
+    /// The planner settings in force on a connection of each pool: the main one (`statements`) and the batched
+    /// job writes' (`batchedWrites`), by setting name.
+    public func plannerSettings() async throws -> (statements: [String: String], batchedWrites: [String: String]) {
+        try await migrate()
+        func settings(of pool: PostgresClient) async throws -> [String: String] {
+            var values: [String: String] = [:]
+            let rows = try await pool.query(
+                """
+                SELECT name, setting FROM pg_settings
+                WHERE name IN ('plan_cache_mode', 'enable_seqscan', 'enable_hashjoin', 'enable_mergejoin')
+                """, logger: logger)
+            for try await (name, setting) in rows.decode((String, String).self) { values[name] = setting }
+            return values
+        }
+        return (try await settings(of: client), try await settings(of: batchClient))
+    }
+
     /// The generic plans of the batched job writes on a connection of `batchClient`, by name.
     public func explainBatchedWrites() async throws -> [String: String] {
         try await migrate()

@@ -23,6 +23,13 @@ import Testing
                 group.addTask { await raw.run() }
                 defer { group.cancelAll() }
                 try await store.migrate()
+                let settings = try await store.plannerSettings()
+                #expect(settings.statements["plan_cache_mode"] == "force_custom_plan")
+                #expect(settings.statements["enable_seqscan"] == "on")
+                #expect(settings.batchedWrites == [
+                    "plan_cache_mode": "force_generic_plan", "enable_seqscan": "off", "enable_hashjoin": "off",
+                    "enable_mergejoin": "off",
+                ])
                 // A generic plan made while the tables are empty is the one a connection may keep for good.
                 let early = try await store.explainBatchedWrites()
                 #expect(early.count == 3)
