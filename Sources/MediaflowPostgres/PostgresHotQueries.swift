@@ -182,10 +182,7 @@ extension PostgresStore {
     /// The generic plans of the batched job writes on a connection of `batchClient`, by name.
     public func explainBatchedWrites() async throws -> [String: String] {
         try await migrate()
-        let statements = [
-            ("insertJobs", HotQuery.InsertJobs.sql), ("queueJobs", HotQuery.QueueJobs.sql),
-            ("applyToJobs", HotQuery.ApplyToJobs.sql),
-        ]
+        let statements = [("writeJobs", HotQuery.WriteJobs.sql)]
         return try await batchClient.withConnection { connection in
             var plans: [String: String] = [:]
             for (name, sql) in statements {

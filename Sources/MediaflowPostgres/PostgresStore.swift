@@ -20,10 +20,8 @@ public final class PostgresStore: JobStore, Service {
     let logger: Logger
     /// The jobs this node wrote lately: a job update starts from them and checks the row version.
     let snapshots = JobSnapshots()
-    /// The job writes of concurrent callers, batched by kind.
-    let newJobs: StatementBatcher<HotQuery.NewJob>
-    let queuedJobs: StatementBatcher<HotQuery.QueuedJob>
-    let changedJobs: StatementBatcher<HotQuery.ChangedJob>
+    /// The job writes of concurrent callers, of every kind, batched into one statement.
+    let jobWrites: StatementBatcher<HotQuery.JobWrite>
     /// Bringing the schema up to date, once per process; every statement waits for it. (A statement
     /// prepared before its tables exist stays failed on that connection for good.)
     private let schemaUpdate = Mutex<Task<Void, any Error>?>(nil)
@@ -65,14 +63,8 @@ public final class PostgresStore: JobStore, Service {
         self.probe = probe
         self.schema = schema
         self.logger = logger
-        newJobs = StatementBatcher(id: \.id) { jobs in
-            try await Self.written(HotQuery.InsertJobs(jobs: jobs), batchClient, logger)
-        }
-        queuedJobs = StatementBatcher(id: \.change.id) { jobs in
-            try await Self.written(HotQuery.QueueJobs(jobs: jobs), batchClient, logger)
-        }
-        changedJobs = StatementBatcher(id: \.change.id) { jobs in
-            try await Self.written(HotQuery.ApplyToJobs(jobs: jobs), batchClient, logger)
+        jobWrites = StatementBatcher(id: \.id) { writes in
+            try await Self.written(HotQuery.WriteJobs(writes: writes), batchClient, logger)
         }
     }
 

@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Runs one kind of job change for many callers at once: whatever arrives while a batch runs goes into the
-/// next, written by one statement (see `PostgresJobStatements`), so concurrent changes share a round trip and
-/// a commit. A job appears at most once in a batch, and a batch goes in id order, so that two nodes writing
+/// Runs the job writes of many callers at once: whatever arrives while a batch runs goes into the next,
+/// written by one statement (see `PostgresJobStatements`), so concurrent writes share a round trip and a
+/// commit. A job appears at most once in a batch, and a batch goes in id order, so that two nodes writing
 /// the same jobs lock their rows in the same order. A batch that fails is run again job by job, so that each
 /// caller gets its own answer (one duplicate id fails the statement for all).
 final class StatementBatcher<Item: Sendable>: Sendable {
