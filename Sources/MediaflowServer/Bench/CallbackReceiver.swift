@@ -9,7 +9,6 @@ public final class CallbackReceiver: Sendable {
     private struct State {
         var waiters: [String: CheckedContinuation<Void, Never>] = [:]
         var arrived: [String: Data] = [:]
-        var notices: Set<String> = []
         var deliveries: [(job: String, idempotencyKey: String?)] = []
         var refusing = false
     }
@@ -17,14 +16,9 @@ public final class CallbackReceiver: Sendable {
 
     public init() {}
 
-    /// An application taking callbacks at `POST /done`, `/success` and `/failure` on loopback at `port`,
-    /// and bare notices at `POST /arrived/KEY` (awaited as `arrival(of: KEY)`).
+    /// An application taking callbacks at `POST /done`, `/success` and `/failure` on loopback at `port`.
     public func application(port: Int, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
-        router.post("/arrived/:key") { _, context in
-            self.arrived(try context.parameters.require("key"))
-            return Response(status: .noContent)
-        }
         router.post("/:endpoint") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 16 << 20)
@@ -42,11 +36,11 @@ public final class CallbackReceiver: Sendable {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
     }
 
-    /// Returns once the callback for the job with this URL (or the notice with this key) has arrived.
+    /// Returns once the callback for the job with this URL has arrived.
     public func arrival(of jobURL: String) async {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> Bool in
-                if state.arrived[jobURL] != nil || state.notices.contains(jobURL) { return true }
+                if state.arrived[jobURL] != nil { return true }
                 state.waiters[jobURL] = continuation
                 return false
             }
@@ -64,14 +58,6 @@ public final class CallbackReceiver: Sendable {
 
     /// While refusing, every callback is answered 503, as by a caller that is down.
     public func setRefusing(_ refusing: Bool) { state.withLock { $0.refusing = refusing } }
-
-    private func arrived(_ key: String) {
-        let waiter = state.withLock { state in
-            state.notices.insert(key)
-            return state.waiters.removeValue(forKey: key)
-        }
-        waiter?.resume()
-    }
 
     private func received(_ job: Data, jobURL id: String, idempotencyKey: String?) -> Bool {
         let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in

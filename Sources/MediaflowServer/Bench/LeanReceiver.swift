@@ -2,9 +2,9 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// The jobs benchmark's callback receiver as a bare NIO server: it reads `POST /arrived/KEY` (a job's
-/// callback, its key in the URL as a caller would put its own reference there), answers `204`, and posts the
-/// key to an `ArrivalBoard`. It reads no body, as wrk's scripts would not.
+/// The benchmarks' callback receiver as a bare NIO server: it reads `POST /arrived/KEY` (a job's callback, or
+/// a workflow's last notice, its key in the URL as a caller would put its own reference there), answers `204`,
+/// and posts the key to an `ArrivalBoard`. It reads no body, as wrk's scripts would not.
 enum LeanReceiver {
     /// Listens on loopback at `port` until the returned channel is closed.
     static func listen(port: Int, board: ArrivalBoard) async throws -> any Channel {
@@ -52,33 +52,37 @@ enum LeanReceiver {
     }
 }
 
-/// Where the receiver posts each arrival and a worker waits for the one it expects: whichever comes first
-/// is kept until the other.
+/// Where the receiver posts each arrival and a caller waits for the one it expects: whichever comes first is
+/// kept until the other.
 final class ArrivalBoard: Sendable {
     private enum Slot {
         case arrived
-        case awaited(any EventLoop, @Sendable () -> Void)
+        case awaited(@Sendable () -> Void)
     }
     private let slots = Mutex<[String: Slot]>([:])
 
-    /// Runs `then` on `eventLoop` once `key` has arrived (at once, if it has).
-    func await(_ key: String, on eventLoop: any EventLoop, then: @escaping @Sendable () -> Void) {
+    /// Runs `then` once `key` has arrived: at once if it has, else on the thread that posts it.
+    func whenArrived(_ key: String, then: @escaping @Sendable () -> Void) {
         let arrived = slots.withLock { slots in
             if case .arrived = slots.removeValue(forKey: key) { return true }
-            slots[key] = .awaited(eventLoop, then)
+            slots[key] = .awaited(then)
             return false
         }
         if arrived { then() }
     }
 
-    /// Records that `key` arrived, waking whoever awaits it.
+    /// Returns once `key` has arrived.
+    func arrival(of key: String) async {
+        await withCheckedContinuation { continuation in whenArrived(key) { continuation.resume() } }
+    }
+
+    /// Records that `key` arrived, running whatever awaits it.
     func post(_ key: String) {
-        let awaited = slots.withLock { slots -> (any EventLoop, @Sendable () -> Void)? in
-            if case .awaited(let eventLoop, let then) = slots.removeValue(forKey: key) { return (eventLoop, then) }
+        let awaited = slots.withLock { slots -> (@Sendable () -> Void)? in
+            if case .awaited(let then) = slots.removeValue(forKey: key) { return then }
             slots[key] = .arrived
             return nil
         }
-        guard let (eventLoop, then) = awaited else { return }
-        if eventLoop.inEventLoop { then() } else { eventLoop.execute(then) }
+        awaited?()
     }
 }

@@ -30,7 +30,9 @@ struct NoOpJobCaller: Sendable {
                 request.context = contextURL(baseURL: worker.baseURL(ofServer: server))
                 let body = Array(try ProtocolJSON.encode(request))
                 let started = NIOLoopBound(StartedJob(report: report), eventLoop: worker.eventLoop)
-                board.await(key, on: worker.eventLoop) { started.value.ended(.success(())) }
+                board.whenArrived(key) { [eventLoop = worker.eventLoop] in
+                    eventLoop.execute { started.value.ended(.success(())) }
+                }
                 worker.send("POST", "/StartJob", toServer: server, body: body, expecting: 201) { answer in
                     started.value.ended(answer.map { _ in })
                 }

@@ -53,22 +53,21 @@ public struct WorkflowTasksBenchmark: Sendable {
         configuration.port = try FreePort.pick()
         configuration.dataDirectory = dataDirectory
         configuration.serviceCapacity = concurrency
-        let receiver = CallbackReceiver()
+        let board = ArrivalBoard()
         let receiverPort = try FreePort.pick()
         let receiverURL = "http://127.0.0.1:\(receiverPort)"
-        let services: [any Service] = [
-            try await buildApplication(configuration, logger: logger),
-            receiver.application(port: receiverPort, logger: logger),
-        ]
+        let services: [any Service] = [try await buildApplication(configuration, logger: logger)]
         let transport = HTTPTransport(client: .mediaflow)
         let base = configuration.baseURL
         return try await whileServing(services, logger: logger) {
             try await JobsBenchmark.waitUntilHealthy(MediaflowClient(baseURL: base))
+            let receiver = try await LeanReceiver.listen(port: receiverPort, board: board)
+            defer { receiver.close(promise: nil) }
             let machine = try await transport.send(.POST, "\(base)/StateMachine", ["name": "bench-tasks", "definition": Self.definition(receiver: receiverURL)] as JSONValue)
             guard machine.status == 201 else { throw ConfigurationError("Creating the state machine answered \(machine.status)") }
             let (latencies, seconds) = try await closedLoop(count: executions, concurrency: concurrency) { _, index in
                 let began = ContinuousClock.now
-                async let done: Void = receiver.arrival(of: "e\(index)")
+                async let done: Void = board.arrival(of: "e\(index)")
                 let started = try await transport.send(
                     .POST, "\(base)/Execution", ["stateMachine": "bench-tasks", "name": .string("e\(index)"), "input": ["clip": "c"]] as JSONValue)
                 guard started.status == 201 else { throw ConfigurationError("StartExecution answered \(started.status)") }
