@@ -139,7 +139,7 @@ extension PostgresStore {
     /// The plans PostgreSQL picks for the hot statements, by name: for checking that each uses an index. The
     /// batched job writes are explained as their connections plan them, once, whatever the values.
     public func explainHotQueries() async throws -> [String: String] {
-        var plans = try await explainBatchedWrites()
+        var plans = ["writeJobs": try await explainJobWrites()]
         let now = Date()
         let lease = Lease(owner: "explain", until: now)
         let queries: [(String, PostgresQuery)] = [
@@ -179,25 +179,19 @@ extension PostgresStore {
         return (try await settings(of: client), try await settings(of: batchClient))
     }
 
-    /// The generic plans of the batched job writes on a connection of `batchClient`, by name.
-    public func explainBatchedWrites() async throws -> [String: String] {
+    /// The generic plan of the batched job writes (`WriteJobs`), as a connection of `batchClient` makes it.
+    public func explainJobWrites() async throws -> String {
         try await migrate()
-        let statements = [("writeJobs", HotQuery.WriteJobs.sql)]
+        // A generic plan does not depend on the values, so none are given.
+        let parameters = Set(HotQuery.WriteJobs.sql.matches(of: /\$([0-9]+)/).map(\.output.1)).count
+        let arguments = Array(repeating: "NULL", count: parameters).joined(separator: ", ")
         return try await batchClient.withConnection { connection in
-            var plans: [String: String] = [:]
-            for (name, sql) in statements {
-                // A generic plan does not depend on the values, so none are given.
-                let arguments = Array(repeating: "NULL", count: Set(sql.matches(of: /\$([0-9]+)/).map(\.output.1)).count)
-                try await connection.query(PostgresQuery(unsafeSQL: "PREPARE explained AS \(sql)"), logger: logger)
-                var lines: [String] = []
-                let explain = PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE explained(\(arguments.joined(separator: ", ")))")
-                for try await line in try await connection.query(explain, logger: logger).decode(String.self) {
-                    lines.append(line)
-                }
-                try await connection.query("DEALLOCATE explained", logger: logger)
-                plans[name] = lines.joined(separator: "\n")
-            }
-            return plans
+            try await connection.query(PostgresQuery(unsafeSQL: "PREPARE explained AS \(HotQuery.WriteJobs.sql)"), logger: logger)
+            var lines: [String] = []
+            let explain = PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE explained(\(arguments))")
+            for try await line in try await connection.query(explain, logger: logger).decode(String.self) { lines.append(line) }
+            try await connection.query("DEALLOCATE explained", logger: logger)
+            return lines.joined(separator: "\n")
         }
     }
 }

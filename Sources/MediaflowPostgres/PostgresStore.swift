@@ -88,10 +88,10 @@ public final class PostgresStore: JobStore, Service {
         }
     }
 
-    /// The settings of the connections the batched job writes go over. Those statements reach a handful of rows
-    /// by key, whatever the batch, so each is planned once per connection, not at every run (planning was a
-    /// third of their database time), and the plan may only use the keys' indexes: a generic plan made while a
-    /// table was nearly empty could otherwise scan it for good.
+    /// The settings of the connections the batched job writes go over. That statement reaches a handful of rows
+    /// by key, whatever the batch, so it is planned once per connection, not at every run (planning was a third
+    /// of its database time), and the plan may only use the keys' indexes: a generic plan made while a table
+    /// was nearly empty could otherwise scan it for good.
     static let batchedWrites = [
         ("plan_cache_mode", "force_generic_plan"), ("enable_seqscan", "off"), ("enable_hashjoin", "off"),
         ("enable_mergejoin", "off"),
