@@ -29,4 +29,24 @@ import Testing
         var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
         #expect(throws: LeanHTTP.Unreadable.self) { try LeanHTTP.takeMessage(from: &buffer) }
     }
+
+    @Test func aMessageArrivingByteByByteIsTakenAtItsLastByte() throws {
+        let message = Array("HTTP/1.1 202 Accepted\r\nLOCATION: /Job/2\r\ncontent-length: 3\r\n\r\nabc".utf8)
+        var buffer = ByteBuffer()
+        for (offset, byte) in message.enumerated() {
+            buffer.writeInteger(byte)
+            let taken = try LeanHTTP.takeMessage(from: &buffer)
+            #expect((taken != nil) == (offset == message.count - 1), "after byte \(offset)")
+            if let taken {
+                #expect(taken.status == 202)
+                #expect(taken.location == "/Job/2")
+            }
+        }
+        #expect(buffer.readableBytes == 0)
+    }
+
+    @Test func aContentLengthThatIsNoNumberIsRefused() {
+        var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 1e3\r\n\r\n")
+        #expect(throws: LeanHTTP.Unreadable.self) { try LeanHTTP.takeMessage(from: &buffer) }
+    }
 }
