@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MediaflowModel
 import MediaflowStore
+import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -55,7 +56,8 @@ public final class PostgresStore: JobStore, Service {
         self.client = client
         batchConfiguration.options.maximumConnections = 4
         batchConfiguration.options.additionalStartupParameters = Self.batchedWrites + searchPath
-        let batchClient = PostgresClient(configuration: batchConfiguration, backgroundLogger: logger)
+        let batchClient = PostgresClient(
+            configuration: batchConfiguration, eventLoopGroup: Self.batchEventLoop, backgroundLogger: logger)
         self.batchClient = batchClient
         var probe = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: components.password, database: database, tls: .disable)
@@ -96,6 +98,11 @@ public final class PostgresStore: JobStore, Service {
         ("plan_cache_mode", "force_generic_plan"), ("enable_seqscan", "off"), ("enable_hashjoin", "off"),
         ("enable_mergejoin", "off"),
     ]
+
+    /// The thread the batched job writes' connections are read and written on, for every store of the process.
+    /// On the event loops that serve HTTP, a batch's answer waited behind requests while every job it carries
+    /// waited for it: batches took a tenth longer, and jobs on PostgreSQL throughput as much.
+    private static let batchEventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// Returns once `run()` has begun.
     func untilRunning() async {
