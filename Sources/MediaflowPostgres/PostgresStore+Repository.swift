@@ -89,6 +89,22 @@ extension PostgresStore {
         return nil
     }
 
+    public func deleteStartJob(id: String) async throws {
+        try await transaction { connection in
+            var jobID: String?
+            for try await value in try await connection.query(
+                "SELECT job_id FROM start_job WHERE id = \(id) FOR UPDATE", logger: logger
+            ).decode(String.self) { jobID = value }
+            guard let jobID else { throw StoreError.notFound("No StartJob \(id)") }
+            for try await document in try await connection.query(
+                "SELECT document FROM job WHERE id = \(jobID) FOR SHARE", logger: logger
+            ).decode(String.self) where try StoreCoding.decode(Job.self, document).isStarted(byStartJob: id) {
+                throw StoreError.startedBy(startJob: id)
+            }
+            try await connection.query("DELETE FROM start_job WHERE id = \(id)", logger: logger)
+        }
+    }
+
     public func purge(createdBefore cutoff: Date) async throws -> Int {
         let millis = StoreCoding.millis(cutoff)
         return try await transaction { connection in

@@ -120,6 +120,15 @@ extension SQLiteStore {
         try await read { db in try Self.loadStartJob(id: id, db) }
     }
 
+    public func deleteStartJob(id: String) async throws {
+        try await write { db in
+            let jobID = try String.fetchOne(db.cachedStatement(sql: "SELECT job_id FROM start_job WHERE id = ?"), arguments: [id])
+            guard let jobID else { throw StoreError.notFound("No StartJob \(id)") }
+            if try Self.loadJob(id: jobID, db)?.job.isStarted(byStartJob: id) == true { throw StoreError.startedBy(startJob: id) }
+            try Column.execute("DELETE FROM start_job WHERE id = ?", [id], db)
+        }
+    }
+
     /// A job and the version its row has, for an update that must not overwrite a concurrent one.
     static func loadJob(id: String, _ db: Database) throws -> VersionedJob? {
         let row = try Row.fetchOne(

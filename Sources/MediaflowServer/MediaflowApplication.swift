@@ -125,7 +125,7 @@ struct ApplicationParts {
                 ? LocalJobLedger(store: store, baseURL: baseURL, handover: outboxHandover)
                 : RemoteJobLedger(
                     transport: transport, repositoryURL: try Self.require(configuration, .jobRepository), store: store,
-                    handover: outboxHandover)
+                    handover: outboxHandover, logger: logger)
         }
 
         // The workflow engine runs with the job processor, on a store that keeps workflows.

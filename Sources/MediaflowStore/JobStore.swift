@@ -27,6 +27,17 @@ public protocol JobRepositoryStore: Sendable {
     func insertStartJob(_ startJob: StartJob) async throws
     /// The `StartJob` record with this id, or nil.
     func startJob(id: String) async throws -> StartJob?
+    /// Deletes a `StartJob` record its job does not link to: one a processor recorded, then lost the race to
+    /// start the job with.
+    /// - Throws: `StoreError.notFound`, or `StoreError.conflict` when the job was started by it.
+    func deleteStartJob(id: String) async throws
+}
+
+extension Job {
+    /// True when this job links to the `StartJob` with this id.
+    public func isStarted(byStartJob id: String) -> Bool {
+        startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }?.id == id
+    }
 }
 
 /// The job processor's durable state: its dispatch queue and its outbox.

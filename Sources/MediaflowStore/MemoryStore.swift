@@ -95,6 +95,17 @@ public final class MemoryStore: JobStore {
 
     public func startJob(id: String) async throws -> StartJob? { state.withLock { $0.startJobs[id] } }
 
+    public func deleteStartJob(id: String) async throws {
+        try state.withLock { state in
+            guard let record = state.startJobs[id] else { throw StoreError.notFound("No StartJob \(id)") }
+            let jobID = ResourceLink(parsing: record.job, collection: "Job")?.id
+            if let job = jobID.flatMap({ state.jobs[$0]?.job }), job.isStarted(byStartJob: id) {
+                throw StoreError.startedBy(startJob: id)
+            }
+            state.startJobs[id] = nil
+        }
+    }
+
     // MARK: Processor
 
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {

@@ -15,6 +15,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func outdated(id: String, version: Int64, current: Int64) -> StoreError {
         StoreError(code: .outdated, message: "Job \(id) is at version \(current), not \(version): it changed since it was read")
     }
+    /// StartJob `id` started its job, so it stays as long as the job.
+    public static func startedBy(startJob id: String) -> StoreError {
+        .conflict("StartJob \(id) started its job; it goes with the job")
+    }
     /// The backend failed; the operation may be retried.
     public static func unavailable(_ message: String) -> StoreError { StoreError(code: .unavailable, message: message) }
 

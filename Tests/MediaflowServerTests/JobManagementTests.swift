@@ -132,6 +132,19 @@ import Testing
         }
     }
 
+    @Test func theStartJobThatStartedAJobCannotBeWithdrawn() async throws {
+        try await withServer { server in
+            let http = RawHTTP(baseURL: server.baseURL)
+            let job = try await server.client.create(Job(type: .ameJob, profile: "NoOp"))
+            let startJob = try await server.client.start(jobURL: job.id!)
+            let refused = try await http.send("DELETE", startJob.id!, raw: nil)
+            #expect(refused.status == 409)
+            #expect(refused.contentType == "application/problem+json")
+            #expect(try await http.get(startJob.id!).status == 200)
+            #expect(try await http.send("DELETE", server.baseURL + "/StartJob/\(UniqueID.make())", raw: nil).status == 404)
+        }
+    }
+
     @Test func urgentJobsOvertakeAndOtherProfilesAreNotHeldBack() async throws {
         let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
         var single = try TestServer.configuration()

@@ -177,6 +177,27 @@ extension RepositoryConformanceTests {
 }
 
 extension RepositoryConformanceTests {
+    @Test(arguments: Driver.allCases) func onlyAStartJobThatStartedNothingCanBeWithdrawn(driver: Driver) async throws {
+        try await driver.withWriters { first, second in
+            let job = makeJob()
+            try await first.insertJob(job)
+            var lost = StartJob(job: job.id!)
+            lost.id = ResourceLink.new(baseURL: base, collection: "StartJob").url
+            try await second.insertStartJob(lost)
+            try await start(job, in: first)
+            let startedBy = ResourceLink(parsing: try #require(try await first.job(id: id(job))?.startJob), collection: "StartJob")!.id
+            let refused = await #expect(throws: StoreError.self) { try await second.deleteStartJob(id: startedBy) }
+            #expect(refused?.isConflict == true)
+            #expect(try await first.startJob(id: startedBy) != nil)
+
+            let lostID = ResourceLink(parsing: lost.id!, collection: "StartJob")!.id
+            try await second.deleteStartJob(id: lostID)
+            #expect(try await first.startJob(id: lostID) == nil)
+            let missing = await #expect(throws: StoreError.self) { try await first.deleteStartJob(id: lostID) }
+            #expect(missing?.isNotFound == true)
+        }
+    }
+
     @Test(arguments: [Driver.sqlite, .postgres]) func aHistoryOfFinishedJobsReadsBackAsJobs(driver: Driver) async throws {
         try await driver.withStore { store in
             let filling = try #require(store as? any HistoryFilling)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MediaflowModel
 import MediaflowStore
 
@@ -59,6 +60,7 @@ struct RemoteJobLedger: JobLedger {
     let repositoryURL: String
     let store: any JobProcessorStore
     let handover: OutboxHandover?
+    let logger: Logger
     /// Two changes of one job from this processor at once — a service's heartbeat and its `StopJob` — take
     /// turns rather than refuse each other.
     let changes = KeyedSerialQueue()
@@ -70,20 +72,28 @@ struct RemoteJobLedger: JobLedger {
         try await versionedJob(at: url)?.job
     }
 
+    /// Records the StartJob, then writes the job `QUEUED` with a link to it. A job changed meanwhile but still
+    /// `NEW` (edited by its owner) is written again from how it now is; one started or ended elsewhere keeps
+    /// no trace of this start: the record is withdrawn and the dispatch entry dropped.
     func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
-        guard let (job, tag) = try await versionedJob(at: url) else { throw StoreError.notFound("No job \(url)") }
+        guard var (job, tag) = try await versionedJob(at: url) else { throw StoreError.notFound("No job \(url)") }
+        guard job.status == .new else { throw StoreError.conflict("Job \(url) is \(job.status.rawValue), not NEW") }
         let recorded = try await transport.send(.POST, "\(repositoryURL)/StartJob", startJob)
         guard recorded.status == 201 else { throw TransportError(url: repositoryURL, reason: "StartJob answered \(recorded.status)") }
         let record = try recorded.decode(StartJob.self)
-        let queued = try JobLifecycle.apply(
-            .queued(startJob: record.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now
-        ).job
         try await store.enqueue(entry)
-        guard let written = try await put(queued, url: url, ifMatch: tag) else {
-            try await store.dropDispatch(jobID: entry.jobID)
-            throw StoreError.conflict("Job \(url) changed while it was being started")
+        let deadline = ContinuousClock.now + Self.patience
+        while job.status == .new, ContinuousClock.now < deadline {
+            let queued = try JobLifecycle.apply(
+                .queued(startJob: record.id ?? "", priority: entry.priority), to: job, endpoint: nil, now: now
+            ).job
+            if let written = try await put(queued, url: url, ifMatch: tag) { return (record, written) }
+            guard let current = try await versionedJob(at: url) else { break }
+            (job, tag) = current
         }
-        return (record, written)
+        try await store.dropDispatch(jobID: entry.jobID)
+        await withdraw(record)
+        throw StoreError.conflict("Job \(url) was started or ended elsewhere while this StartJob was recorded")
     }
 
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
@@ -112,6 +122,17 @@ struct RemoteJobLedger: JobLedger {
                 }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
             }
+        }
+    }
+
+    /// Deletes a StartJob record that started nothing; a failure is logged, the record left behind.
+    private func withdraw(_ record: StartJob) async {
+        guard let id = record.id else { return }
+        do {
+            let reply = try await transport.send(.DELETE, id)
+            if !reply.isSuccess { logger.warning("Withdrawing \(id) answered \(reply.status)") }
+        } catch {
+            logger.warning("Withdrawing \(id) failed: \(error)")
         }
     }
 

@@ -28,6 +28,11 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
             }
             return try ProtocolIO.response(record)
         }
+        // A processor that recorded a StartJob, then found the job started elsewhere, withdraws its record.
+        router.delete("/StartJob/:id") { _, context in
+            try await storeCall { try await store.deleteStartJob(id: try context.parameters.require("id")) }
+            return Response(status: .noContent)
+        }
         if recordsStartJobs {
             router.post("/StartJob") { request, _ in try await recordStart(request) }
         }
