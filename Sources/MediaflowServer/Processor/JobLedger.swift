@@ -93,7 +93,7 @@ struct RemoteJobLedger: JobLedger {
         }
         try await store.dropDispatch(jobID: entry.jobID)
         await withdraw(record)
-        throw StoreError.conflict("Job \(url) was started or ended elsewhere while this StartJob was recorded")
+        throw StoreError.conflict("Job \(url) was started, ended or kept changing elsewhere while it was being started")
     }
 
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
