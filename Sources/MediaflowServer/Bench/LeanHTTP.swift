@@ -81,6 +81,8 @@ enum LeanHTTP {
     }
 
     /// The length of the head, blank line included, at the start of `bytes`; nil if it has not all arrived.
+    /// It looks at the byte that would end `\r\n\r\n` and steps as far as that byte allows: four past one that
+    /// is neither CR nor LF, which no `\r\n\r\n` ending in the next three bytes could contain.
     private static func headLength(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard bytes.count >= 4 else { return nil }
         var index = 3
