@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import MediaflowModel
+import MediaflowStore
+import MediaflowTesting
+import Testing
+
+@testable import MediaflowServer
+
+/// The dispatcher's timeouts when its store fails it.
+@Suite struct JobDispatcherTests {
+    /// The store fails every look for overdue jobs (it cannot say when the next deadline is): the dispatcher
+    /// looks again a second later, so the job still times out about on time, not at the next lease sweep (a
+    /// quarter of a lease, 15 s here). On a dispatcher that waited for the sweep after a failure it times out
+    /// after 15 s.
+    @Test func aJobTimesOutAboutOnTimeWhileTheStoreFailsTheLookForDeadlines() async throws {
+        let memory = MemoryStore()
+        let baseURL = "http://dispatcher.test"
+        var job = Job(type: .ameJob, profile: "NoOp")
+        job.id = ResourceLink.new(baseURL: baseURL, collection: "Job").url
+        job.jobStatus = .new
+        try await memory.insertJob(job)
+        let jobID = ResourceLink(parsing: job.id!, collection: "Job")!.id
+        let now = Timestamp.now()
+        let deadline = now.addingTimeInterval(0.5)
+        var startJob = StartJob(job: job.id!)
+        startJob.id = ResourceLink.new(baseURL: baseURL, collection: "StartJob").url
+        let entry = DispatchEntry(
+            jobID: jobID, jobURL: job.id!, jobType: .ameJob, profile: "NoOp", priority: .medium, deadline: deadline)
+        _ = try await memory.queueJob(id: jobID, startJob: startJob, entry: entry, now: now)
+
+        let dispatcher = JobDispatcher(
+            store: BlindToDeadlines(inner: memory), ledger: LocalJobLedger(store: memory, baseURL: baseURL, handover: nil),
+            directory: NoServices(), invoker: ServiceInvoker(transport: HTTPTransport(client: .shared), localHost: nil, logger: silent),
+            baseURL: baseURL, leaseDuration: .seconds(60), releaseLeasesAtStart: false, logger: silent)
+        dispatcher.expect(deadline: deadline)
+        let started = ContinuousClock.now
+        try await whileServing([dispatcher], logger: silent) {
+            try await eventually(timeout: .seconds(10), "the job times out") {
+                try await memory.job(id: jobID)?.status == .failed
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(try await memory.job(id: jobID)?.statusMessage?.hasPrefix("Timed out") == true)
+    }
+}
+
+private let silent: Logger = {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// A store that fails every question about the next deadline, and answers the rest as `inner` does.
+private struct BlindToDeadlines: JobProcessorStore {
+    let inner: MemoryStore
+
+    func earliestDeadline() async throws -> Date? { throw StoreError.unavailable("the deadline index is unreadable") }
+
+    func enqueue(_ entry: DispatchEntry) async throws { try await inner.enqueue(entry) }
+    func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
+        try await inner.claimDispatch(profiles: profiles, limit: limit, lease: lease, now: now)
+    }
+    func releaseDispatch(jobID: String, notBefore: Date) async throws {
+        try await inner.releaseDispatch(jobID: jobID, notBefore: notBefore)
+    }
+    func expiredDispatches(now: Date, limit: Int) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
+        try await inner.expiredDispatches(now: now, limit: limit)
+    }
+    func overdueDispatches(now: Date, limit: Int) async throws -> [DispatchEntry] {
+        try await inner.overdueDispatches(now: now, limit: limit)
+    }
+    func dropDispatch(jobID: String) async throws { try await inner.dropDispatch(jobID: jobID) }
+    func releaseAllLeases() async throws { try await inner.releaseAllLeases() }
+    func settle(_ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?) async throws {
+        try await inner.settle(transition, jobID: jobID, lease: lease, notification: notification)
+    }
+    func claimOutbox(limit: Int, lease: Lease, now: Date) async throws -> [OutboxMessage] {
+        try await inner.claimOutbox(limit: limit, lease: lease, now: now)
+    }
+    func markDelivered(ids: [String]) async throws { try await inner.markDelivered(ids: ids) }
+    func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String, dead: Bool) async throws {
+        try await inner.markFailed(id: id, attempts: attempts, nextAttemptAt: nextAttemptAt, error: error, dead: dead)
+    }
+    func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage] {
+        try await inner.outboxMessages(state: state, limit: limit)
+    }
+}
+
+/// A registry with no services: the dispatcher sends nothing off, and only looks for overdue jobs.
+private struct NoServices: ServiceDirectory {
+    func services() async throws -> [MediaService] { [] }
+    func profiles() async throws -> [JobProfile] { [] }
+}
