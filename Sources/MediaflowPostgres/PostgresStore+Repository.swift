@@ -98,7 +98,7 @@ extension PostgresStore {
             guard let jobID else { throw StoreError.notFound("No StartJob \(id)") }
             for try await document in try await connection.query(
                 "SELECT document FROM job WHERE id = \(jobID) FOR SHARE", logger: logger
-            ).decode(String.self) where try StoreCoding.decode(Job.self, document).isStarted(byStartJob: id) {
+            ).decode(String.self) where try StoreCoding.decode(Job.self, document).startJobID == id {
                 throw StoreError.startedBy(startJob: id)
             }
             try await connection.query("DELETE FROM start_job WHERE id = \(id)", logger: logger)

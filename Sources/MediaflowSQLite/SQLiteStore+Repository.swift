@@ -124,7 +124,7 @@ extension SQLiteStore {
         try await write { db in
             let jobID = try String.fetchOne(db.cachedStatement(sql: "SELECT job_id FROM start_job WHERE id = ?"), arguments: [id])
             guard let jobID else { throw StoreError.notFound("No StartJob \(id)") }
-            if try Self.loadJob(id: jobID, db)?.job.isStarted(byStartJob: id) == true { throw StoreError.startedBy(startJob: id) }
+            if try Self.loadJob(id: jobID, db)?.job.startJobID == id { throw StoreError.startedBy(startJob: id) }
             try Column.execute("DELETE FROM start_job WHERE id = ?", [id], db)
         }
     }
@@ -138,8 +138,7 @@ extension SQLiteStore {
 
     /// The caller's endpoints for a job: those of the `StartJob` it links to.
     static func endpoint(of job: Job, _ db: Database) throws -> AsyncEndpoint? {
-        try job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
-            .flatMap { try loadStartJob(id: $0.id, db)?.asyncEndpoint }
+        try job.startJobID.flatMap { try loadStartJob(id: $0, db)?.asyncEndpoint }
     }
 
     static func loadStartJob(id: String, _ db: Database) throws -> StartJob? {

@@ -34,10 +34,8 @@ public protocol JobRepositoryStore: Sendable {
 }
 
 extension Job {
-    /// True when this job links to the `StartJob` with this id.
-    public func isStarted(byStartJob id: String) -> Bool {
-        startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }?.id == id
-    }
+    /// The id of the `StartJob` record this job links to, if it links to one.
+    public var startJobID: String? { startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }?.id }
 }
 
 /// The job processor's durable state: its dispatch queue and its outbox.

@@ -99,7 +99,7 @@ public final class MemoryStore: JobStore {
         try state.withLock { state in
             guard let record = state.startJobs[id] else { throw StoreError.notFound("No StartJob \(id)") }
             let jobID = ResourceLink(parsing: record.job, collection: "Job")?.id
-            if let job = jobID.flatMap({ state.jobs[$0]?.job }), job.isStarted(byStartJob: id) {
+            if let jobID, state.jobs[jobID]?.job.startJobID == id {
                 throw StoreError.startedBy(startJob: id)
             }
             state.startJobs[id] = nil
@@ -126,8 +126,7 @@ public final class MemoryStore: JobStore {
     {
         try state.withLock { state in
             guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
-            let endpoint = row.job.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }
-                .flatMap { state.startJobs[$0.id]?.asyncEndpoint }
+            let endpoint = row.job.startJobID.flatMap { state.startJobs[$0]?.asyncEndpoint }
             let transition = try JobLifecycle.apply(event, to: row.job, endpoint: endpoint, now: now)
             guard transition.changed else { return (transition, nil) }
             state.jobs[id] = (row.seq, transition.job, row.version + 1)
