@@ -19,7 +19,7 @@ extension PostgresStore {
             },
             write: { change, _ in
                 let queued = HotQuery.QueuedJob(change: change, startID: startID, startDocument: startDocument, entry: entry)
-                return try await self.write(.queued(queued), with: jobWrites) ? () : nil
+                return try await self.write(.queued(queued)) ? () : nil
             }
         ).transition.job
     }
@@ -34,7 +34,7 @@ extension PostgresStore {
                 let notification = try transition.notification(now: now, document: change.document, claimedBy: callbackClaim)
                 let changed = HotQuery.ChangedJob(
                     change: change, queue: QueueChange(transition, lease: lease), notification: notification)
-                return try await self.write(.changed(changed), with: jobWrites) ? .some(notification) : nil
+                return try await self.write(.changed(changed)) ? .some(notification) : nil
             })
         return (transition, callback ?? nil)
     }

@@ -8,7 +8,7 @@ extension PostgresStore {
         let id = try StoreCoding.id(of: job.id, in: "Job")
         let document = try StoreCoding.text(job)
         do {
-            _ = try await write(.new(HotQuery.NewJob(job: job, id: id, document: document)), with: jobWrites)
+            _ = try await write(.new(HotQuery.NewJob(job: job, id: id, document: document)))
         } catch let error as StoreError where error.isConflict {
             throw StoreError.conflict("Job \(id) exists already")
         }

@@ -182,11 +182,11 @@ public final class PostgresStore: JobStore, Service {
         }
     }
 
-    /// Writes `item` with the next batch of its kind; true when it was written.
-    func write<Item>(_ item: Item, with batcher: StatementBatcher<Item>) async throws -> Bool {
+    /// Writes `jobWrite` with the next batch of job writes; true when it was written.
+    func write(_ jobWrite: HotQuery.JobWrite) async throws -> Bool {
         try await migrate()
         do {
-            return try await batcher.submit(item)
+            return try await jobWrites.submit(jobWrite)
         } catch let error as PSQLError {
             if Self.isUniqueViolation(error) { throw StoreError.conflict(Self.describe(error)) }
             throw Self.failed(error)
