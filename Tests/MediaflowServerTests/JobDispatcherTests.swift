@@ -3,6 +3,7 @@ import Logging
 import MediaflowModel
 import MediaflowStore
 import MediaflowTesting
+import Synchronization
 import Testing
 
 @testable import MediaflowServer
@@ -15,33 +16,68 @@ import Testing
     /// after 15 s.
     @Test func aJobTimesOutAboutOnTimeWhileTheStoreFailsTheLookForDeadlines() async throws {
         let memory = MemoryStore()
-        let baseURL = "http://dispatcher.test"
-        var job = Job(type: .ameJob, profile: "NoOp")
-        job.id = ResourceLink.new(baseURL: baseURL, collection: "Job").url
-        job.jobStatus = .new
-        try await memory.insertJob(job)
-        let jobID = ResourceLink(parsing: job.id!, collection: "Job")!.id
-        let now = Timestamp.now()
-        let deadline = now.addingTimeInterval(0.5)
-        var startJob = StartJob(job: job.id!)
-        startJob.id = ResourceLink.new(baseURL: baseURL, collection: "StartJob").url
-        let entry = DispatchEntry(
-            jobID: jobID, jobURL: job.id!, jobType: .ameJob, profile: "NoOp", priority: .medium, deadline: deadline)
-        _ = try await memory.queueJob(id: jobID, startJob: startJob, entry: entry, now: now)
-
-        let dispatcher = JobDispatcher(
-            store: BlindToDeadlines(inner: memory), ledger: LocalJobLedger(store: memory, baseURL: baseURL, handover: nil),
-            directory: NoServices(), invoker: ServiceInvoker(transport: HTTPTransport(client: .shared), localHost: nil, logger: silent),
-            baseURL: baseURL, leaseDuration: .seconds(60), releaseLeasesAtStart: false, logger: silent)
-        dispatcher.expect(deadline: deadline)
+        let deadline = Timestamp.now().addingTimeInterval(0.5)
+        let jobID = try await queue(in: memory, deadline: deadline)
         let started = ContinuousClock.now
-        try await whileServing([dispatcher], logger: silent) {
+        try await whileDispatching(memory, told: [deadline], deadlinesAnswered: 0) {
             try await eventually(timeout: .seconds(10), "the job times out") {
                 try await memory.job(id: jobID)?.status == .failed
             }
         }
         #expect(ContinuousClock.now - started < .seconds(3))
         #expect(try await memory.job(id: jobID)?.statusMessage?.hasPrefix("Timed out") == true)
+    }
+
+    /// The store answers the first look for the next deadline, then fails: the look at the first job's
+    /// deadline cannot learn the second's, and the dispatcher keeps the deadline it knew to look again a
+    /// second later, finding the second job overdue. On a dispatcher that forgot it, the second job times out
+    /// at the next lease sweep, 15 s here.
+    @Test func aDeadlineKnownBeforeIsKeptWhenTheStoreCannotTellTheNext() async throws {
+        let memory = MemoryStore()
+        let deadlines = [Timestamp.now().addingTimeInterval(0.3), Timestamp.now().addingTimeInterval(0.8)]
+        let first = try await queue(in: memory, deadline: deadlines[0])
+        let second = try await queue(in: memory, deadline: deadlines[1])
+        let started = ContinuousClock.now
+        try await whileDispatching(memory, told: deadlines, deadlinesAnswered: 1) {
+            try await eventually(timeout: .seconds(10), "both jobs time out") {
+                let firstStatus = try await memory.job(id: first)?.status
+                let secondStatus = try await memory.job(id: second)?.status
+                return firstStatus == .failed && secondStatus == .failed
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
+    private let baseURL = "http://dispatcher.test"
+
+    /// Puts a new job in `memory` and queues it to time out at `deadline`; returns its id.
+    private func queue(in memory: MemoryStore, deadline: Date) async throws -> String {
+        var job = Job(type: .ameJob, profile: "NoOp")
+        job.id = ResourceLink.new(baseURL: baseURL, collection: "Job").url
+        job.jobStatus = .new
+        try await memory.insertJob(job)
+        let jobID = ResourceLink(parsing: job.id!, collection: "Job")!.id
+        var startJob = StartJob(job: job.id!)
+        startJob.id = ResourceLink.new(baseURL: baseURL, collection: "StartJob").url
+        let entry = DispatchEntry(
+            jobID: jobID, jobURL: job.id!, jobType: .ameJob, profile: "NoOp", priority: .medium, deadline: deadline)
+        _ = try await memory.queueJob(id: jobID, startJob: startJob, entry: entry, now: Timestamp.now())
+        return jobID
+    }
+
+    /// Runs `body` while a dispatcher with no services runs on `memory`, told of the `told` deadlines as the
+    /// node that queued their jobs would be, its store answering `deadlinesAnswered` looks for the next
+    /// deadline and failing the rest.
+    private func whileDispatching(
+        _ memory: MemoryStore, told: [Date], deadlinesAnswered: Int, _ body: @Sendable () async throws -> Void
+    ) async throws {
+        let dispatcher = JobDispatcher(
+            store: BlindToDeadlines(inner: memory, answers: deadlinesAnswered),
+            ledger: LocalJobLedger(store: memory, baseURL: baseURL, handover: nil), directory: NoServices(),
+            invoker: ServiceInvoker(transport: HTTPTransport(client: .shared), localHost: nil, logger: silent),
+            baseURL: baseURL, leaseDuration: .seconds(60), releaseLeasesAtStart: false, logger: silent)
+        for deadline in told { dispatcher.expect(deadline: deadline) }
+        try await whileServing([dispatcher], logger: silent, body)
     }
 }
 
@@ -51,11 +87,24 @@ private let silent: Logger = {
     return logger
 }()
 
-/// A store that fails every question about the next deadline, and answers the rest as `inner` does.
-private struct BlindToDeadlines: JobProcessorStore {
+/// A store that answers the first `answers` questions about the next deadline and fails the rest, and answers
+/// everything else as `inner` does.
+private final class BlindToDeadlines: JobProcessorStore {
     let inner: MemoryStore
+    let answers: Int
+    private let asked = Atomic<Int>(0)
 
-    func earliestDeadline() async throws -> Date? { throw StoreError.unavailable("the deadline index is unreadable") }
+    init(inner: MemoryStore, answers: Int) {
+        self.inner = inner
+        self.answers = answers
+    }
+
+    func earliestDeadline() async throws -> Date? {
+        guard asked.add(1, ordering: .relaxed).newValue <= answers else {
+            throw StoreError.unavailable("the deadline index is unreadable")
+        }
+        return try await inner.earliestDeadline()
+    }
 
     func enqueue(_ entry: DispatchEntry) async throws { try await inner.enqueue(entry) }
     func claimDispatch(profiles: Set<String>, limit: Int, lease: Lease, now: Date) async throws -> [DispatchEntry] {
