@@ -4,9 +4,10 @@ import Synchronization
 
 /// Runs write closures in shared transactions: whatever arrives while one transaction commits goes
 /// into the next, so many small writes pay for one fsync. None is acknowledged before its transaction
-/// commits, and one that throws leaves nothing behind: closures run side by side, and if one throws, the
-/// transaction is rolled back and run again with each closure in a savepoint of its own, which rolls back
-/// the failing one alone. (A savepoint for every closure copied each page it touched; most never throw.)
+/// commits, and one that throws leaves nothing behind: closures run side by side, and if one throws after
+/// changing rows, the transaction is rolled back and run again with each closure in a savepoint of its own,
+/// which rolls back the failing one alone. (A savepoint for every closure copied each page it touched; most
+/// never throw, and most that do throw at a check, before they change anything.)
 final class GroupCommitWriter: Sendable {
     private let pool: DatabasePool
     private let pending = Mutex<(items: [any PendingWrite], draining: Bool)>(([], false))
@@ -68,7 +69,7 @@ final class GroupCommitWriter: Sendable {
 }
 
 private protocol PendingWrite: Sendable {
-    /// Runs the closure; false when it threw, leaving the transaction to be rolled back.
+    /// Runs the closure; false when it threw after changing rows, leaving the transaction to be rolled back.
     func run(in db: Database) -> Bool
     /// Runs the closure in a savepoint, rolled back if it throws.
     func runInSavepoint(in db: Database)
@@ -92,12 +93,14 @@ private final class Write<T: Sendable>: PendingWrite, @unchecked Sendable {
     }
 
     func run(in db: Database) -> Bool {
+        let changesBefore = db.totalChangesCount
         do {
             result = .success(try body(db))
             return true
         } catch {
             result = .failure(error)
-            return false
+            // A statement that fails is undone by SQLite, and counts no change.
+            return db.totalChangesCount == changesBefore
         }
     }
 
