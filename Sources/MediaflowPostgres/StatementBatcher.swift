@@ -19,6 +19,8 @@ final class StatementBatcher<Item: Sendable>: Sendable {
     private let id: @Sendable (Item) -> String
     private let write: Write
     private let maxBatch: Int
+    /// Where batches are sent from and their answers taken: every caller in a batch waits on it.
+    private let executor = QueueExecutor(label: "mediaflow.postgres.batches")
 
     init(maxBatch: Int = 256, id: @escaping @Sendable (Item) -> String, write: @escaping Write) {
         self.maxBatch = maxBatch
@@ -35,7 +37,7 @@ final class StatementBatcher<Item: Sendable>: Sendable {
                 waiting.draining = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            if start { Task(executorPreference: executor) { await self.drain() } }
         }
     }
 
