@@ -128,6 +128,11 @@ enum SQLiteMigrations {
             try db.execute(sql: "ALTER TABLE dispatch ADD COLUMN deadline INTEGER")
             try db.execute(sql: "CREATE INDEX dispatch_overdue ON dispatch(deadline) WHERE deadline IS NOT NULL")
         }
+        // A job's callback carries the job as it ended, which its row holds: the callback names the job instead
+        // of holding a second copy (see `SQLiteStore.insert(_:bodyOfJob:_:)`).
+        migrator.registerMigration("7-outbox-body-of-job") { db in
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN job_id TEXT")
+        }
         return migrator
     }
 }

@@ -14,7 +14,7 @@ extension SQLiteStore {
                         SELECT seq FROM outbox
                         WHERE state = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
                         ORDER BY next_attempt_at LIMIT ?)
-                    RETURNING *
+                    RETURNING \(Self.messageColumns)
                     """),
                 arguments: [lease.owner, StoreCoding.millis(lease.until), StoreCoding.millis(now), StoreCoding.millis(now), limit]
             ).map(Self.message(from:))
@@ -51,28 +51,53 @@ extension SQLiteStore {
     public func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM outbox WHERE state = ? ORDER BY seq LIMIT ?", arguments: [state.rawValue, limit]
+                db, sql: "SELECT \(Self.messageColumns) FROM outbox WHERE state = ? ORDER BY seq LIMIT ?",
+                arguments: [state.rawValue, limit]
             ).map(Self.message(from:))
         }
     }
 
-    static func insert(_ message: OutboxMessage, _ db: Database) throws {
+    /// Writes a message. A job's callback whose body is the job's document, as its row holds it (`bodyOfJob`),
+    /// names the job instead of holding a second copy: the body is read from the row when the message is, and
+    /// copied into the message only if the job is deleted before the message is delivered (`keepBodies`).
+    static func insert(_ message: OutboxMessage, bodyOfJob jobID: String?, _ db: Database) throws {
         try Column.execute(
             """
             INSERT INTO outbox
-                (id, target, body, attempts, next_attempt_at, state, last_error, created_at, lease_owner, lease_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (id, target, body, attempts, next_attempt_at, state, last_error, created_at, lease_owner, lease_until,
+                 job_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                message.id, message.target, message.body, message.attempts, StoreCoding.millis(message.nextAttemptAt),
-                message.state.rawValue, message.lastError, StoreCoding.millis(message.createdAt),
-                message.claimedBy?.owner, message.claimedBy.map { StoreCoding.millis($0.until) },
+                message.id, message.target, jobID == nil ? message.body : Data(), message.attempts,
+                StoreCoding.millis(message.nextAttemptAt), message.state.rawValue, message.lastError,
+                StoreCoding.millis(message.createdAt), message.claimedBy?.owner,
+                message.claimedBy.map { StoreCoding.millis($0.until) }, jobID,
             ], db)
     }
 
+    /// Copies the job's document into the callbacks still to be delivered that name the jobs `jobs` (an SQL
+    /// selection of job ids) before those jobs are deleted. A delivered callback of a deleted job keeps no body.
+    static func keepBodies(ofJobs jobs: String, _ arguments: StatementArguments, _ db: Database) throws {
+        for state in [OutboxState.pending, .dead] {
+            try Column.execute(
+                """
+                UPDATE outbox SET body = CAST((SELECT document FROM job WHERE job.id = outbox.job_id) AS BLOB), job_id = NULL
+                WHERE seq IN (SELECT seq FROM outbox WHERE state = '\(state.rawValue)' AND job_id IN (\(jobs)))
+                """, arguments, db)
+        }
+    }
+
+    /// The columns a message is read from: its body from its job's row when it names one.
+    static let messageColumns = """
+        id, target, attempts, next_attempt_at, state, last_error, created_at,
+        CASE WHEN job_id IS NULL THEN body
+            ELSE CAST((SELECT document FROM job WHERE job.id = outbox.job_id) AS BLOB) END AS body
+        """
+
     private static func message(from row: Row) -> OutboxMessage {
         OutboxMessage(
-            id: row["id"], target: row["target"], body: row["body"], attempts: row["attempts"],
+            id: row["id"], target: row["target"], body: row["body"] ?? Data(), attempts: row["attempts"],
             nextAttemptAt: StoreCoding.date(row["next_attempt_at"]),
             state: OutboxState(rawValue: row["state"]) ?? .pending, lastError: row["last_error"],
             createdAt: StoreCoding.date(row["created_at"]))

@@ -25,7 +25,7 @@ extension SQLiteStore {
             let transition = try JobLifecycle.apply(event, to: job, endpoint: endpoint, now: now)
             return (transition, { db, document in
                 let notification = try transition.notification(now: now, document: document, claimedBy: callbackClaim)
-                try Self.settle(transition, jobID: id, lease: lease, notification: notification, db)
+                try Self.settle(transition, jobID: id, lease: lease, notification: notification, bodyIsJob: true, db)
                 return notification
             })
         }
@@ -134,7 +134,7 @@ extension SQLiteStore {
 
     public func settle(_ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?) async throws {
         try await write { db in
-            try Self.settle(transition, jobID: jobID, lease: lease, notification: notification, db)
+            try Self.settle(transition, jobID: jobID, lease: lease, notification: notification, bodyIsJob: false, db)
         }
     }
 
@@ -152,8 +152,11 @@ extension SQLiteStore {
             ], db)
     }
 
+    /// Settles the dispatch queue after `transition` and writes its callback; `bodyIsJob` when the callback's
+    /// body is the job's document as this transaction writes it to the job's row.
     static func settle(
-        _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?, _ db: Database
+        _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?, bodyIsJob: Bool,
+        _ db: Database
     ) throws {
         switch QueueChange(transition, lease: lease) {
         case .leave:
@@ -168,7 +171,7 @@ extension SQLiteStore {
         case .none:
             break
         }
-        if let notification { try insert(notification, db) }
+        if let notification { try insert(notification, bodyOfJob: bodyIsJob ? jobID : nil, db) }
     }
 
     private static func entry(from row: Row) -> DispatchEntry {

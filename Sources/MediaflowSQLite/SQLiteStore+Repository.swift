@@ -50,6 +50,7 @@ extension SQLiteStore {
             guard JobStatus(rawValue: status)?.isFinal == true else {
                 throw StoreError.conflict("Job \(id) is \(status); only a finished job can be deleted")
             }
+            try Self.keepBodies(ofJobs: "?", [id], db)
             try Column.execute("DELETE FROM job WHERE id = ?", [id], db)
         }
         snapshots.deleted(id: id)
@@ -96,6 +97,7 @@ extension SQLiteStore {
         let millis = StoreCoding.millis(cutoff)
         let purged = try await write { db in
             let finished = "status IN ('COMPLETED', 'FAILED', 'CANCELED') AND created_at < ?"
+            try Self.keepBodies(ofJobs: "SELECT id FROM job WHERE \(finished)", [millis], db)
             try Column.execute("DELETE FROM start_job WHERE job_id IN (SELECT id FROM job WHERE \(finished))", [millis], db)
             try Column.execute("DELETE FROM job WHERE \(finished)", [millis], db)
             let purged = db.changesCount

@@ -389,6 +389,35 @@ extension RepositoryConformanceTests {
         }
     }
 
+    /// A callback not yet delivered carries its job as it ended even once the job is deleted, or purged.
+    @Test(arguments: Driver.allCases) func aCallbackOutlivesItsDeletedJob(driver: Driver) async throws {
+        try await driver.withStore { store in
+            let endpoint = AsyncEndpoint(success: "http://caller/ok", failure: "http://caller/ko")
+            var ended: [String: Job] = [:]
+            for status in [JobStatus.completed, .failed] {
+                let job = makeJob()
+                try await store.insertJob(job)
+                try await start(job, in: store, endpoint: endpoint)
+                let stop = JobReport.stop(job: job.id!, processJob: nil, status: status)
+                ended[id(job)] = try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now).job
+            }
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
+            let messages = try await store.claimOutbox(limit: 10, lease: lease, now: now)
+            let dead = try #require(messages.first { $0.target == "http://caller/ko" })
+            try await store.markFailed(id: dead.id, attempts: 1, nextAttemptAt: now, error: "410", dead: true)
+            try await store.releaseAllLeases()
+            let completed = try #require(ended.values.first { $0.status == .completed })
+            try await store.deleteJob(id: ResourceLink(parsing: completed.id!, collection: "Job")!.id)
+            #expect(try await store.purge(createdBefore: now.addingTimeInterval(1)) == 1)
+            #expect(try await store.job(id: ResourceLink(parsing: completed.id!, collection: "Job")!.id) == nil)
+
+            let pending = try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(60))
+            #expect(try pending.map { try ProtocolJSON.decode(Job.self, from: $0.body) } == [completed])
+            let deadLetters = try await store.outboxMessages(state: .dead, limit: 10)
+            #expect(try deadLetters.map { try ProtocolJSON.decode(Job.self, from: $0.body).status } == [.failed])
+        }
+    }
+
     @Test(arguments: Driver.allCases) func aCallbackWrittenUnderAClaimIsNobodyElsesUntilTheClaimEnds(driver: Driver) async throws {
         try await driver.withStore { store in
             let job = makeJob()
