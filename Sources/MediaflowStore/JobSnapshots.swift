@@ -6,11 +6,13 @@ import Synchronization
 /// made stale by another writer costs a retry, never a lost change. Bounded: it keeps two generations
 /// of `capacity / 2` entries and forgets the older one when the newer fills.
 public final class JobSnapshots: Sendable {
-    public struct Snapshot: Sendable {
-        public var job: Job
-        public var version: Int64
+    /// A job as written at a version. A class: it is passed around and kept far more often than made, and
+    /// copying the job's fields each time cost as much as a tenth of all reference counting.
+    public final class Snapshot: Sendable {
+        public let job: Job
+        public let version: Int64
         /// The caller's endpoints, from the job's `StartJob`.
-        public var endpoint: AsyncEndpoint?
+        public let endpoint: AsyncEndpoint?
 
         public init(job: Job, version: Int64, endpoint: AsyncEndpoint?) {
             self.job = job
