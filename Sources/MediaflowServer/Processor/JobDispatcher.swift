@@ -158,7 +158,7 @@ final class JobDispatcher: Service, Sendable {
             }
             free[service.id!]! -= 1
             inFlight.withLock { $0[entry.jobID] = service.id! }
-            group.addTask { await self.dispatch(entry, to: service) }
+            dispatch(entry, to: service, in: &group)
         }
         return !claimed.isEmpty
     }
@@ -171,17 +171,32 @@ final class JobDispatcher: Service, Sendable {
         return services.filter { $0.builtIn != true || $0.processJobEndpoint == local }
     }
 
-    private func dispatch(_ entry: DispatchEntry, to service: MediaService) async {
+    /// Hands `entry` to `service`: at once to a built-in service of this node, which takes a job without
+    /// waiting for it; from a task of its own to any other.
+    private func dispatch(_ entry: DispatchEntry, to service: MediaService, in group: inout DiscardingTaskGroup) {
         var processJob = ProcessJob(
             job: entry.jobURL,
             asyncEndpoint: AsyncEndpoint(
                 update: "\(baseURL)/UpdateJob", success: "\(baseURL)/StopJob", failure: "\(baseURL)/StopJob"))
         processJob.context = contextURL(baseURL: baseURL)
+        guard let localHost = invoker.localHost, invoker.runsLocally(service.processJobEndpoint) else {
+            group.addTask { [processJob] in await self.send(processJob, entry: entry, to: service) }
+            return
+        }
+        do {
+            // The service reports RUNNING at once; recording SCHEDULED first would be a write that the next
+            // write undoes. Its claim lease covers the moment in between.
+            _ = try localHost.accept(processJob)
+        } catch {
+            inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
+            group.addTask { await self.dispatchFailed(entry, service: service, error: error) }
+        }
+    }
+
+    /// Sends `processJob` to a service in another process, and records the job SCHEDULED with it.
+    private func send(_ processJob: ProcessJob, entry: DispatchEntry, to service: MediaService) async {
         do {
             let accepted = try await invoker.send(processJob, to: service.processJobEndpoint)
-            // A service in this process reports RUNNING at once; recording SCHEDULED first would be a
-            // write that the next write undoes. Its claim lease covers the moment in between.
-            guard !invoker.runsLocally(service.processJobEndpoint) else { return }
             let now = Timestamp.now()
             _ = try await ledger.apply(
                 .scheduled(processJob: accepted.id ?? service.processJobEndpoint), toJobAt: entry.jobURL,
