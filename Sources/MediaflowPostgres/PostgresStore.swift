@@ -56,8 +56,8 @@ public final class PostgresStore: JobStore, Service {
         self.client = client
         batchConfiguration.options.maximumConnections = 4
         batchConfiguration.options.additionalStartupParameters = Self.batchedWrites + searchPath
-        let batchClient = PostgresClient(
-            configuration: batchConfiguration, eventLoopGroup: Self.batchEventLoops.next(), backgroundLogger: logger)
+        let batchLoop = Self.batchEventLoops.next()
+        let batchClient = PostgresClient(configuration: batchConfiguration, eventLoopGroup: batchLoop, backgroundLogger: logger)
         self.batchClient = batchClient
         var probe = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: components.password, database: database, tls: .disable)
@@ -65,7 +65,7 @@ public final class PostgresStore: JobStore, Service {
         self.probe = probe
         self.schema = schema
         self.logger = logger
-        jobWrites = StatementBatcher(id: \.id) { writes in
+        jobWrites = StatementBatcher(executor: EventLoopExecutor(batchLoop), id: \.id) { writes in
             try await Self.written(HotQuery.WriteJobs(writes: writes), batchClient, logger)
         }
     }

@@ -19,11 +19,18 @@ final class StatementBatcher<Item: Sendable>: Sendable {
     private let id: @Sendable (Item) -> String
     private let write: Write
     private let maxBatch: Int
-    /// Where batches are sent from and their answers taken: every caller in a batch waits on it.
-    private let executor = QueueExecutor(label: "mediaflow.postgres.batches")
+    /// Where batches are sent from and their answers taken (nil: Swift's cooperative threads).
+    private let executor: (any TaskExecutor)?
 
-    init(maxBatch: Int = 256, id: @escaping @Sendable (Item) -> String, write: @escaping Write) {
+    /// - Parameter executor: where to send batches from and take their answers. Every caller in a batch waits
+    ///   on it: on the cooperative threads, the task that takes a batch's answer and sends the next waited
+    ///   behind the jobs queued there.
+    init(
+        maxBatch: Int = 256, executor: (any TaskExecutor)? = nil, id: @escaping @Sendable (Item) -> String,
+        write: @escaping Write
+    ) {
         self.maxBatch = maxBatch
+        self.executor = executor
         self.id = id
         self.write = write
     }
