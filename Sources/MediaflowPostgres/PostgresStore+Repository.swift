@@ -50,10 +50,7 @@ extension PostgresStore {
 
     public func deleteJob(id: String) async throws {
         try await transaction { connection in
-            var status: String?
-            for try await value in try await connection.query(
-                "SELECT status FROM job WHERE id = \(id) FOR UPDATE", logger: logger
-            ).decode(String.self) { status = value }
+            let status = try await value(of: String.self, "SELECT status FROM job WHERE id = \(id) FOR UPDATE", on: connection)
             guard let status else { throw StoreError.notFound("No job \(id)") }
             guard JobStatus(rawValue: status)?.isFinal == true else {
                 throw StoreError.conflict("Job \(id) is \(status); only a finished job can be deleted")
@@ -91,14 +88,10 @@ extension PostgresStore {
 
     public func deleteStartJob(id: String) async throws {
         try await transaction { connection in
-            var jobID: String?
-            for try await value in try await connection.query(
-                "SELECT job_id FROM start_job WHERE id = \(id) FOR UPDATE", logger: logger
-            ).decode(String.self) { jobID = value }
+            let jobID = try await value(of: String.self, "SELECT job_id FROM start_job WHERE id = \(id) FOR UPDATE", on: connection)
             guard let jobID else { throw StoreError.notFound("No StartJob \(id)") }
-            for try await document in try await connection.query(
-                "SELECT document FROM job WHERE id = \(jobID) FOR SHARE", logger: logger
-            ).decode(String.self) where try StoreCoding.decode(Job.self, document).startJobID == id {
+            let document = try await value(of: String.self, "SELECT document FROM job WHERE id = \(jobID) FOR SHARE", on: connection)
+            if let document, try StoreCoding.decode(Job.self, document).startJobID == id {
                 throw StoreError.startedBy(startJob: id)
             }
             try await connection.query("DELETE FROM start_job WHERE id = \(id)", logger: logger)

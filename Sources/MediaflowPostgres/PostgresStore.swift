@@ -143,6 +143,16 @@ public final class PostgresStore: JobStore, Service {
         return try await transactionBeforeMigration(body)
     }
 
+    /// The value the last row of `query` holds, run on a transaction's `connection`: the one row of a lookup by
+    /// key, or nil when there is none.
+    func value<T: PostgresDecodable>(of type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection)
+        async throws -> T?
+    {
+        var value: T?
+        for try await row in try await connection.query(query, logger: logger).decode(T.self) { value = row }
+        return value
+    }
+
     /// `transaction` for the migration itself.
     func transactionBeforeMigration<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T)
         async throws -> sending T

@@ -82,7 +82,7 @@ extension SQLiteStore {
         for state in [OutboxState.pending, .dead] {
             try Column.execute(
                 """
-                UPDATE outbox SET body = CAST((SELECT document FROM job WHERE job.id = outbox.job_id) AS BLOB), job_id = NULL
+                UPDATE outbox SET body = \(jobDocument), job_id = NULL
                 WHERE seq IN (SELECT seq FROM outbox WHERE state = '\(state.rawValue)' AND job_id IN (\(jobs)))
                 """, arguments, db)
         }
@@ -91,9 +91,11 @@ extension SQLiteStore {
     /// The columns a message is read from: its body from its job's row when it names one.
     static let messageColumns = """
         id, target, attempts, next_attempt_at, state, last_error, created_at,
-        CASE WHEN job_id IS NULL THEN body
-            ELSE CAST((SELECT document FROM job WHERE job.id = outbox.job_id) AS BLOB) END AS body
+        CASE WHEN job_id IS NULL THEN body ELSE \(jobDocument) END AS body
         """
+
+    /// The document of the job an outbox row names, as a message body.
+    private static let jobDocument = "CAST((SELECT document FROM job WHERE job.id = outbox.job_id) AS BLOB)"
 
     private static func message(from row: Row) -> OutboxMessage {
         OutboxMessage(
