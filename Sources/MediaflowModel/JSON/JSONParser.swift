@@ -149,15 +149,18 @@ public struct JSONParser {
     private mutating func string() throws(Failure) -> String {
         index += 1
         let start = index
-        // The common case: no escapes, so the bytes are the string.
+        var ascii = true
+        // The common case: no escapes, so the bytes are the string (and ASCII needs no validating).
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return try text(bytes[start..<(index - 1)])
+                let utf8 = bytes[start..<(index - 1)]
+                return ascii ? String(decoding: utf8, as: UTF8.self) : try text(utf8)
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw failure("control character in a string") }
+            ascii = ascii && byte < 0x80
             index += 1
         }
         var scalars = String.UnicodeScalarView()
