@@ -40,8 +40,7 @@ public func withServers<T: Sendable>(
 
 /// A logger that keeps test output clean.
 var quietLogger: Logger {
-    var logger = Logger(label: "test")
-    logger.logLevel = .critical
+    let logger = Logger.server(label: "test", level: .critical)
     return logger
 }
 

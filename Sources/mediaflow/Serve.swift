@@ -46,8 +46,7 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        var logger = Logger(label: "mediaflow")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = Logger.server(label: "mediaflow", level: Logger.Level(rawValue: logLevel) ?? .info)
         let app = try await buildApplication(configuration, logger: logger)
         do {
             try await app.runService()

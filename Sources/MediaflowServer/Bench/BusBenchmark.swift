@@ -31,8 +31,7 @@ public struct BusBenchmark: Sendable {
     }
 
     public func run() async throws -> [Result] {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
+        let logger = Logger.server(label: "bench", level: .warning)
         var configuration = ServerConfiguration()
         configuration.port = try FreePort.pick()
         configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-bench-\(UUID())").path

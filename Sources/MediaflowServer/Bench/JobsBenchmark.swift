@@ -70,8 +70,7 @@ public struct JobsBenchmark: Sendable {
 
     /// Starts the server and the callback receiver, runs the warm-up and the measured jobs, and stops them.
     public func run() async throws -> Result {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
+        let logger = Logger.server(label: "bench", level: .warning)
         guard nodes == 1 || database != nil else { throw ConfigurationError("Several nodes need a PostgreSQL database") }
         var services: [any Service] = []
         var servers: [ServerConfiguration] = []

@@ -47,8 +47,7 @@ public struct WorkflowTasksBenchmark: Sendable {
     }
 
     public func run() async throws -> WorkflowsBenchmark.Result {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
+        let logger = Logger.server(label: "bench", level: .warning)
         var configuration = ServerConfiguration()
         configuration.port = try FreePort.pick()
         configuration.dataDirectory = dataDirectory
