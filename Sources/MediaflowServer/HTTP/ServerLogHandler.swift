@@ -8,7 +8,8 @@ struct ServerLogHandler: LogHandler {
     private var lines: StreamLogHandler
     var metadata: Logger.Metadata = [:]
 
-    init(label: String) { lines = StreamLogHandler.standardError(label: label) }
+    /// - Parameter lines: what writes the lines (standard error unless a test says otherwise).
+    init(lines: StreamLogHandler) { self.lines = lines }
 
     var logLevel: Logger.Level {
         get { lines.logLevel }
@@ -35,7 +36,7 @@ struct ServerLogHandler: LogHandler {
 extension Logger {
     /// A server's logger: lines to standard error, metadata rendered only for a line written.
     public static func server(label: String, level: Logger.Level) -> Logger {
-        var logger = Logger(label: label) { ServerLogHandler(label: $0) }
+        var logger = Logger(label: label) { ServerLogHandler(lines: .standardError(label: $0)) }
         logger.logLevel = level
         return logger
     }
