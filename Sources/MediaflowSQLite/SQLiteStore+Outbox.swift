@@ -79,13 +79,11 @@ extension SQLiteStore {
     /// Copies the job's document into the callbacks still to be delivered that name the jobs `jobs` (an SQL
     /// selection of job ids) before those jobs are deleted. A delivered callback of a deleted job keeps no body.
     static func keepBodies(ofJobs jobs: String, _ arguments: StatementArguments, _ db: Database) throws {
-        for state in [OutboxState.pending, .dead] {
-            try Column.execute(
-                """
-                UPDATE outbox SET body = \(jobDocument), job_id = NULL
-                WHERE seq IN (SELECT seq FROM outbox WHERE state = '\(state.rawValue)' AND job_id IN (\(jobs)))
-                """, arguments, db)
-        }
+        try Column.execute(
+            """
+            UPDATE outbox SET body = \(jobDocument), job_id = NULL
+            WHERE seq IN (SELECT seq FROM outbox WHERE state IN ('pending', 'dead') AND job_id IN (\(jobs)))
+            """, arguments, db)
     }
 
     /// The columns a message is read from: its body from its job's row when it names one.
