@@ -9,30 +9,35 @@ public enum Timestamp {
 
     /// Formats a date with millisecond precision.
     public static func format(_ date: Date) -> String {
+        let text = String(unsafeUninitializedCapacity: 24) { write(date, into: $0) ?? 0 }
+        return text.isEmpty ? style.format(date) : text
+    }
+
+    /// Writes a date as `format` does into `text` (24 bytes), answering the count; nil for a year outside
+    /// 0000–9999, which takes Foundation's style.
+    static func write(_ date: Date, into text: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (days, millisOfDay) = millis.floorDivided(by: 86_400_000)
         let (year, month, day) = CivilDate.from(days: days)
-        guard (0...9999).contains(year) else { return style.format(date) }
-        return String(unsafeUninitializedCapacity: 24) { text in
-            var end = 0
-            func append(_ value: Int64, digits: Int, then separator: UInt8) {
-                var rest = value
-                for offset in stride(from: digits - 1, through: 0, by: -1) {
-                    text[end + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
-                text[end + digits] = separator
-                end += digits + 1
+        guard (0...9999).contains(year) else { return nil }
+        var end = 0
+        func append(_ value: Int64, digits: Int, then separator: UInt8) {
+            var rest = value
+            for offset in stride(from: digits - 1, through: 0, by: -1) {
+                text[end + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
             }
-            append(year, digits: 4, then: UInt8(ascii: "-"))
-            append(month, digits: 2, then: UInt8(ascii: "-"))
-            append(day, digits: 2, then: UInt8(ascii: "T"))
-            append(millisOfDay / 3_600_000, digits: 2, then: UInt8(ascii: ":"))
-            append(millisOfDay / 60_000 % 60, digits: 2, then: UInt8(ascii: ":"))
-            append(millisOfDay / 1000 % 60, digits: 2, then: UInt8(ascii: "."))
-            append(millisOfDay % 1000, digits: 3, then: UInt8(ascii: "Z"))
-            return end
+            text[end + digits] = separator
+            end += digits + 1
         }
+        append(year, digits: 4, then: UInt8(ascii: "-"))
+        append(month, digits: 2, then: UInt8(ascii: "-"))
+        append(day, digits: 2, then: UInt8(ascii: "T"))
+        append(millisOfDay / 3_600_000, digits: 2, then: UInt8(ascii: ":"))
+        append(millisOfDay / 60_000 % 60, digits: 2, then: UInt8(ascii: ":"))
+        append(millisOfDay / 1000 % 60, digits: 2, then: UInt8(ascii: "."))
+        append(millisOfDay % 1000, digits: 3, then: UInt8(ascii: "Z"))
+        return end
     }
 
     /// Parses a timestamp with or without fractional seconds.
@@ -159,19 +164,14 @@ public enum ProtocolJSON {
 
     /// Encodes a value with the protocol's conventions; a value that writes itself (`JSONWritable`) does.
     public static func encode(_ value: some Encodable) throws -> Data {
-        if let text = writtenText(of: value) { return Data(text.utf8) }
+        if let utf8 = (value as? any JSONWritable)?.jsonUTF8() { return Data(utf8) }
         return try sharedEncoder.encode(value)
     }
 
     /// `encode`, as text.
     public static func text(_ value: some Encodable) throws -> String {
-        if let text = writtenText(of: value) { return text }
+        if let text = (value as? any JSONWritable)?.jsonText() { return text }
         return String(decoding: try sharedEncoder.encode(value), as: UTF8.self)
-    }
-
-    /// The text of a value that writes itself, or nil when it does not (or meets a number the encoder is to refuse).
-    private static func writtenText(of value: some Encodable) -> String? {
-        (value as? any JSONWritable)?.jsonText()
     }
 
     /// Decodes a value with the protocol's conventions; a type that reads itself (`JSONReadable`) does, and

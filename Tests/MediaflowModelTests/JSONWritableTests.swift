@@ -21,7 +21,7 @@ import Testing
             relatedResource: RelatedResource(locator: "file:///media/clip 1.mp4"),
             jobInput: [
                 "b": 1, "B": 2.5, "_x": "tab\there", "é": [true, false, .null], "10": ["nested": ["k": -0.001]],
-                "big": 1e21, "small": 1e-7, "control": "\u{1}\u{8}\u{c}\n\r\u{1f}\u{7f}\u{2028}/😀\\",
+                "big": 1e21, "small": 1e-7, "negative": -3, "zero": 0, "long": -1_234_567_890_123, "control": "\u{1}\u{8}\u{c}\n\r\u{1f}\u{7f}\u{2028}/😀\\",
             ])
         job.context = "http://127.0.0.1:8080/context/default"
         job.id = "http://127.0.0.1:8080/Job/3f2b8c1e-5a4d-4e7f-9c0b-1d2e3f405162"

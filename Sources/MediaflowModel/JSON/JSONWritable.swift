@@ -11,7 +11,10 @@ public protocol JSONWritable: Encodable {
 
 extension JSONWritable {
     /// The JSON text, or nil when a number in it is one JSON cannot carry (the encoder's error says why).
-    public func jsonText() -> String? {
+    public func jsonText() -> String? { jsonUTF8().map { String(decoding: $0, as: UTF8.self) } }
+
+    /// `jsonText()` as UTF-8 bytes.
+    public func jsonUTF8() -> [UInt8]? {
         var object = JSONObjectWriter()
         writeMembers(to: &object)
         return object.finish()
@@ -21,20 +24,20 @@ extension JSONWritable {
 /// Writes one JSON object. Members come in key order; a nil value leaves its member out, as
 /// `encodeIfPresent` does.
 public struct JSONObjectWriter {
-    private var text: String
+    private var text: JSONText
     private var empty = true
     private var finite = true
 
     init() {
-        text = "{"
-        text.reserveCapacity(1024)
+        text = JSONText(capacity: 1024)
+        text.append(byte: UInt8(ascii: "{"))
     }
 
     /// A writer for an object nested in another, writing into the outer one's text.
-    private init(nestedIn outer: inout String) {
-        text = ""
+    private init(nestedIn outer: inout JSONText) {
+        text = JSONText(capacity: 0)
         swap(&text, &outer)
-        text += "{"
+        text.append(byte: UInt8(ascii: "{"))
     }
 
     public mutating func member(_ key: StaticString, _ value: String?) {
@@ -57,15 +60,15 @@ public struct JSONObjectWriter {
         guard let value else { return }
         self.key(key)
         if !value.isFinite { finite = false }
-        text += JSONWriter.number(value)
+        JSONWriter.write(number: value, to: &text)
     }
 
     public mutating func member(_ key: StaticString, _ value: Date?) {
         guard let value else { return }
         self.key(key)
-        text += "\""
-        text += Timestamp.format(value)
-        text += "\""
+        text.append(byte: UInt8(ascii: "\""))
+        text.append(value)
+        text.append(byte: UInt8(ascii: "\""))
     }
 
     public mutating func member(_ key: StaticString, _ value: [String: JSONValue]?) {
@@ -84,12 +87,12 @@ public struct JSONObjectWriter {
     /// A member whose value is an array of objects that write themselves.
     public mutating func member(_ key: StaticString, _ values: [some JSONWritable]) {
         self.key(key)
-        text += "["
+        text.append(byte: UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
+            if index > 0 { text.append(byte: UInt8(ascii: ",")) }
             write(value)
         }
-        text += "]"
+        text.append(byte: UInt8(ascii: "]"))
     }
 
     /// Writes `value` as an object in this one's text.
@@ -97,20 +100,21 @@ public struct JSONObjectWriter {
         var nested = JSONObjectWriter(nestedIn: &text)
         value.writeMembers(to: &nested)
         swap(&nested.text, &text)
-        text += "}"
+        text.append(byte: UInt8(ascii: "}"))
         finite = finite && nested.finite
     }
 
     /// Writes a member's key: one of the document's own names, which need no escaping.
     private mutating func key(_ key: StaticString) {
-        text += empty ? "\"" : ",\""
+        text.append(empty ? "\"" : ",\"")
         empty = false
-        text += key.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
-        text += "\":"
+        text.append(key)
+        text.append("\":")
     }
 
-    func finish() -> String? {
+    consuming func finish() -> [UInt8]? {
         guard finite else { return nil }
-        return text + "}"
+        text.append(byte: UInt8(ascii: "}"))
+        return text.bytes
     }
 }

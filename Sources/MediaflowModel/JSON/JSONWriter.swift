@@ -6,48 +6,48 @@ import Foundation
 public enum JSONWriter {
     /// The compact JSON text of a value.
     public static func text(_ value: JSONValue) -> String {
-        var out = ""
-        write(value, to: &out)
-        return out
+        var out = JSONText(capacity: 256)
+        var finite = true
+        write(value, to: &out, finite: &finite)
+        return out.string
     }
 
     /// Appends the compact JSON text of a value.
     public static func write(_ value: JSONValue, to out: inout String) {
-        var finite = true
-        write(value, to: &out, finite: &finite)
+        out += text(value)
     }
 
     /// Appends a value; clears `finite` on meeting a number JSON cannot carry (NaN, infinity).
-    static func write(_ value: JSONValue, to out: inout String, finite: inout Bool) {
+    static func write(_ value: JSONValue, to out: inout JSONText, finite: inout Bool) {
         switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
+        case .null: out.append("null")
+        case .bool(let flag): out.append(flag ? "true" : "false")
         case .number(let number):
             if !number.isFinite { finite = false }
-            out += self.number(number)
+            write(number: number, to: &out)
         case .string(let string): write(string: string, to: &out)
         case .array(let elements):
-            out += "["
+            out.append(byte: UInt8(ascii: "["))
             for (offset, element) in elements.enumerated() {
-                if offset > 0 { out += "," }
+                if offset > 0 { out.append(byte: UInt8(ascii: ",")) }
                 write(element, to: &out, finite: &finite)
             }
-            out += "]"
+            out.append(byte: UInt8(ascii: "]"))
         case .object(let members):
             write(members, to: &out, finite: &finite)
         }
     }
 
     /// Appends an object, its members sorted by key.
-    static func write(_ members: [String: JSONValue], to out: inout String, finite: inout Bool) {
-        out += "{"
+    static func write(_ members: [String: JSONValue], to out: inout JSONText, finite: inout Bool) {
+        out.append(byte: UInt8(ascii: "{"))
         for (offset, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-            if offset > 0 { out += "," }
+            if offset > 0 { out.append(byte: UInt8(ascii: ",")) }
             write(string: member.key, to: &out)
-            out += ":"
+            out.append(byte: UInt8(ascii: ":"))
             write(member.value, to: &out, finite: &finite)
         }
-        out += "}"
+        out.append(byte: UInt8(ascii: "}"))
     }
 
     /// The text of a number: integral values without a fraction.
@@ -56,32 +56,58 @@ public enum JSONWriter {
         return "\(value)"
     }
 
-    /// Appends a string literal, escaped.
-    public static func write(string: String, to out: inout String) {
-        out += "\""
-        defer { out += "\"" }
-        // Most strings need no escape: append them whole rather than scalar by scalar.
-        let needsEscape =
-            string.utf8.withContiguousStorageIfAvailable { bytes in
-                bytes.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
-            } ?? true
-        guard needsEscape else {
-            out += string
-            return
-        }
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case let control where control.value < 0x20:
-                out += String(format: "\\u%04x", control.value)
-            default: out.unicodeScalars.append(scalar)
+    static func write(number value: Double, to out: inout JSONText) {
+        guard value.rounded() == value, abs(value) < 9_007_199_254_740_992 else { return out.append("\(value)") }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 17) { digits in
+            var rest = Int64(value).magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            if value < 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "-")
             }
+            out.append(UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
+
+    /// Appends a string literal, escaped.
+    public static func write(string: String, to out: inout String) {
+        var text = JSONText(capacity: string.utf8.count + 2)
+        write(string: string, to: &text)
+        out += text.string
+    }
+
+    static func write(string: String, to out: inout JSONText) {
+        out.append(byte: UInt8(ascii: "\""))
+        // Most strings need no escape: append them whole rather than byte by byte.
+        var string = string
+        string.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else {
+                return out.append(bytes)
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out.append("\\\"")
+                case UInt8(ascii: "\\"): out.append("\\\\")
+                case UInt8(ascii: "\n"): out.append("\\n")
+                case UInt8(ascii: "\r"): out.append("\\r")
+                case UInt8(ascii: "\t"): out.append("\\t")
+                case 0x08: out.append("\\b")
+                case 0x0C: out.append("\\f")
+                case ..<0x20:
+                    out.append("\\u00")
+                    out.append(byte: hexDigits[Int(byte >> 4)])
+                    out.append(byte: hexDigits[Int(byte & 0x0F)])
+                default: out.append(byte: byte)
+                }
+            }
+        }
+        out.append(byte: UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
