@@ -51,6 +51,11 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse("[1e999]") }
     }
 
+    @Test func objectsKeepEveryMemberAndTheLastOfARepeatedName() throws {
+        #expect(try JSONParser.parse(#"{"a":1,"b":{"c":[{}],"d":null},"a":2,"e":"x"}"#) == ["a": 2, "b": ["c": [[:]], "d": .null], "e": "x"])
+        #expect(try JSONParser.parse(#"{ }"#) == [:])
+    }
+
     @Test func whatOnlyTheDecoderAcceptsIsStillAccepted() throws {
         // JSONDecoder lets a trailing comma pass; the strict parser does not, and the decoder decides.
         let text = #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},}"#

@@ -55,11 +55,13 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
         index += 1
-        var members: [String: JSONValue] = [:]
+        // Gathered first and made a dictionary at once, sized for them all, rather than grown (and rehashed)
+        // member by member. A repeated name keeps its last value.
+        var members: [(String, JSONValue)] = []
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
         while true {
             skipSpace()
@@ -68,14 +70,14 @@ public struct JSONParser {
             skipSpace()
             try expect(":")
             skipSpace()
-            members[key] = try value(depth: depth + 1)
+            members.append((key, try value(depth: depth + 1)))
             skipSpace()
             guard index < bytes.count else { throw failure("unexpected end of text in an object") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return .object(Dictionary(members) { _, last in last })
             } else {
                 throw failure("expected ',' or '}'")
             }
