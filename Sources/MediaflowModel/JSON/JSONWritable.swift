@@ -24,18 +24,18 @@ extension JSONWritable {
 /// Writes one JSON object. Members come in key order; a nil value leaves its member out, as
 /// `encodeIfPresent` does.
 public struct JSONObjectWriter {
-    private var text: JSONText
+    private var text: JSONBuffer
     private var empty = true
     private var finite = true
 
     init() {
-        text = JSONText(capacity: 1024)
+        text = JSONBuffer(capacity: 1024)
         text.append(byte: UInt8(ascii: "{"))
     }
 
     /// A writer for an object nested in another, writing into the outer one's text.
-    private init(nestedIn outer: inout JSONText) {
-        text = JSONText(capacity: 0)
+    private init(nestedIn outer: inout JSONBuffer) {
+        text = JSONBuffer(capacity: 0)
         swap(&text, &outer)
         text.append(byte: UInt8(ascii: "{"))
     }

@@ -6,7 +6,7 @@ import Foundation
 public enum JSONWriter {
     /// The compact JSON text of a value.
     public static func text(_ value: JSONValue) -> String {
-        var out = JSONText(capacity: 256)
+        var out = JSONBuffer(capacity: 256)
         var finite = true
         write(value, to: &out, finite: &finite)
         return out.string
@@ -18,7 +18,7 @@ public enum JSONWriter {
     }
 
     /// Appends a value; clears `finite` on meeting a number JSON cannot carry (NaN, infinity).
-    static func write(_ value: JSONValue, to out: inout JSONText, finite: inout Bool) {
+    static func write(_ value: JSONValue, to out: inout JSONBuffer, finite: inout Bool) {
         switch value {
         case .null: out.append("null")
         case .bool(let flag): out.append(flag ? "true" : "false")
@@ -39,7 +39,7 @@ public enum JSONWriter {
     }
 
     /// Appends an object, its members sorted by key.
-    static func write(_ members: [String: JSONValue], to out: inout JSONText, finite: inout Bool) {
+    static func write(_ members: [String: JSONValue], to out: inout JSONBuffer, finite: inout Bool) {
         out.append(byte: UInt8(ascii: "{"))
         for (offset, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
             if offset > 0 { out.append(byte: UInt8(ascii: ",")) }
@@ -56,7 +56,7 @@ public enum JSONWriter {
         return "\(value)"
     }
 
-    static func write(number value: Double, to out: inout JSONText) {
+    static func write(number value: Double, to out: inout JSONBuffer) {
         guard value.rounded() == value, abs(value) < 9_007_199_254_740_992 else { return out.append("\(value)") }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 17) { digits in
             var rest = Int64(value).magnitude
@@ -76,12 +76,12 @@ public enum JSONWriter {
 
     /// Appends a string literal, escaped.
     public static func write(string: String, to out: inout String) {
-        var text = JSONText(capacity: string.utf8.count + 2)
+        var text = JSONBuffer(capacity: string.utf8.count + 2)
         write(string: string, to: &text)
         out += text.string
     }
 
-    static func write(string: String, to out: inout JSONText) {
+    static func write(string: String, to out: inout JSONBuffer) {
         out.append(byte: UInt8(ascii: "\""))
         // Most strings need no escape: append them whole rather than byte by byte.
         var string = string

@@ -3,7 +3,7 @@ import Foundation
 /// JSON text as it is written: UTF-8 bytes appended to one buffer, made a `String` once at the end.
 /// Appended to a `String` piece by piece, with its storage and flags checked at every piece, a job's
 /// document took twice as long to write.
-struct JSONText {
+struct JSONBuffer {
     private(set) var bytes: [UInt8] = []
 
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
