@@ -52,10 +52,12 @@ public enum JSONWriter {
 
     /// The text of a number: integral values without a fraction.
     public static func number(_ value: Double) -> String {
-        if value.rounded() == value, abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
-        return "\(value)"
+        var out = JSONBuffer(capacity: 24)
+        write(number: value, to: &out)
+        return out.string
     }
 
+    /// Appends the text of a number, integral values as digits.
     static func write(number value: Double, to out: inout JSONBuffer) {
         guard value.rounded() == value, abs(value) < 9_007_199_254_740_992 else { return out.append("\(value)") }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 17) { digits in
