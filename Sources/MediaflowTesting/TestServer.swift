@@ -39,10 +39,7 @@ public func withServers<T: Sendable>(
 }
 
 /// A logger that keeps test output clean.
-var quietLogger: Logger {
-    let logger = Logger.server(label: "test", level: .critical)
-    return logger
-}
+var quietLogger: Logger { Logger.server(label: "test", level: .critical) }
 
 /// Runs `body` while `services` run, then shuts them down gracefully, whether `body` returns or throws.
 func whileRunning<T: Sendable>(_ services: [any Service], _ body: @Sendable () async throws -> T) async throws -> T {

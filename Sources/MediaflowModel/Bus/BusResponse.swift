@@ -66,9 +66,12 @@ public enum BusText {
 
     /// Appends `"name":value`, preceded by a comma unless it is the first member.
     public static func member(_ name: String, _ value: JSONValue, to out: inout String, first: Bool = false) {
-        if !first { out += "," }
-        JSONWriter.write(string: name, to: &out)
-        out += ":"
-        JSONWriter.write(value, to: &out)
+        var member = JSONBuffer(capacity: 64)
+        if !first { member.append(byte: UInt8(ascii: ",")) }
+        JSONWriter.write(string: name, to: &member)
+        member.append(byte: UInt8(ascii: ":"))
+        var finite = true
+        JSONWriter.write(value, to: &member, finite: &finite)
+        out += member.string
     }
 }

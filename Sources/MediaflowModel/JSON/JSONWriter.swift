@@ -12,11 +12,6 @@ public enum JSONWriter {
         return out.string
     }
 
-    /// Appends the compact JSON text of a value.
-    public static func write(_ value: JSONValue, to out: inout String) {
-        out += text(value)
-    }
-
     /// Appends a value; clears `finite` on meeting a number JSON cannot carry (NaN, infinity).
     static func write(_ value: JSONValue, to out: inout JSONBuffer, finite: inout Bool) {
         switch value {
@@ -77,12 +72,6 @@ public enum JSONWriter {
     }
 
     /// Appends a string literal, escaped.
-    public static func write(string: String, to out: inout String) {
-        var text = JSONBuffer(capacity: string.utf8.count + 2)
-        write(string: string, to: &text)
-        out += text.string
-    }
-
     static func write(string: String, to out: inout JSONBuffer) {
         out.append(byte: UInt8(ascii: "\""))
         // Most strings need no escape: append them whole rather than byte by byte.
