@@ -35,4 +35,18 @@ import Testing
         #expect(snapshots.snapshot(id: "1") == nil)
         #expect((2..<5).allSatisfy { snapshots.snapshot(id: "\($0)") != nil })
     }
+
+    @Test func aForgottenGenerationIsFreed() {
+        let snapshots = JobSnapshots(capacity: 4)
+        weak var first: JobSnapshots.Snapshot?
+        do {
+            let made = snapshot(.new, version: 0)
+            first = made
+            snapshots.remember(made, id: "0")
+        }
+        for index in 1..<4 { snapshots.remember(snapshot(.new, version: 0), id: "\(index)") }
+        #expect(first != nil)
+        snapshots.remember(snapshot(.new, version: 0), id: "4")
+        #expect(first == nil)
+    }
 }
