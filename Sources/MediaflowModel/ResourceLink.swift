@@ -19,45 +19,66 @@ public struct ResourceLink: Sendable, Hashable {
     /// Reads a link of the form `BASE/COLLECTION/ID`, where BASE is an `http(s)://` URL and ID a UUID;
     /// nil when `text` is not one. (Hot path: it scans the bytes instead of building a `URL`.)
     public init?(parsing text: String, collection: String) {
-        var text = text
-        let parsed: (base: String, id: String)? = text.withUTF8 { bytes in
-            let schemeLength = bytes.starts(with: "https://".utf8) ? 8 : bytes.starts(with: "http://".utf8) ? 7 : 0
-            let idLength = 36
-            let collectionLength = collection.utf8.count
-            let baseEnd = bytes.count - idLength - collectionLength - 2
-            guard schemeLength > 0, baseEnd > schemeLength,
-                bytes[baseEnd] == UInt8(ascii: "/"), bytes[bytes.count - idLength - 1] == UInt8(ascii: "/"),
-                bytes[(baseEnd + 1)...].starts(with: collection.utf8),
-                bytes[schemeLength..<baseEnd].contains(where: { $0 != UInt8(ascii: "/") }),
-                let id = Self.lowercasedUUID(bytes[(bytes.count - idLength)...])
-            else { return nil }
-            return (String(decoding: bytes[..<baseEnd], as: UTF8.self), id)
-        }
-        guard let parsed else { return nil }
-        self.baseURL = parsed.base
+        guard let (base, id) = Self.read(text, collection: collection, base: true) else { return nil }
+        self.baseURL = base
         self.collection = collection
-        self.id = parsed.id
+        self.id = id
     }
 
-    /// The UUID in `bytes` in lowercase, or nil when the bytes are not a UUID.
-    private static func lowercasedUUID(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
-        guard bytes.count == 36 else { return nil }
-        var lowered = [UInt8]()
-        lowered.reserveCapacity(36)
-        for (offset, byte) in bytes.enumerated() {
-            switch offset {
-            case 8, 13, 18, 23:
-                guard byte == UInt8(ascii: "-") else { return nil }
-                lowered.append(byte)
-            default:
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): lowered.append(byte)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): lowered.append(byte + 32)
-                default: return nil
+    /// The id, in lowercase, of the link `text` to a resource in `collection`; nil when `text` is not one.
+    public static func id(in text: String, collection: String) -> String? {
+        read(text, collection: collection, base: false)?.id
+    }
+
+    /// Whether `text` is a link to a resource in `collection`; makes no string.
+    public static func isLink(_ text: String, collection: String) -> Bool {
+        var text = text
+        return text.withUTF8 { scan($0, collection: collection) }
+    }
+
+    /// The base (when `base`, else empty) and lowercased id of the link `text`.
+    private static func read(_ text: String, collection: String, base: Bool) -> (base: String, id: String)? {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard scan(bytes, collection: collection) else { return nil }
+            let idStart = bytes.count - uuidLength
+            let id = String(unsafeUninitializedCapacity: uuidLength) { out in
+                for offset in 0..<uuidLength {
+                    let byte = bytes[idStart + offset]
+                    out[offset] = (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte) ? byte + 32 : byte
+                }
+                return uuidLength
+            }
+            let baseText = base ? String(decoding: bytes[..<(idStart - collection.utf8.count - 2)], as: UTF8.self) : ""
+            return (baseText, id)
+        }
+    }
+
+    private static let uuidLength = 36
+
+    /// Whether `bytes` are `http(s)://HOST…/COLLECTION/UUID`.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, collection: String) -> Bool {
+        let schemeLength = bytes.starts(with: "https://".utf8) ? 8 : bytes.starts(with: "http://".utf8) ? 7 : 0
+        let collectionLength = collection.utf8.count
+        let baseEnd = bytes.count - uuidLength - collectionLength - 2
+        return schemeLength > 0 && baseEnd > schemeLength
+            && bytes[baseEnd] == UInt8(ascii: "/") && bytes[bytes.count - uuidLength - 1] == UInt8(ascii: "/")
+            && bytes[(baseEnd + 1)...].starts(with: collection.utf8)
+            && bytes[schemeLength..<baseEnd].contains(where: { $0 != UInt8(ascii: "/") })
+            && isUUID(bytes[(bytes.count - uuidLength)...])
+    }
+
+    /// Whether `bytes` are a UUID's 36 characters, hex digits in either case.
+    private static func isUUID(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        bytes.count == uuidLength
+            && bytes.enumerated().allSatisfy { offset, byte in
+                switch offset {
+                case 8, 13, 18, 23: byte == UInt8(ascii: "-")
+                default:
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                        || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
                 }
             }
-        }
-        return String(decoding: lowered, as: UTF8.self)
     }
 
     /// The absolute URL text.

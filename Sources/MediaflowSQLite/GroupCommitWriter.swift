@@ -77,11 +77,12 @@ private protocol PendingWrite: Sendable {
 }
 
 private final class Write<T: Sendable>: PendingWrite, @unchecked Sendable {
-    // `result` is written on the writer queue, then read once on the same queue after commit.
+    // `result` is written on the writer queue, then read once on the same queue after commit. (Nil until the
+    // closure has run: a placeholder error made for every write cost an allocation each.)
     private let body: @Sendable (Database) throws -> T
     private let afterCommit: (@Sendable (T) -> Void)?
     private let continuation: CheckedContinuation<T, any Error>
-    private var result: Result<T, any Error> = .failure(StoreErrorPlaceholder())
+    private var result: Result<T, any Error>?
 
     init(
         body: @escaping @Sendable (Database) throws -> T, afterCommit: (@Sendable (T) -> Void)?,
@@ -123,6 +124,7 @@ private final class Write<T: Sendable>: PendingWrite, @unchecked Sendable {
         if let commitFailure {
             continuation.resume(throwing: commitFailure)
         } else {
+            let result = result ?? .failure(StoreErrorPlaceholder())
             if case .success(let value) = result { afterCommit?(value) }
             continuation.resume(with: result)
         }

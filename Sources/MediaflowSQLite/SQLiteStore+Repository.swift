@@ -110,7 +110,7 @@ extension SQLiteStore {
 
     public func insertStartJob(_ startJob: StartJob) async throws {
         let id = try StoreCoding.id(of: startJob.id, in: "StartJob")
-        let jobID = ResourceLink(parsing: startJob.job, collection: "Job")?.id ?? startJob.job
+        let jobID = ResourceLink.id(in: startJob.job, collection: "Job") ?? startJob.job
         let document = try StoreCoding.text(startJob)
         try await write { db in
             try Column.execute(

@@ -35,7 +35,7 @@ public protocol JobRepositoryStore: Sendable {
 
 extension Job {
     /// The id of the `StartJob` record this job links to, if it links to one.
-    public var startJobID: String? { startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") }?.id }
+    public var startJobID: String? { startJob.flatMap { ResourceLink.id(in: $0, collection: "StartJob") } }
 }
 
 /// The job processor's durable state: its dispatch queue and its outbox.

@@ -98,7 +98,7 @@ public final class MemoryStore: JobStore {
     public func deleteStartJob(id: String) async throws {
         try state.withLock { state in
             guard let record = state.startJobs[id] else { throw StoreError.notFound("No StartJob \(id)") }
-            let jobID = ResourceLink(parsing: record.job, collection: "Job")?.id
+            let jobID = ResourceLink.id(in: record.job, collection: "Job")
             if let jobID, state.jobs[jobID]?.job.startJobID == id {
                 throw StoreError.startedBy(startJob: id)
             }
@@ -309,9 +309,9 @@ public final class MemoryStore: JobStore {
     private static func id(of job: Job) throws -> String { try id(of: job.id, in: "Job") }
 
     private static func id(of url: String?, in collection: String) throws -> String {
-        guard let url, let link = ResourceLink(parsing: url, collection: collection) else {
+        guard let url, let id = ResourceLink.id(in: url, collection: collection) else {
             throw StoreError.conflict("A \(collection) needs an id URL before it is stored")
         }
-        return link.id
+        return id
     }
 }

@@ -16,9 +16,9 @@ public enum StoreCoding {
     /// The id of the resource at `url` in `collection`.
     /// - Throws: `StoreError.conflict` when the resource has no such URL yet.
     public static func id(of url: String?, in collection: String) throws -> String {
-        guard let url, let link = ResourceLink(parsing: url, collection: collection) else {
+        guard let url, let id = ResourceLink.id(in: url, collection: collection) else {
             throw StoreError.conflict("A \(collection) needs an id URL before it is stored")
         }
-        return link.id
+        return id
     }
 }

@@ -58,6 +58,12 @@ import Testing
         #expect(ResourceLink(parsing: "ftp://host/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14", collection: "Job") == nil)
         #expect(ResourceLink(parsing: "http://host/Job/50F8A0CB-D722-43A9-BEF9-2F4C0EBB3E14", collection: "Job")?.id
             == "50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14")
+        #expect(ResourceLink.id(in: "http://host/Job/50F8A0CB-D722-43A9-BEF9-2F4C0EBB3E14", collection: "Job")
+            == "50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14")
+        #expect(ResourceLink.id(in: "http://host/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e1g", collection: "Job") == nil)
+        #expect(ResourceLink.isLink("https://job-repository/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14", collection: "Job"))
+        #expect(!ResourceLink.isLink("https://job-repository/Job/50f8a0cb_d722-43a9-bef9-2f4c0ebb3e14", collection: "Job"))
+        #expect(!ResourceLink.isLink("https://Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14", collection: "Job"))
         #expect(ResourceLink(parsing: "http://host/Job/50f8a0cbxd722-43a9-bef9-2f4c0ebb3e14", collection: "Job") == nil)
     }
 

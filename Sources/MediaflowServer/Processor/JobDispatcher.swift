@@ -17,6 +17,9 @@ final class JobDispatcher: Service, Sendable {
     let directory: any ServiceDirectory
     let invoker: ServiceInvoker
     let baseURL: String
+    /// The `@context` and the `asyncEndpoint` of every `ProcessJob` this node sends, made once.
+    private let context: String
+    private let reportEndpoints: AsyncEndpoint
     let leaseDuration: Duration
     let releaseLeasesAtStart: Bool
     let logger: Logger
@@ -44,6 +47,9 @@ final class JobDispatcher: Service, Sendable {
         self.directory = directory
         self.invoker = invoker
         self.baseURL = baseURL
+        context = contextURL(baseURL: baseURL)
+        reportEndpoints = AsyncEndpoint(
+            update: "\(baseURL)/UpdateJob", success: "\(baseURL)/StopJob", failure: "\(baseURL)/StopJob")
         self.leaseDuration = leaseDuration
         self.releaseLeasesAtStart = releaseLeasesAtStart
         self.logger = logger
@@ -174,23 +180,15 @@ final class JobDispatcher: Service, Sendable {
     /// Hands `entry` to `service`: at once to a built-in service of this node, which takes a job without
     /// waiting for it; from a task of its own to any other.
     private func dispatch(_ entry: DispatchEntry, to service: MediaService, in group: inout DiscardingTaskGroup) {
-        var processJob = ProcessJob(
-            job: entry.jobURL,
-            asyncEndpoint: AsyncEndpoint(
-                update: "\(baseURL)/UpdateJob", success: "\(baseURL)/StopJob", failure: "\(baseURL)/StopJob"))
-        processJob.context = contextURL(baseURL: baseURL)
+        var processJob = ProcessJob(job: entry.jobURL, asyncEndpoint: reportEndpoints)
+        processJob.context = context
         guard let localHost = invoker.localHost, invoker.runsLocally(service.processJobEndpoint) else {
             group.addTask { [processJob] in await self.send(processJob, entry: entry, to: service) }
             return
         }
-        do {
-            // The service reports RUNNING at once; recording SCHEDULED first would be a write that the next
-            // write undoes. Its claim lease covers the moment in between.
-            _ = try localHost.accept(processJob)
-        } catch {
-            inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
-            group.addTask { await self.dispatchFailed(entry, service: service, error: error) }
-        }
+        // The service reports RUNNING at once; recording SCHEDULED first would be a write that the next write
+        // undoes. Its claim lease covers the moment in between.
+        localHost.start(processJob)
     }
 
     /// Sends `processJob` to a service in another process, and records the job SCHEDULED with it.

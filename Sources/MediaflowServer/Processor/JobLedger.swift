@@ -25,8 +25,8 @@ struct LocalJobLedger: JobLedger {
     let handover: OutboxHandover?
 
     func job(at url: String) async throws -> Job? {
-        guard let link = ResourceLink(parsing: url, collection: "Job") else { return nil }
-        return try await store.recentJob(id: link.id)
+        guard let id = ResourceLink.id(in: url, collection: "Job") else { return nil }
+        return try await store.recentJob(id: id)
     }
 
     func queue(jobAt url: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> (StartJob, Job) {
@@ -43,9 +43,9 @@ struct LocalJobLedger: JobLedger {
     }
 
     func apply(_ event: JobEvent, toJobAt url: String, lease: Lease?, now: Date) async throws -> JobTransition {
-        guard let link = ResourceLink(parsing: url, collection: "Job") else { throw StoreError.notFound("No job at \(url)") }
+        guard let id = ResourceLink.id(in: url, collection: "Job") else { throw StoreError.notFound("No job at \(url)") }
         let (transition, callback) = try await store.applyEvent(
-            event, toJob: link.id, lease: lease, callbackClaim: handover?.claim(now: now), now: now)
+            event, toJob: id, lease: lease, callbackClaim: handover?.claim(now: now), now: now)
         if let callback { handover?.take(callback) }
         return transition
     }
@@ -111,7 +111,7 @@ struct RemoteJobLedger: JobLedger {
                 guard transition.changed else { return transition }
                 if let written = try await put(transition.job, url: url, ifMatch: tag) {
                     transition.job = written
-                    let jobID = ResourceLink(parsing: url, collection: "Job")?.id ?? url
+                    let jobID = ResourceLink.id(in: url, collection: "Job") ?? url
                     let callback = try transition.notification(now: now, claimedBy: handover?.claim(now: now))
                     try await store.settle(transition, jobID: jobID, lease: lease, notification: callback)
                     if let callback { handover?.take(callback) }

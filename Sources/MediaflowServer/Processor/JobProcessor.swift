@@ -11,6 +11,8 @@ final class JobProcessor: Sendable {
     let directory: any ServiceDirectory
     let dispatcher: JobDispatcher
     let baseURL: String
+    /// The `@context` of the `StartJob` records it writes, made once.
+    private let context: String
     let leaseDuration: Duration
     let logger: Logger
 
@@ -23,6 +25,7 @@ final class JobProcessor: Sendable {
         self.directory = directory
         self.dispatcher = dispatcher
         self.baseURL = baseURL
+        context = contextURL(baseURL: baseURL)
         self.leaseDuration = leaseDuration
         self.logger = logger
     }
@@ -32,7 +35,7 @@ final class JobProcessor: Sendable {
     /// - Throws: `Problem` for a bad request, a missing job or a job that is not `NEW`.
     func start(_ request: StartJob) async throws -> StartJob {
         guard request.type == "StartJob" else { throw Problem.invalidField("/type", "must be \"StartJob\"") }
-        guard let link = ResourceLink(parsing: request.job, collection: "Job") else {
+        guard let jobID = ResourceLink.id(in: request.job, collection: "Job") else {
             throw Problem.invalidField("/job", "must be the URL of a job, such as \(baseURL)/Job/{id}")
         }
         if let timeout = request.timeoutSeconds, !(timeout > 0 && timeout <= Self.longestTimeout) {
@@ -52,14 +55,14 @@ final class JobProcessor: Sendable {
         }
         let priority = request.priority ?? .medium
         var startJob = request
-        startJob.context = contextURL(baseURL: baseURL)
+        startJob.context = context
         startJob.priority = priority
         // A job this node has room for is claimed by it as it is queued: no other node is woken for it, and
         // the dispatcher sends it off without claiming it again. A delayed start waits for any node.
         let now = Timestamp.now()
         let delayedUntil = request.notBefore.flatMap { $0 > now ? $0 : nil }
         var entry = DispatchEntry(
-            jobID: link.id, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority,
+            jobID: jobID, jobURL: request.job, jobType: job.type, profile: job.jobProfile.label, priority: priority,
             notBefore: delayedUntil,
             deadline: request.timeoutSeconds.map { (delayedUntil ?? now).addingTimeInterval($0) })
         if delayedUntil == nil, let lease = dispatcher.claimOnQueueing(profile: entry.profile, now: now) {
@@ -76,7 +79,7 @@ final class JobProcessor: Sendable {
     /// Takes a service's `UpdateJob` or `StopJob`.
     /// - Returns: the job as it now is.
     func report(_ report: JobReport, final: Bool) async throws -> Job {
-        guard ResourceLink(parsing: report.job, collection: "Job") != nil else {
+        guard ResourceLink.isLink(report.job, collection: "Job") else {
             throw Problem.invalidField("/job", "must be the URL of a job")
         }
         if final != report.jobStatus.isFinal {
@@ -98,7 +101,7 @@ final class JobProcessor: Sendable {
 
     /// Cancels a job that has not ended, telling its service to stop.
     func cancel(jobAt url: String) async throws -> Job {
-        guard ResourceLink(parsing: url, collection: "Job") != nil else {
+        guard ResourceLink.isLink(url, collection: "Job") else {
             throw Problem.invalidField("/job", "must be the URL of a job")
         }
         let transition = try await storeCall {
@@ -112,8 +115,8 @@ final class JobProcessor: Sendable {
     }
 
     private func settled(_ transition: JobTransition, jobURL: String) {
-        if transition.leavesQueue, let link = ResourceLink(parsing: jobURL, collection: "Job") {
-            dispatcher.release(jobID: link.id)
+        if transition.leavesQueue, let jobID = ResourceLink.id(in: jobURL, collection: "Job") {
+            dispatcher.release(jobID: jobID)
         }
     }
 

@@ -109,7 +109,7 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
     /// `POST /StartJob` on a repository without a processor (seed messages 6–7).
     func recordStart(_ request: Request) async throws -> Response {
         var record = try await ProtocolIO.decode(StartJob.self, from: request, limit: maxBodyBytes)
-        guard ResourceLink(parsing: record.job, collection: "Job") != nil else {
+        guard ResourceLink.isLink(record.job, collection: "Job") else {
             throw Problem.invalidField("/job", "must be the URL of a job")
         }
         let now = Timestamp.now()

@@ -12,6 +12,8 @@ final class MediaServiceHost: Service, Sendable {
     /// Where this host takes `ProcessJob`: `PUBLIC_URL/ProcessJob`.
     let endpoint: String
     let baseURL: String
+    /// The `@context` of the `ProcessJob` records it keeps, made once.
+    private let context: String
     let workers: [String: any JobWorker]
     let jobs: @Sendable (String) async throws -> Job?
     let reporter: ReportSender
@@ -33,6 +35,7 @@ final class MediaServiceHost: Service, Sendable {
     ) {
         self.baseURL = baseURL
         self.endpoint = "\(baseURL)/ProcessJob"
+        context = contextURL(baseURL: baseURL)
         self.workers = workers
         self.jobs = jobs
         self.reporter = reporter
@@ -40,11 +43,11 @@ final class MediaServiceHost: Service, Sendable {
         self.logger = logger
     }
 
-    /// Takes a `ProcessJob` and starts it; returns the record with its `id`.
+    /// Takes a `ProcessJob` from a processor and starts it; returns the record with its `id`.
     /// - Throws: `Problem` when the request is malformed.
     func accept(_ request: ProcessJob) throws -> ProcessJob {
         guard request.type == "ProcessJob" else { throw Problem.invalidField("/type", "must be \"ProcessJob\"") }
-        guard ResourceLink(parsing: request.job, collection: "Job") != nil else {
+        guard ResourceLink.isLink(request.job, collection: "Job") else {
             throw Problem.invalidField("/job", "must be the URL of a job")
         }
         for (name, url) in [("update", request.asyncEndpoint.update), ("success", request.asyncEndpoint.success),
@@ -53,11 +56,18 @@ final class MediaServiceHost: Service, Sendable {
             guard url != nil else { throw Problem.invalidField("/asyncEndpoint/\(name)", "\(name) is required") }
             try JobProcessor.checkCallback(url, pointer: "/asyncEndpoint/\(name)")
         }
+        return start(request)
+    }
+
+    /// Starts a `ProcessJob` that needs no checking, as this node's dispatcher makes it; returns the record
+    /// with its `id`.
+    @discardableResult
+    func start(_ request: ProcessJob) -> ProcessJob {
         let now = Timestamp.now()
         var record = request
         let id = UniqueID.make()
         record.id = "\(endpoint)/\(id)"
-        record.context = contextURL(baseURL: baseURL)
+        record.context = context
         record.dateCreated = now
         record.dateModified = now
         let accepted = record
@@ -120,7 +130,7 @@ final class MediaServiceHost: Service, Sendable {
                 return
             }
             await update(record, progress: 0, message: "Started")
-            let context = WorkContext(jobID: ResourceLink(parsing: record.job, collection: "Job")!.id) { progress, message in
+            let context = WorkContext(jobID: ResourceLink.id(in: record.job, collection: "Job")!) { progress, message in
                 await self.update(record, progress: progress, message: message)
             }
             let output = try await worker.run(job, context: context)
