@@ -47,16 +47,21 @@ enum LeanHTTP {
         return taken.message
     }
 
-    /// The start line, `Location` and body length of a whole head.
+    /// The start line, `Location` and body length of a whole head, read line by line where the lines lie.
     private static func readHead(_ head: UnsafeRawBufferPointer) throws -> (Message, bodyLength: Int) {
-        var lines = head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).lazy
-            .map { $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0 }
-            .filter { !$0.isEmpty }
-            .makeIterator()
-        guard let startLine = lines.next() else { throw Unreadable(description: "a message without a start line") }
-        var message = Message(startLine: String(decoding: startLine, as: UTF8.self))
+        var message: Message?
         var bodyLength = 0
-        while let line = lines.next() {
+        var lineStart = 0
+        while lineStart < head.count {
+            let lineEnd = head[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? head.count
+            var line = head[lineStart..<lineEnd]
+            lineStart = lineEnd + 1
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.isEmpty { continue }
+            guard message != nil else {
+                message = Message(startLine: String(decoding: line, as: UTF8.self))
+                continue
+            }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let name = line[..<colon]
             let value = line[(colon + 1)...].drop { $0 == UInt8(ascii: " ") }
@@ -66,11 +71,12 @@ enum LeanHTTP {
                 }
                 bodyLength = value.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
             } else if named(name, "location") {
-                message.location = String(decoding: value, as: UTF8.self)
+                message?.location = String(decoding: value, as: UTF8.self)
             } else if named(name, "transfer-encoding") {
                 throw Unreadable(description: "a body sent as \(String(decoding: value, as: UTF8.self))")
             }
         }
+        guard let message else { throw Unreadable(description: "a message without a start line") }
         return (message, bodyLength)
     }
 

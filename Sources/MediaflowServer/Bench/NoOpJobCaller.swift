@@ -18,11 +18,12 @@ struct NoOpJobCaller: Sendable {
         worker.send("POST", "/Job", toServer: server, body: Self.noOpJob, expecting: 201) { created in
             do {
                 let location = try created.get().location
-                guard let location, let key = location.split(separator: "/").last.map(String.init) else {
+                guard let location, let slash = location.lastIndex(of: "/") else {
                     throw TransportError(url: worker.baseURL(ofServer: server) + "/Job", reason: "answered without a Location")
                 }
                 // The callback URL names the job, as a caller puts its own reference there, so that the receiver
                 // need not read the job to know whose callback it is.
+                let key = String(location[location.index(after: slash)...])
                 let callback = "\(receiverURL)/arrived/\(key)"
                 var request = StartJob(
                     job: worker.baseURL(ofServer: server) + location,
