@@ -12,7 +12,7 @@ final class StatementBatcher<Item: Sendable>: Sendable {
     private struct Waiting {
         var item: Item
         var id: String
-        var continuation: CheckedContinuation<Bool, any Error>
+        var continuation: UnsafeContinuation<Bool, any Error>
     }
 
     private let waiting = Mutex<(items: [Waiting], draining: Bool)>(([], false))
@@ -37,7 +37,9 @@ final class StatementBatcher<Item: Sendable>: Sendable {
 
     /// Writes `item` with the next batch; true when it was written.
     func submit(_ item: Item) async throws -> Bool {
-        try await withCheckedThrowingContinuation { continuation in
+        // Each item is answered exactly once, by `run`: an unchecked continuation spares every write the
+        // checked one's object.
+        try await withUnsafeThrowingContinuation { continuation in
             let start = waiting.withLock { waiting in
                 waiting.items.append(Waiting(item: item, id: id(item), continuation: continuation))
                 if waiting.draining { return false }

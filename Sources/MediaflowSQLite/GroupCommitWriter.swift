@@ -21,7 +21,9 @@ final class GroupCommitWriter: Sendable {
     func write<T: Sendable>(
         _ body: @escaping @Sendable (Database) throws -> T, afterCommit: (@Sendable (T) -> Void)? = nil
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        // Each write is finished exactly once, by `drain`: an unchecked continuation spares every write the
+        // checked one's object.
+        try await withUnsafeThrowingContinuation { continuation in
             submit(Write(body: body, afterCommit: afterCommit, continuation: continuation))
         }
     }
@@ -81,12 +83,12 @@ private final class Write<T: Sendable>: PendingWrite, @unchecked Sendable {
     // closure has run: a placeholder error made for every write cost an allocation each.)
     private let body: @Sendable (Database) throws -> T
     private let afterCommit: (@Sendable (T) -> Void)?
-    private let continuation: CheckedContinuation<T, any Error>
+    private let continuation: UnsafeContinuation<T, any Error>
     private var result: Result<T, any Error>?
 
     init(
         body: @escaping @Sendable (Database) throws -> T, afterCommit: (@Sendable (T) -> Void)?,
-        continuation: CheckedContinuation<T, any Error>
+        continuation: UnsafeContinuation<T, any Error>
     ) {
         self.body = body
         self.afterCommit = afterCommit
