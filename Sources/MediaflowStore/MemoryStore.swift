@@ -89,7 +89,7 @@ public final class MemoryStore: JobStore {
     }
 
     public func insertStartJob(_ startJob: StartJob) async throws {
-        let id = try Self.id(of: startJob.id, in: "StartJob")
+        let id = try StoreCoding.id(of: startJob.id, in: "StartJob")
         state.withLock { $0.startJobs[id] = startJob }
     }
 
@@ -109,7 +109,7 @@ public final class MemoryStore: JobStore {
     // MARK: Processor
 
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
-        let startID = try Self.id(of: startJob.id, in: "StartJob")
+        let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         return try state.withLock { state in
             guard let row = state.jobs[id] else { throw StoreError.notFound("No job \(id)") }
             let transition = try JobLifecycle.apply(
@@ -245,7 +245,7 @@ public final class MemoryStore: JobStore {
     // MARK: Registry
 
     public func upsertService(_ service: MediaService) async throws {
-        let id = try Self.id(of: service.id, in: "Service")
+        let id = try StoreCoding.id(of: service.id, in: "Service")
         state.withLock { $0.services[id] = service }
     }
 
@@ -306,12 +306,5 @@ public final class MemoryStore: JobStore {
         if let notification { state.outbox.append((state.nextSeq(), notification, notification.claimedBy)) }
     }
 
-    private static func id(of job: Job) throws -> String { try id(of: job.id, in: "Job") }
-
-    private static func id(of url: String?, in collection: String) throws -> String {
-        guard let url, let id = ResourceLink.id(in: url, collection: collection) else {
-            throw StoreError.conflict("A \(collection) needs an id URL before it is stored")
-        }
-        return id
-    }
+    private static func id(of job: Job) throws -> String { try StoreCoding.id(of: job.id, in: "Job") }
 }

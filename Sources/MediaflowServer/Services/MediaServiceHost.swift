@@ -130,7 +130,7 @@ final class MediaServiceHost: Service, Sendable {
                 return
             }
             await update(record, progress: 0, message: "Started")
-            let context = WorkContext(jobID: ResourceLink.id(in: record.job, collection: "Job")!) { progress, message in
+            let context = WorkContext(jobID: ResourceLink.id(in: record.job, collection: "Job") ?? id) { progress, message in
                 await self.update(record, progress: progress, message: message)
             }
             let output = try await worker.run(job, context: context)
