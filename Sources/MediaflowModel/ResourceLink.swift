@@ -33,14 +33,14 @@ public struct ResourceLink: Sendable, Hashable {
     /// Whether `text` is a link to a resource in `collection`; makes no string.
     public static func isLink(_ text: String, collection: String) -> Bool {
         var text = text
-        return text.withUTF8 { scan($0, collection: collection) }
+        return text.withUTF8 { baseEnd(ofLink: $0, collection: collection) != nil }
     }
 
     /// The base (when `base`, else empty) and lowercased id of the link `text`.
     private static func read(_ text: String, collection: String, base: Bool) -> (base: String, id: String)? {
         var text = text
         return text.withUTF8 { bytes in
-            guard scan(bytes, collection: collection) else { return nil }
+            guard let baseEnd = baseEnd(ofLink: bytes, collection: collection) else { return nil }
             let idStart = bytes.count - uuidLength
             let id = String(unsafeUninitializedCapacity: uuidLength) { out in
                 for offset in 0..<uuidLength {
@@ -49,23 +49,24 @@ public struct ResourceLink: Sendable, Hashable {
                 }
                 return uuidLength
             }
-            let baseText = base ? String(decoding: bytes[..<(idStart - collection.utf8.count - 2)], as: UTF8.self) : ""
+            let baseText = base ? String(decoding: bytes[..<baseEnd], as: UTF8.self) : ""
             return (baseText, id)
         }
     }
 
     private static let uuidLength = 36
 
-    /// Whether `bytes` are `http(s)://HOST…/COLLECTION/UUID`.
-    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, collection: String) -> Bool {
+    /// Where the base ends when `bytes` are `http(s)://HOST…/COLLECTION/UUID`; nil when they are not.
+    private static func baseEnd(ofLink bytes: UnsafeBufferPointer<UInt8>, collection: String) -> Int? {
         let schemeLength = bytes.starts(with: "https://".utf8) ? 8 : bytes.starts(with: "http://".utf8) ? 7 : 0
-        let collectionLength = collection.utf8.count
-        let baseEnd = bytes.count - uuidLength - collectionLength - 2
-        return schemeLength > 0 && baseEnd > schemeLength
-            && bytes[baseEnd] == UInt8(ascii: "/") && bytes[bytes.count - uuidLength - 1] == UInt8(ascii: "/")
-            && bytes[(baseEnd + 1)...].starts(with: collection.utf8)
-            && bytes[schemeLength..<baseEnd].contains(where: { $0 != UInt8(ascii: "/") })
-            && isUUID(bytes[(bytes.count - uuidLength)...])
+        let baseEnd = bytes.count - uuidLength - collection.utf8.count - 2
+        guard schemeLength > 0, baseEnd > schemeLength,
+            bytes[baseEnd] == UInt8(ascii: "/"), bytes[bytes.count - uuidLength - 1] == UInt8(ascii: "/"),
+            bytes[(baseEnd + 1)...].starts(with: collection.utf8),
+            bytes[schemeLength..<baseEnd].contains(where: { $0 != UInt8(ascii: "/") }),
+            isUUID(bytes[(bytes.count - uuidLength)...])
+        else { return nil }
+        return baseEnd
     }
 
     /// Whether `bytes` are a UUID's 36 characters, hex digits in either case.
