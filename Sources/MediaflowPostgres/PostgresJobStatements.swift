@@ -41,8 +41,9 @@ extension HotQuery {
         var version: Int64
     }
 
-    /// One write of a job, of any kind: what the batcher collects.
-    enum JobWrite: Sendable {
+    /// One write of a job, of any kind: what the batcher collects. Indirect, so that the several copies a write
+    /// goes through on its way into a batch retain one box instead of every string of a job.
+    indirect enum JobWrite: Sendable {
         case new(NewJob)
         case queued(QueuedJob)
         case changed(ChangedJob)
