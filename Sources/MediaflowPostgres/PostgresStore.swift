@@ -55,6 +55,9 @@ public final class PostgresStore: JobStore, Service {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         batchConfiguration.options.maximumConnections = 4
+        // The connection every batch goes over stays open: a connection the pool may close when idle arms a timer
+        // (a task that sleeps, cancelled at the next lease) every time it is released, that is, after every batch.
+        batchConfiguration.options.minimumConnections = 1
         batchConfiguration.options.additionalStartupParameters = Self.batchedWrites + searchPath
         let batchLoop = Self.batchEventLoops.next()
         let batchClient = PostgresClient(configuration: batchConfiguration, eventLoopGroup: batchLoop, backgroundLogger: logger)
