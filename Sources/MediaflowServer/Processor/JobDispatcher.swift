@@ -26,8 +26,8 @@ final class JobDispatcher: Service, Sendable {
     let owner = UniqueID.make()
     let maxAttempts = 5
     private let signal = WorkSignal()
-    /// Job id → service id, for the jobs this node handed out and has not heard the end of.
-    private let inFlight = Mutex<[String: String]>([:])
+    /// The jobs this node handed out and has not heard the end of, by service.
+    private let inFlight = Mutex(InFlightJobs())
     /// The profiles some service had room for after the last round.
     private let profilesWithRoom = Mutex<Set<String>>([])
     /// Entries this dispatcher claimed as they were queued, to send off in the next round.
@@ -83,7 +83,7 @@ final class JobDispatcher: Service, Sendable {
 
     /// Forgets a job this node dispatched, freeing its service's slot.
     func release(jobID: String) {
-        if inFlight.withLock({ $0.removeValue(forKey: jobID) }) != nil { signal.notify() }
+        if inFlight.withLock({ $0.remove(jobID) }) { signal.notify() }
     }
 
     /// Asks the service running a canceled job to stop.
@@ -123,7 +123,7 @@ final class JobDispatcher: Service, Sendable {
     /// there was nothing to send.
     private func dispatchRound(drained: inout DrainedWork<String>, group: inout DiscardingTaskGroup) async throws -> Bool {
         let services = try await usableServices()
-        let load = inFlight.withLock { Dictionary($0.values.map { ($0, 1) }, uniquingKeysWith: +) }
+        let load = inFlight.withLock(\.load)
         var free = Dictionary(uniqueKeysWithValues: services.compactMap { service in
             service.id.map { ($0, max(0, service.capacity - load[$0, default: 0])) }
         })
@@ -163,7 +163,7 @@ final class JobDispatcher: Service, Sendable {
                 continue
             }
             free[service.id!]! -= 1
-            inFlight.withLock { $0[entry.jobID] = service.id! }
+            inFlight.withLock { $0.add(entry.jobID, on: service.id!) }
             dispatch(entry, to: service, in: &group)
         }
         return !claimed.isEmpty
@@ -200,7 +200,7 @@ final class JobDispatcher: Service, Sendable {
                 .scheduled(processJob: accepted.id ?? service.processJobEndpoint), toJobAt: entry.jobURL,
                 lease: Lease(owner: owner, until: now + leaseDuration), now: now)
         } catch {
-            inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
+            inFlight.withLock { _ = $0.remove(entry.jobID) }
             await dispatchFailed(entry, service: service, error: error)
         }
     }
@@ -226,7 +226,7 @@ final class JobDispatcher: Service, Sendable {
         let now = Timestamp.now()
         let expired = try await store.expiredDispatches(now: now, limit: 500)
         for (entry, wasDispatched) in expired {
-            inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
+            inFlight.withLock { _ = $0.remove(entry.jobID) }
             if wasDispatched {
                 _ = try? await ledger.apply(.leaseExpired, toJobAt: entry.jobURL, lease: nil, now: now)
                 logger.info("Lease of job \(entry.jobID) expired; queued again")
@@ -259,7 +259,7 @@ final class JobDispatcher: Service, Sendable {
             }
         }
         for entry in try await store.overdueDispatches(now: now, limit: 500) {
-            inFlight.withLock { _ = $0.removeValue(forKey: entry.jobID) }
+            inFlight.withLock { _ = $0.remove(entry.jobID) }
             do {
                 let transition = try await ledger.apply(.timedOut, toJobAt: entry.jobURL, lease: nil, now: now)
                 if transition.changed {
