@@ -148,7 +148,7 @@ public final class PostgresStore: JobStore, Service {
 
     /// The value the last row of `query` holds, run on a transaction's `connection`: the one row of a lookup by
     /// key, or nil when there is none.
-    func value<T: PostgresDecodable>(of type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection)
+    func value<T: PostgresDecodable & Sendable>(of type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection)
         async throws -> T?
     {
         var value: T?
