@@ -7,6 +7,7 @@ import PostgresNIO
 enum HotQuery {
     /// Claims waiting dispatch entries in one statement; rows another node holds are skipped, not waited for.
     struct ClaimDispatch: PostgresPreparedStatement {
+        static let name = "claim_dispatch"
         static let sql = """
             UPDATE dispatch SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
             WHERE seq IN (
@@ -37,6 +38,7 @@ enum HotQuery {
 
     /// Claims due outbox messages in one statement.
     struct ClaimOutbox: PostgresPreparedStatement {
+        static let name = "claim_outbox"
         static let sql = """
             UPDATE outbox SET lease_owner = $1, lease_until = $2
             WHERE seq IN (
@@ -65,6 +67,7 @@ enum HotQuery {
 
     /// Marks delivered callbacks.
     struct MarkDelivered: PostgresPreparedStatement {
+        static let name = "mark_delivered"
         static let sql = "UPDATE outbox SET state = 'delivered', lease_owner = NULL, lease_until = NULL WHERE id = ANY($1)"
         typealias Row = Void
         var ids: [String]
@@ -100,6 +103,7 @@ enum HotQuery {
     /// A job with its row version and its StartJob record, read before a change that checks the version;
     /// prepared once per connection, as it runs for every job change.
     struct ReadJob: PostgresPreparedStatement {
+        static let name = "read_job"
         static let sql = """
             SELECT j.document, j.version, (SELECT s.document FROM start_job s WHERE s.job_id = j.id LIMIT 1)
             FROM job j WHERE j.id = $1

@@ -63,6 +63,8 @@ extension HotQuery {
     /// again (a `NOTIFY` serializes the commits of every transaction that sends one); a callback wakes none,
     /// as the node making the change delivers it.
     struct WriteJobs: PostgresPreparedStatement {
+        /// Named here: PostgresNIO's default name is `String(reflecting:)` of the type, made at every run.
+        static let name = "write_jobs"
         static let sql = """
             WITH inserted AS (
                 INSERT INTO job (id, type, profile, status, created_at, document)
