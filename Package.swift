@@ -45,6 +45,8 @@ let package = Package(
             dependencies: [
                 "MediaflowStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // For the pool's own error, which PostgresNIO's client throws when it cannot connect.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

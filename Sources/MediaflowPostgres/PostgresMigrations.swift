@@ -117,7 +117,7 @@ extension PostgresStore {
         do {
             try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"), logger: logger)
         } catch let error as PSQLError {
-            throw Self.failed(error)
+            throw failed(error)
         }
     }
 }

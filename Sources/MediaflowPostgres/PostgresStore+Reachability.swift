@@ -3,6 +3,7 @@ import MediaflowStore
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import _ConnectionPoolModule
 
 extension PostgresStore {
     /// Connects once, before the pool is first used: a database that cannot be reached or refuses this node
@@ -12,19 +13,51 @@ extension PostgresStore {
         let deadline = ContinuousClock.now + patience
         while true {
             do {
-                let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
-                try await connection.close()
-                return
+                return try await connectOnce()
             } catch let error as PSQLError where error.code == .connectionError && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(250))
             } catch {
-                let place = "PostgreSQL at \(probe.host ?? "?"):\(probe.port ?? 5432)"
-                if let message = (error as? PSQLError)?.serverInfo?[.message] {
-                    throw StoreError.unavailable("\(place) refused this node: \(message)")
-                }
-                throw StoreError.unavailable("Cannot reach \(place): \(Self.connectionFailure(error))")
+                throw StoreError.unavailable(unreachable(error))
             }
         }
+    }
+
+    /// Why the database cannot be reached now, or nil when it can: the reachability watch's probe. A server that
+    /// answers only to refuse one more connection (too many clients, say) is there for the connections the
+    /// pool holds: that is no outage.
+    func unreachableReason() async -> String? {
+        do {
+            try await connectOnce()
+            return nil
+        } catch where Self.isLostConnection(error) {
+            return unreachable(error)
+        } catch {
+            return nil
+        }
+    }
+
+    /// Whether `error` means that the database went away or could not be reached, rather than that it refused a
+    /// statement: the pool gave up connecting, a connection failed or was closed, or the server is shutting
+    /// down or not yet taking connections (SQLSTATE class 57P).
+    static func isLostConnection(_ error: any Error) -> Bool {
+        if error is ConnectionPoolError { return true }
+        guard let error = error as? PSQLError else { return false }
+        if error.code == .server { return error.serverInfo?[.sqlState]?.hasPrefix("57P") ?? false }
+        return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
+    }
+
+    private func connectOnce() async throws {
+        let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
+        try await connection.close()
+    }
+
+    /// The database server, as messages name it: `PostgreSQL at HOST:PORT`.
+    var databasePlace: String { "PostgreSQL at \(probe.host ?? "?"):\(probe.port ?? 5432)" }
+
+    /// Why a connection could not be made, as a node reports it.
+    private func unreachable(_ error: any Error) -> String {
+        if let message = (error as? PSQLError)?.serverInfo?[.message] { return "\(databasePlace) refused this node: \(message)" }
+        return "Cannot reach \(databasePlace): \(Self.connectionFailure(error))"
     }
 
     /// Why a connection could not be made, in a few words.

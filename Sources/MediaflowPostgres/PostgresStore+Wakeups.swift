@@ -35,6 +35,7 @@ extension PostgresStore: WorkAnnouncer {
                 }
             } catch {
                 if Task.isCancelled { return }
+                if Self.isLostConnection(error) { reachability.suspect() }
                 logger.warning("LISTEN connection lost: \(Self.describe(error)); reconnecting")
                 try? await Task.sleep(for: .seconds(1))
             }

@@ -5,13 +5,14 @@ import MediaflowStore
 import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
+import _ConnectionPoolModule
 import Synchronization
 
 /// The scale-out store: one PostgreSQL database shared by every node. Work is claimed with
 /// `FOR UPDATE SKIP LOCKED`, jobs are changed under row locks (the changes of concurrent callers
 /// in one statement per kind, see `StatementBatcher`), and new work is announced with
 /// `NOTIFY` so idle nodes wake at once. Run it (`run()`) for as long as it is used.
-public final class PostgresStore: JobStore, Service {
+public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     let client: PostgresClient
     /// The connections the batched job writes go over (see `batchedWrites`).
     let batchClient: PostgresClient
@@ -23,6 +24,8 @@ public final class PostgresStore: JobStore, Service {
     let snapshots = JobSnapshots()
     /// The job writes of concurrent callers, of every kind, batched into one statement.
     let jobWrites: StatementBatcher<HotQuery.JobWrite>
+    /// Whether the database can be reached, probed once a connection is lost.
+    let reachability = DatabaseReachability()
     /// Bringing the schema up to date, once per process; every statement waits for it. (A statement
     /// prepared before its tables exist stays failed on that connection for good.)
     private let schemaUpdate = Mutex<Task<Void, any Error>?>(nil)
@@ -88,6 +91,7 @@ public final class PostgresStore: JobStore, Service {
         for statement in waiting { statement.resume() }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.batchClient.run() }
+            group.addTask { await self.reachability.watch { await self.unreachableReason() } }
             await client.run()
             group.cancelAll()
         }
@@ -120,6 +124,17 @@ public final class PostgresStore: JobStore, Service {
         }
     }
 
+    /// Why this node cannot reach its database, or nil when it can, as far as it knows: its statements fail at
+    /// once while it cannot.
+    public var outage: String? { reachability.outage }
+
+    /// Throws at once while the database cannot be reached, then brings the schema up to date: what every
+    /// statement does first.
+    func ready() async throws {
+        if let outage = reachability.outage { throw StoreError.unavailable(outage) }
+        try await migrate()
+    }
+
     /// Brings the database schema up to date (see `PostgresMigrations`), once for this store: safe to call
     /// from any number of places and nodes at once. A failed attempt is tried again at the next call.
     public func migrate() async throws {
@@ -142,7 +157,7 @@ public final class PostgresStore: JobStore, Service {
 
     /// Runs `body` in a transaction, translating database errors into `StoreError`.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
-        try await migrate()
+        try await ready()
         return try await transactionBeforeMigration(body)
     }
 
@@ -166,43 +181,46 @@ public final class PostgresStore: JobStore, Service {
             if let closureError = error.closureError, closureError is StoreError || closureError is JobLifecycleError {
                 throw closureError
             }
-            throw StoreError.unavailable("PostgreSQL transaction failed: \(Self.describe(error.closureError ?? error))")
-        } catch let error as PSQLError {
-            throw Self.failed(error)
+            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error
+            if Self.isLostConnection(cause) { throw failed(cause) }
+            throw StoreError.unavailable("PostgreSQL transaction failed: \(Self.describe(cause))")
+        } catch where Self.isDatabaseError(error) {
+            throw failed(error)
         }
     }
 
     /// Runs one statement outside a transaction, translating database errors.
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
-        try await migrate()
+        try await ready()
         do {
             return try await client.query(query, logger: logger)
-        } catch let error as PSQLError {
-            throw Self.failed(error)
+        } catch where Self.isDatabaseError(error) {
+            throw failed(error)
         }
     }
 
     /// Runs a statement prepared once per connection and collects its rows, translating database errors.
     func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
-        try await migrate()
+        try await ready()
         do {
             var rows: [Statement.Row] = []
             for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
             return rows
-        } catch let error as PSQLError {
-            throw Self.failed(error)
+        } catch where Self.isDatabaseError(error) {
+            throw failed(error)
         }
     }
 
     /// Writes `jobWrite` with the next batch of job writes; true when it was written.
     func write(_ jobWrite: HotQuery.JobWrite) async throws -> Bool {
-        try await migrate()
+        try await ready()
         do {
             return try await jobWrites.submit(jobWrite)
-        } catch let error as PSQLError {
-            if Self.isUniqueViolation(error) { throw StoreError.conflict(Self.describe(error)) }
-            throw Self.failed(error)
+        } catch let error as PSQLError where Self.isUniqueViolation(error) {
+            throw StoreError.conflict(Self.describe(error))
+        } catch where Self.isDatabaseError(error) {
+            throw failed(error)
         }
     }
 
@@ -215,16 +233,22 @@ public final class PostgresStore: JobStore, Service {
         return ids
     }
 
-    /// A database error as the store reports it.
-    static func failed(_ error: PSQLError) -> StoreError {
-        StoreError.unavailable("PostgreSQL failed: \(describe(error))")
+    /// A database error as the store reports it. A lost connection sets the reachability watch probing.
+    func failed(_ error: any Error) -> StoreError {
+        guard Self.isLostConnection(error) else { return StoreError.unavailable("PostgreSQL failed: \(Self.describe(error))") }
+        reachability.suspect()
+        return StoreError.unavailable(reachability.outage ?? "Lost the connection to \(databasePlace)")
     }
+
+    /// Whether `error` comes from the database or the pool of connections to it.
+    static func isDatabaseError(_ error: any Error) -> Bool { error is PSQLError || error is ConnectionPoolError }
 
     /// The server's own message, without the query text or bound values.
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
             return message
         }
+        if error is ConnectionPoolError { return "no connection could be made" }
         return "\(String(describing: type(of: error)))"
     }
 

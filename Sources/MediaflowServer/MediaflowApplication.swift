@@ -209,7 +209,8 @@ struct ApplicationParts {
             routeAdders.append { BusController(gateway: gateway, httpClient: .shared, maxBodyBytes: limit).addRoutes(to: $0) }
             busGateway = gateway
         }
-        routeAdders.append { SystemRoutes(roles: roles, baseURL: baseURL).addRoutes(to: $0) }
+        let database = store as? any ReachabilityReporting
+        routeAdders.append { SystemRoutes(roles: roles, baseURL: baseURL, database: database).addRoutes(to: $0) }
     }
 
     func addRoutes(to router: Router<BasicRequestContext>) {

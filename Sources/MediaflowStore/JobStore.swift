@@ -112,6 +112,12 @@ public protocol WorkAnnouncer: Sendable {
     ) async
 }
 
+/// A store on a database server, which a node can lose sight of while it runs.
+public protocol ReachabilityReporting: Sendable {
+    /// Why the database cannot be reached, or nil when it can, as far as this node knows.
+    var outage: String? { get }
+}
+
 /// The service registry's records.
 public protocol RegistryStore: Sendable {
     func upsertService(_ service: MediaService) async throws

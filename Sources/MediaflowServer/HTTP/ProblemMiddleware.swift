@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import Logging
 import MediaflowModel
+import MediaflowStore
 
 /// Turns every error a route throws into `application/problem+json`: a role in another process that
-/// does not answer is a 502, and an unexpected error a 500 whose incident id is logged — never a crash
-/// or a bare message.
+/// does not answer is a 502, a store error what `storeCall` makes of it (a database out of reach a 503),
+/// and an unexpected error a 500 whose incident id is logged — never a crash or a bare message.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -24,6 +25,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: error.status == .contentTooLarge ? "The request body is too large" : "\(error)")
         } catch let error as DecodingError {
             throw Problem(decoding: error)
+        } catch let error as StoreError {
+            throw error.problem
         } catch let error as TransportError {
             throw Problem.upstream("Another role did not answer: \(error)")
         } catch {

@@ -1,15 +1,25 @@
 import Foundation
 import Hummingbird
 import MediaflowModel
+import MediaflowStore
 
 /// Routes every role serves: health, the JSON-LD context, the OpenAPI document and produced media files.
 struct SystemRoutes<Context: RequestContext>: Sendable {
     let roles: Set<Role>
     let baseURL: String
+    /// The store, when it is on a database server this node can lose sight of.
+    let database: (any ReachabilityReporting)?
 
     func addRoutes(to router: Router<Context>) {
+        let roleNames = JSONValue.array(roles.map(\.rawValue).sorted().map(JSONValue.string))
+        // 503 while the database cannot be reached, so that a load balancer sends the work to other nodes.
         router.get("/health") { _, _ in
-            try ProtocolIO.response(["status": "ok", "roles": JSONValue.array(roles.map(\.rawValue).sorted().map(JSONValue.string))] as JSONValue)
+            if let outage = database?.outage {
+                return try ProtocolIO.response(
+                    ["status": "unavailable", "detail": .string(outage), "roles": roleNames] as JSONValue,
+                    status: .serviceUnavailable)
+            }
+            return try ProtocolIO.response(["status": "ok", "roles": roleNames] as JSONValue)
         }
         router.get("/context/default") { _, _ in try ProtocolIO.response(Self.context(baseURL: baseURL)) }
         router.get("/openapi.json") { _, _ in

@@ -1,0 +1,34 @@
+import Synchronization
+
+/// Whether this node reaches its database, as last probed. Nothing is probed while statements go through;
+/// once a connection is lost, the watch probes at once and then every `interval` until the database
+/// answers again. Meanwhile the store refuses statements at once with the reason (`outage`) — in the pool's
+/// queue they would wait for as long as it keeps trying to connect, a minute — and `GET /health` says so.
+final class DatabaseReachability: Sendable {
+    private let outageReason = Mutex<String?>(nil)
+    private let suspicions: AsyncStream<Void>
+    private let suspicion: AsyncStream<Void>.Continuation
+
+    init() {
+        (suspicions, suspicion) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Why the database cannot be reached, or nil when the last probe (if any) reached it.
+    var outage: String? { outageReason.withLock { $0 } }
+
+    /// A connection was lost or could not be made: the watch probes the database.
+    func suspect() { suspicion.yield() }
+
+    /// Runs `probe` (the reason the database cannot be reached, or nil) after each suspicion, and again every
+    /// `interval` while the database stays away, until cancelled.
+    func watch(interval: Duration = .seconds(1), probe: @Sendable () async -> String?) async {
+        for await _ in suspicions {
+            while !Task.isCancelled {
+                let reason = await probe()
+                outageReason.withLock { $0 = reason }
+                guard reason != nil else { break }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

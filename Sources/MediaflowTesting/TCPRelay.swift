@@ -1,0 +1,60 @@
+import MediaflowServer
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A TCP relay from a loopback port to another address, which a test stops to cut a server off from its
+/// database — every relayed connection closes, and new ones are refused — and starts again on the same port.
+public final class TCPRelay: Sendable {
+    public let port: Int
+    private let target: (host: String, port: Int)
+    private let open = Mutex<(listener: (any Channel)?, relayed: [any Channel])>((nil, []))
+
+    /// A relay to `host:port`, not yet listening.
+    public init(to host: String, port: Int) throws {
+        self.port = try FreePort.pick()
+        target = (host, port)
+    }
+
+    /// Listens on `port`, relaying each connection to the target.
+    public func start() async throws {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [target] inbound in
+                ClientBootstrap(group: inbound.eventLoop).connect(host: target.host, port: target.port)
+                    .flatMapThrowing { outbound in
+                        try inbound.pipeline.syncOperations.addHandler(Forward(to: outbound))
+                        try outbound.pipeline.syncOperations.addHandler(Forward(to: inbound))
+                        self.open.withLock { $0.relayed += [inbound, outbound] }
+                    }
+            }
+            .bind(host: "127.0.0.1", port: port).get()
+        open.withLock { $0.listener = listener }
+    }
+
+    /// Stops listening and closes every connection it relayed.
+    public func stop() async throws {
+        let channels = open.withLock { open in
+            defer { open = (nil, []) }
+            return (open.listener.map { [$0] } ?? []) + open.relayed
+        }
+        for channel in channels { try? await channel.close() }
+    }
+}
+
+/// Writes what one side of a relayed connection reads to the other, and closes the other when it closes.
+private final class Forward: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    private let peer: any Channel
+
+    init(to peer: any Channel) { self.peer = peer }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        peer.close(promise: nil)
+        context.fireChannelInactive()
+    }
+}
