@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// Whether this node reaches its database, as last probed. Nothing is probed while statements go through;
@@ -20,14 +21,22 @@ final class DatabaseReachability: Sendable {
     func suspect() { suspicion.yield() }
 
     /// Runs `probe` (the reason the database cannot be reached, or nil) after each suspicion, and again every
-    /// `interval` while the database stays away, until cancelled.
-    func watch(interval: Duration = .seconds(1), probe: @Sendable () async -> String?) async {
+    /// `interval` while the database stays away, until cancelled; logs when an outage begins and ends.
+    func watch(interval: Duration = .seconds(1), logger: Logger, probe: @Sendable () async -> String?) async {
         for await _ in suspicions {
+            var began: ContinuousClock.Instant?
             while !Task.isCancelled {
                 let reason = await probe()
                 outageReason.withLock { $0 = reason }
-                guard reason != nil else { break }
+                guard let reason else { break }
+                if began == nil {
+                    began = .now
+                    logger.error("\(reason); statements fail at once until it answers")
+                }
                 try? await Task.sleep(for: interval)
+            }
+            if let began {
+                logger.notice("The database answers again, after \(Int((ContinuousClock.now - began).components.seconds)) s away")
             }
         }
     }

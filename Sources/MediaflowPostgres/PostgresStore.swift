@@ -71,7 +71,9 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
         self.probe = probe
         self.schema = schema
         self.logger = logger
-        jobWrites = StatementBatcher(executor: EventLoopExecutor(batchLoop), id: \.id) { writes in
+        jobWrites = StatementBatcher(
+            executor: EventLoopExecutor(batchLoop), retriesAlone: { !Self.isLostConnection($0) }, id: \.id
+        ) { writes in
             try await Self.written(HotQuery.WriteJobs(writes: writes), batchClient, logger)
         }
     }
@@ -91,7 +93,7 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
         for statement in waiting { statement.resume() }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.batchClient.run() }
-            group.addTask { await self.reachability.watch { await self.unreachableReason() } }
+            group.addTask { await self.reachability.watch(logger: self.logger) { await self.unreachableReason() } }
             await client.run()
             group.cancelAll()
         }

@@ -4,7 +4,8 @@ import Synchronization
 /// written by one statement (see `PostgresJobStatements`), so concurrent writes share a round trip and a
 /// commit. A job appears at most once in a batch, and a batch goes in id order, so that two nodes writing
 /// the same jobs lock their rows in the same order. A batch that fails is run again job by job, so that each
-/// caller gets its own answer (one duplicate id fails the statement for all).
+/// caller gets its own answer (one duplicate id fails the statement for all) — unless the failure is one that
+/// no job of it could escape, such as a lost connection.
 final class StatementBatcher<Item: Sendable>: Sendable {
     /// Writes the items and returns the ids of those written.
     typealias Write = @Sendable ([Item]) async throws -> Set<String>
@@ -21,16 +22,22 @@ final class StatementBatcher<Item: Sendable>: Sendable {
     private let maxBatch: Int
     /// Where batches are sent from and their answers taken (nil: Swift's cooperative threads).
     private let executor: (any TaskExecutor)?
+    /// Whether a batch that failed with this error is run again job by job.
+    private let retriesAlone: @Sendable (any Error) -> Bool
 
     /// - Parameter executor: where to send batches from and take their answers. Every caller in a batch waits
     ///   on it: on the cooperative threads, the task that takes a batch's answer and sends the next waited
     ///   behind the jobs queued there.
+    /// - Parameter retriesAlone: whether a batch that failed with an error is run again job by job (by default
+    ///   always): not after one that every job would meet again, which would only keep its callers waiting.
     init(
-        maxBatch: Int = 256, executor: (any TaskExecutor)? = nil, id: @escaping @Sendable (Item) -> String,
+        maxBatch: Int = 256, executor: (any TaskExecutor)? = nil,
+        retriesAlone: @escaping @Sendable (any Error) -> Bool = { _ in true }, id: @escaping @Sendable (Item) -> String,
         write: @escaping Write
     ) {
         self.maxBatch = maxBatch
         self.executor = executor
+        self.retriesAlone = retriesAlone
         self.id = id
         self.write = write
     }
@@ -74,7 +81,7 @@ final class StatementBatcher<Item: Sendable>: Sendable {
         do {
             let written = try await write(batch.map(\.item))
             for item in batch { item.continuation.resume(returning: written.contains(item.id)) }
-        } catch where batch.count > 1 {
+        } catch where batch.count > 1 && retriesAlone(error) {
             for item in batch { await run([item]) }
         } catch {
             for item in batch { item.continuation.resume(throwing: error) }

@@ -7,7 +7,7 @@ import Testing
 /// runs it against the real database).
 @Suite struct StatementBatcherTests {
     /// A write that records its batches, holds the first until `open` is called, and writes every item
-    /// but "stale" and fails any batch holding "bad".
+    /// but "stale", fails any batch holding "bad", and any holding "gone" as if the database had gone.
     final class RecordingWrite: Sendable {
         let batches = Mutex<[[String]]>([])
         private let gate: AsyncStream<Void>
@@ -24,14 +24,17 @@ import Testing
             }
             if isFirst { for await _ in gate {} }
             if items.contains("bad") { throw CancellationError() }
+            if items.contains("gone") { throw DatabaseGone() }
             return Set(items.filter { $0 != "stale" })
         }
     }
 
+    struct DatabaseGone: Error {}
+
     /// Starts a first batch and holds it while `items` are submitted, each from its own task.
     func submitWhileABatchRuns(_ items: [String]) async throws -> (RecordingWrite, [String: Result<Bool, any Error>]) {
         let recording = RecordingWrite()
-        let batcher = StatementBatcher<String>(id: { $0 }, write: recording.write)
+        let batcher = StatementBatcher<String>(retriesAlone: { !($0 is DatabaseGone) }, id: { $0 }, write: recording.write)
         let first = Task { try await batcher.submit("first") }
         while recording.batches.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
         let later = items.enumerated().map { index, item in
@@ -71,5 +74,13 @@ import Testing
         #expect(try results["0:a"]?.get() == true)
         #expect(try results["2:b"]?.get() == true)
         #expect(throws: CancellationError.self) { try results["1:bad"]?.get() }
+    }
+
+    @Test func aBatchThatNoJobCouldEscapeFailsAtOnce() async throws {
+        let (recording, results) = try await submitWhileABatchRuns(["a", "gone", "b"])
+        #expect(recording.batches.withLock { $0.count } == 2, "the failed batch was run again job by job")
+        for key in ["0:a", "1:gone", "2:b"] {
+            #expect(throws: DatabaseGone.self) { try results[key]?.get() }
+        }
     }
 }
