@@ -48,7 +48,10 @@ struct WorkflowRunner: Service {
                         group.addTask { await tasks.abandon(task) }
                     }
                 } catch {
+                    // A second, as the job dispatcher waits: a database out of reach is not polled five times a second.
                     logger.error("workflow runner: \(error)")
+                    await engine.signal.wait(timeout: max(pollInterval, .seconds(1)))
+                    continue
                 }
                 await engine.signal.wait(timeout: pollInterval)
             }
