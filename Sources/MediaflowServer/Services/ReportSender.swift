@@ -4,8 +4,9 @@ import MediaflowModel
 import Synchronization
 
 /// Delivers a service's `UpdateJob`/`StopJob` to the processor: in-process when the processor runs in
-/// this process, over HTTP otherwise. A final report is retried with backoff until delivered or the
-/// task is cancelled; a progress report is tried once.
+/// this process, over HTTP otherwise. A final report the processor could not take (a 5xx, in-process or
+/// over HTTP, as when its database is out of reach) is retried with backoff until delivered or the task is
+/// cancelled; one it refused (a 4xx) is not. A progress report is tried once.
 struct ReportSender: Sendable {
     let transport: HTTPTransport
     let localProcessor: LocalProcessorLink
@@ -27,7 +28,7 @@ struct ReportSender: Sendable {
                     return
                 }
                 throw TransportError(url: url, reason: "answered \(reply.status)")
-            } catch let problem as Problem {
+            } catch let problem as Problem where problem.status.code < 500 {
                 logger.warning("\(report.type) refused: \(problem.detail)")
                 return
             } catch {
