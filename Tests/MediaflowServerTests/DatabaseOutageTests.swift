@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import MediaflowModel
 import MediaflowServer
@@ -23,10 +24,15 @@ import Testing
                 JSONValue.self, from: try await server.client.call(.GET, "/health", timeout: .seconds(5)).body)
             #expect(health["status"] == "unavailable")
             #expect(health["detail"]?.stringValue?.contains("PostgreSQL at 127.0.0.1:\(relay.port)") == true)
-            let refused = try await server.client.call(
-                .POST, "/Job", json: try ProtocolJSON.encode(Job(type: .ameJob, profile: "NoOp")), timeout: .seconds(30))
-            #expect(refused.status == 503)
-            #expect(try ProtocolJSON.decode(JSONValue.self, from: refused.body)["type"] == "/problems/store-unavailable")
+            var post = HTTPClientRequest(url: server.baseURL + "/Job")
+            post.method = .POST
+            post.headers.add(name: "Content-Type", value: "application/json")
+            post.body = .bytes(try ProtocolJSON.encode(Job(type: .ameJob, profile: "NoOp")))
+            let refused = try await HTTPClient.shared.execute(post, timeout: .seconds(30))
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers.first(name: "Retry-After") == "1")
+            let problem = try ProtocolJSON.decode(JSONValue.self, from: Data(buffer: try await refused.body.collect(upTo: 1 << 16)))
+            #expect(problem["type"] == "/problems/store-unavailable")
             let read = try await server.client.call(.GET, "/Job/\(try #require(before.id?.split(separator: "/").last))", timeout: .seconds(30))
             #expect(read.status == 503)
             #expect(ContinuousClock.now - cutOff < .seconds(15), "requests waited for the pool to give up")

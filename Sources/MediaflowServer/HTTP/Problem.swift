@@ -78,6 +78,8 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         let data = try ProtocolJSON.encode(JSONValue.object(document))
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        // What is unavailable (a database out of reach) is probed every second: a client may try again then.
+        if status == .serviceUnavailable { headers[.retryAfter] = "1" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
