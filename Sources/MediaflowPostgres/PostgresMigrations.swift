@@ -116,7 +116,7 @@ extension PostgresStore {
         await untilRunning()
         do {
             try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"), logger: logger)
-        } catch let error as PSQLError {
+        } catch where Self.isDatabaseError(error) {
             throw failed(error)
         }
     }
