@@ -3,6 +3,7 @@ import MediaflowStore
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
 import _ConnectionPoolModule
 
 extension PostgresStore {
@@ -27,8 +28,10 @@ extension PostgresStore {
     /// pool holds: that is no outage.
     func unreachableReason() async -> String? {
         do {
-            try await connectOnce()
+            try await connectOnce(within: Self.probePatience)
             return nil
+        } catch is NoAnswer {
+            return "\(databasePlace) does not answer: a new connection got nothing back in \(Self.probePatience)"
         } catch where Self.isLostConnection(error) {
             return unreachable(error)
         } catch {
@@ -44,6 +47,30 @@ extension PostgresStore {
         guard let error = error as? PSQLError else { return false }
         if error.code == .server { return error.serverInfo?[.sqlState]?.hasPrefix("57P") ?? false }
         return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
+    }
+
+    /// How long the probe waits for a connection to be made and accepted.
+    static let probePatience = Duration.seconds(5)
+
+    /// `connectOnce`, given up after `patience`: a server that takes the connection and then says nothing (as
+    /// behind a network partition) would otherwise hold it for as long as TCP keeps trying.
+    private func connectOnce(within patience: Duration) async throws {
+        try await withUnsafeThrowingContinuation { continuation in
+            let answer = FirstAnswer(continuation)
+            let timer = Task {
+                try await Task.sleep(for: patience)
+                answer.give(.failure(NoAnswer()))
+            }
+            Task {
+                defer { timer.cancel() }
+                do {
+                    try await self.connectOnce()
+                    answer.give(.success(()))
+                } catch {
+                    answer.give(.failure(error))
+                }
+            }
+        }
     }
 
     private func connectOnce() async throws {
@@ -79,4 +106,16 @@ extension PostgresStore {
             return String(describing: error)
         }
     }
+}
+
+/// The probe's connection got no answer in time.
+private struct NoAnswer: Error {}
+
+/// Resumes a continuation once, with whichever answer comes first.
+private final class FirstAnswer: Sendable {
+    private let continuation: Mutex<UnsafeContinuation<Void, any Error>?>
+
+    init(_ continuation: UnsafeContinuation<Void, any Error>) { self.continuation = Mutex(continuation) }
+
+    func give(_ answer: Result<Void, any Error>) { continuation.withLock { $0.take() }?.resume(with: answer) }
 }

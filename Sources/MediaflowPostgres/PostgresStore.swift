@@ -73,8 +73,10 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
         self.logger = logger
         jobWrites = StatementBatcher(
             executor: EventLoopExecutor(batchLoop), retriesAlone: { !Self.isLostConnection($0) }, id: \.id
-        ) { writes in
-            try await Self.written(HotQuery.WriteJobs(writes: writes), batchClient, logger)
+        ) { [reachability] writes in
+            reachability.sent()
+            defer { reachability.answered() }
+            return try await Self.written(HotQuery.WriteJobs(writes: writes), batchClient, logger)
         }
     }
 
@@ -94,6 +96,7 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.batchClient.run() }
             group.addTask { await self.reachability.watch(logger: self.logger) { await self.unreachableReason() } }
+            group.addTask { await self.reachability.watchForSilence() }
             await client.run()
             group.cancelAll()
         }
@@ -177,6 +180,8 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     func transactionBeforeMigration<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T)
         async throws -> sending T
     {
+        reachability.sent()
+        defer { reachability.answered() }
         do {
             return try await client.withTransaction(logger: logger, body)
         } catch let error as PostgresTransactionError {
@@ -195,6 +200,8 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         try await ready()
+        reachability.sent()
+        defer { reachability.answered() }
         do {
             return try await client.query(query, logger: logger)
         } catch where Self.isDatabaseError(error) {
@@ -205,6 +212,8 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     /// Runs a statement prepared once per connection and collects its rows, translating database errors.
     func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
         try await ready()
+        reachability.sent()
+        defer { reachability.answered() }
         do {
             var rows: [Statement.Row] = []
             for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }

@@ -4,11 +4,13 @@ import NIOPosix
 import Synchronization
 
 /// A TCP relay from a loopback port to another address, which a test stops to cut a server off from its
-/// database — every relayed connection closes, and new ones are refused — and starts again on the same port.
+/// database — every relayed connection closes, and new ones are refused — and starts again on the same port;
+/// or freezes, as a network partition does: connections stay open and are still accepted, but nothing passes
+/// until it thaws, when what was sent meanwhile arrives.
 public final class TCPRelay: Sendable {
     public let port: Int
     private let target: (host: String, port: Int)
-    private let open = Mutex<(listener: (any Channel)?, relayed: [any Channel])>((nil, []))
+    private let open = Mutex<(listener: (any Channel)?, relayed: [any Channel], frozen: Bool)>((nil, [], false))
 
     /// A relay to `host:port`, not yet listening.
     public init(to host: String, port: Int) throws {
@@ -25,7 +27,14 @@ public final class TCPRelay: Sendable {
                     .flatMapThrowing { outbound in
                         try inbound.pipeline.syncOperations.addHandler(Forward(to: outbound))
                         try outbound.pipeline.syncOperations.addHandler(Forward(to: inbound))
-                        self.open.withLock { $0.relayed += [inbound, outbound] }
+                        let frozen = self.open.withLock { open in
+                            open.relayed += [inbound, outbound]
+                            return open.frozen
+                        }
+                        if frozen {
+                            try inbound.syncOptions?.setOption(.autoRead, value: false)
+                            try outbound.syncOptions?.setOption(.autoRead, value: false)
+                        }
                     }
             }
             .bind(host: "127.0.0.1", port: port).get()
@@ -35,10 +44,25 @@ public final class TCPRelay: Sendable {
     /// Stops listening and closes every connection it relayed.
     public func stop() async throws {
         let channels = open.withLock { open in
-            defer { open = (nil, []) }
+            defer { open = (nil, [], false) }
             return (open.listener.map { [$0] } ?? []) + open.relayed
         }
         for channel in channels { try? await channel.close() }
+    }
+
+    /// Passes nothing more either way, leaving every connection open: what each side sends waits in the
+    /// sockets' buffers, as it would in a network partition for TCP to send again.
+    public func freeze() async { await setFrozen(true) }
+
+    /// Passes again what was held and what follows.
+    public func thaw() async { await setFrozen(false) }
+
+    private func setFrozen(_ frozen: Bool) async {
+        let channels = open.withLock { open in
+            open.frozen = frozen
+            return open.relayed
+        }
+        for channel in channels { try? await channel.setOption(.autoRead, value: !frozen) }
     }
 }
 

@@ -46,6 +46,37 @@ import Testing
         }
     }
 
+    /// A database that stops answering without closing anything (a network partition) is noticed too: once
+    /// statements have been waiting for seconds with none coming back, the node tries a connection of its own,
+    /// and when that gets no answer either it says so as for a lost connection. A request already waiting then
+    /// completes when the database answers again: nothing it did is lost or done twice.
+    @Test func aNodeWhoseDatabaseStopsAnsweringSaysSoAndRecovers() async throws {
+        try await Self.withNodeBehindRelay { server, relay in
+            let before = try await server.client.create(Job(type: .ameJob, profile: "NoOp"))
+
+            await relay.freeze()
+            let frozen = ContinuousClock.now
+            let waiting = Task { try await server.client.call(.POST, "/Job", json: try ProtocolJSON.encode(Job(type: .ameJob, profile: "NoOp")), timeout: .seconds(90)) }
+            try await eventually(timeout: .seconds(30), "health to say the database does not answer") {
+                try await server.client.call(.GET, "/health", timeout: .seconds(5)).status == 503
+            }
+            #expect(ContinuousClock.now - frozen < .seconds(20))
+            let health = try ProtocolJSON.decode(
+                JSONValue.self, from: try await server.client.call(.GET, "/health", timeout: .seconds(5)).body)
+            #expect(health["detail"]?.stringValue?.contains("PostgreSQL at 127.0.0.1:\(relay.port) does not answer") == true)
+            let refused = try await server.client.call(.POST, "/Job", json: try ProtocolJSON.encode(Job(type: .ameJob, profile: "NoOp")), timeout: .seconds(5))
+            #expect(refused.status == 503)
+
+            await relay.thaw()
+            try await waitForHealth(server.baseURL)
+            let accepted = try await waiting.value
+            #expect(accepted.status == 201)
+            #expect(try await server.client.job(try #require(before.id)).status == .new)
+            let listed = try await server.client.call(.GET, "/Job?limit=10", timeout: .seconds(10))
+            #expect(listed.status == 200)
+        }
+    }
+
     /// The built-in service reports the end of a job while its node cannot write it: the report is tried again
     /// until the database is back, so the job completes once, with one callback, rather than waiting for its
     /// lease to run out and running again.
@@ -91,11 +122,15 @@ import Testing
             var configuration = try TestServer.configuration()
             configuration.database = try #require(url.string)
             configuration.leaseSeconds = 60
-            do {
-                try await withServer(configuration) { try await body($0, relay) }
-            } catch {
-                try await relay.stop()
-                throw error
+            // A failed test stops the relay before the server shuts down, which would wait on statements that a
+            // frozen relay holds.
+            try await withServer(configuration) { server in
+                do {
+                    try await body(server, relay)
+                } catch {
+                    try await relay.stop()
+                    throw error
+                }
             }
             try await relay.stop()
         }
