@@ -210,7 +210,10 @@ struct ApplicationParts {
             busGateway = gateway
         }
         let database = store as? any ReachabilityReporting
-        routeAdders.append { SystemRoutes(roles: roles, baseURL: baseURL, database: database).addRoutes(to: $0) }
+        let freeSpace = FreeSpaceFloor(directory: configuration.dataDirectory, megabytes: configuration.minFreeMegabytes)
+        routeAdders.append {
+            SystemRoutes(roles: roles, baseURL: baseURL, database: database, freeSpace: freeSpace).addRoutes(to: $0)
+        }
     }
 
     func addRoutes(to router: Router<BasicRequestContext>) {

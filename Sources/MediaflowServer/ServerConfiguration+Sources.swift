@@ -20,6 +20,7 @@ import Foundation
 /// | `toolTimeoutSeconds` | `--tool-timeout-seconds` | `MEDIAFLOW_TOOL_TIMEOUT_SECONDS` | `600`           |
 /// | `serviceCapacity` | `--service-capacity` | `MEDIAFLOW_SERVICE_CAPACITY`   | `4`                        |
 /// | `retentionDays`   | `--retention-days`   | `MEDIAFLOW_RETENTION_DAYS`     | `30` (0 keeps jobs forever)|
+/// | `minFreeMB`       | `--min-free-mb`      | `MEDIAFLOW_MIN_FREE_MB`        | `100` (0: no floor)        |
 /// | `functions`       | `--functions`        | `MEDIAFLOW_FUNCTIONS`          | none (see `FunctionBindings`)|
 extension ServerConfiguration {
     /// The keys, as they are spelled in the config file; flags and variables derive from them.
@@ -36,6 +37,7 @@ extension ServerConfiguration {
         ("toolTimeoutSeconds", "tool-timeout-seconds", "MEDIAFLOW_TOOL_TIMEOUT_SECONDS"),
         ("serviceCapacity", "service-capacity", "MEDIAFLOW_SERVICE_CAPACITY"),
         ("retentionDays", "retention-days", "MEDIAFLOW_RETENTION_DAYS"),
+        ("minFreeMB", "min-free-mb", "MEDIAFLOW_MIN_FREE_MB"),
         ("functions", "functions", "MEDIAFLOW_FUNCTIONS"),
     ]
 
@@ -81,6 +83,7 @@ extension ServerConfiguration {
         toolTimeoutSeconds = try number("toolTimeoutSeconds", Double.self) ?? toolTimeoutSeconds
         serviceCapacity = try number("serviceCapacity", Int.self) ?? serviceCapacity
         retentionDays = try number("retentionDays", Double.self) ?? retentionDays
+        minFreeMegabytes = try number("minFreeMB", Double.self) ?? minFreeMegabytes
         functionsFile = values["functions"]
         if let text = values["roles"] {
             var roles = Set<Role>()

@@ -42,6 +42,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var serviceCapacity = 4
     /// Days a finished job is kept; 0 keeps jobs forever.
     public var retentionDays: Double = 30
+    /// Megabytes the data directory's file system keeps free: below that, `GET /health` answers 503 (0: no floor).
+    public var minFreeMegabytes: Double = 100
     /// The functions file: what runs the function resources (Lambda ARNs) of state machines.
     public var functionsFile: String?
 

@@ -26,6 +26,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Longest run of an external tool, in seconds (default 600).") var toolTimeoutSeconds: String?
     @Option(help: "Jobs each built-in media service runs at once (default 4).") var serviceCapacity: String?
     @Option(help: "Days a finished job is kept; 0 keeps them forever (default 30).") var retentionDays: String?
+    @Option(help: "Megabytes the data directory's disk keeps free; below that, GET /health answers 503 (default 100; 0: no floor).")
+    var minFreeMb: String?
     @Option(help: "A JSON file binding state machines' function resources (Lambda ARNs) to commands, URLs or jobs (MEDIAFLOW_FUNCTIONS).")
     var functions: String?
     @Option(help: "A JSON config file (MEDIAFLOW_CONFIG).") var config: String?
@@ -37,7 +39,7 @@ struct Serve: AsyncParsableCommand {
             "database": database, "repositoryURL": jobRepositoryUrl, "processorURL": jobProcessorUrl,
             "registryURL": serviceRegistryUrl, "leaseSeconds": leaseSeconds, "callbackAttempts": callbackAttempts,
             "maxBodyBytes": maxBodyBytes, "toolTimeoutSeconds": toolTimeoutSeconds,
-            "serviceCapacity": serviceCapacity, "retentionDays": retentionDays, "functions": functions,
+            "serviceCapacity": serviceCapacity, "retentionDays": retentionDays, "minFreeMB": minFreeMb, "functions": functions,
             "config": config,
         ]
         let configuration: ServerConfiguration

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MediaflowModel
 import MediaflowServer
 import MediaflowTesting
@@ -192,6 +193,23 @@ import Testing
             #expect(context.json["@context"]?["job"]?["@type"] == "@id")
             let health = try await http.get("/health")
             #expect(health.json["roles"]?.arrayValue?.count == Role.allCases.count)
+        }
+    }
+
+    /// A node whose data directory's disk has less room than it is to keep free takes no more work: its
+    /// health says so, for a load balancer to send the work elsewhere.
+    @Test func aNodeShortOfDiskSpaceSaysSo() async throws {
+        var configuration = try TestServer.configuration()
+        configuration.minFreeMegabytes = 1e12  // an exabyte: more than any disk has free
+        let application = try await buildApplication(configuration, logger: Logger.server(label: "test", level: .critical))
+        try await whileServing([application], logger: Logger.server(label: "test", level: .critical)) { [configuration] in
+            let http = RawHTTP(baseURL: configuration.baseURL)
+            try await eventually("the server to answer") { (try? await http.get("/health")) != nil }
+            let health = try await http.get("/health")
+            #expect(health.status == 503)
+            #expect(health.json["status"] == "unavailable")
+            let detail = try #require(health.json["detail"]?.stringValue)
+            #expect(detail.contains("free for the data directory \(configuration.dataDirectory), less than the 1000000000000 MB kept free"))
         }
     }
 }

@@ -9,12 +9,14 @@ struct SystemRoutes<Context: RequestContext>: Sendable {
     let baseURL: String
     /// The store, when it is on a database server this node can lose sight of.
     let database: (any ReachabilityReporting)?
+    let freeSpace: FreeSpaceFloor
 
     func addRoutes(to router: Router<Context>) {
         let roleNames = JSONValue.array(roles.map(\.rawValue).sorted().map(JSONValue.string))
-        // 503 while the database cannot be reached, so that a load balancer sends the work to other nodes.
+        // 503 while the database cannot be reached or the disk is nearly full, so that a load balancer sends
+        // the work to other nodes.
         router.get("/health") { _, _ in
-            if let outage = database?.outage {
+            if let outage = database?.outage ?? freeSpace.shortage {
                 return try ProtocolIO.response(
                     ["status": "unavailable", "detail": .string(outage), "roles": roleNames] as JSONValue,
                     status: .serviceUnavailable)
