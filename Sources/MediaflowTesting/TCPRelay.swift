@@ -62,7 +62,7 @@ public final class TCPRelay: Sendable {
             open.frozen = frozen
             return open.relayed
         }
-        for channel in channels { try? await channel.setOption(.autoRead, value: !frozen) }
+        for channel in channels { _ = try? await channel.setOption(.autoRead, value: !frozen) }
     }
 }
 
