@@ -31,7 +31,7 @@ extension PostgresStore {
             try await connectOnce(within: Self.probePatience)
             return nil
         } catch is NoAnswer {
-            return "\(databasePlace) does not answer: a new connection got nothing back in \(Self.probePatience)"
+            return "Cannot reach \(databasePlace): no answer within \(Self.probePatience.components.seconds) s"
         } catch where Self.isLostConnection(error) {
             return unreachable(error)
         } catch {
@@ -49,11 +49,12 @@ extension PostgresStore {
         return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
     }
 
-    /// How long the probe waits for a connection to be made and accepted.
+    /// How long the probe waits for a connection to be made and accepted (PostgresNIO's connect timeout, which
+    /// counts the start-up too, is the same; this is the backstop).
     static let probePatience = Duration.seconds(5)
 
     /// `connectOnce`, given up after `patience`: a server that takes the connection and then says nothing (as
-    /// behind a network partition) would otherwise hold it for as long as TCP keeps trying.
+    /// behind a network partition) must not hold the probe for as long as TCP keeps trying.
     private func connectOnce(within patience: Duration) async throws {
         try await withUnsafeThrowingContinuation { continuation in
             let answer = FirstAnswer(continuation)
