@@ -201,8 +201,9 @@ import Testing
     @Test func aNodeShortOfDiskSpaceSaysSo() async throws {
         var configuration = try TestServer.configuration()
         configuration.minFreeMegabytes = 1e12  // an exabyte: more than any disk has free
-        let application = try await buildApplication(configuration, logger: Logger.server(label: "test", level: .critical))
-        try await whileServing([application], logger: Logger.server(label: "test", level: .critical)) { [configuration] in
+        let logger = Logger.server(label: "test", level: .critical)
+        let application = try await buildApplication(configuration, logger: logger)
+        try await whileServing([application], logger: logger) { [configuration] in
             let http = RawHTTP(baseURL: configuration.baseURL)
             try await eventually("the server to answer") { (try? await http.get("/health")) != nil }
             let health = try await http.get("/health")
