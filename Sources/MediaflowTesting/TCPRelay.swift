@@ -62,7 +62,13 @@ public final class TCPRelay: Sendable {
             open.frozen = frozen
             return open.relayed
         }
-        for channel in channels { _ = try? await channel.setOption(.autoRead, value: !frozen) }
+        for channel in channels {
+            do {
+                try await channel.setOption(.autoRead, value: !frozen).get()
+            } catch {
+                // Closed meanwhile: it has nothing more to hold or pass.
+            }
+        }
     }
 }
 
