@@ -2,13 +2,19 @@ import Logging
 import ServiceLifecycle
 
 /// Runs `body` while `services` run, then shuts them down gracefully and waits until they have stopped
-/// (cancelling them mid-shutdown makes the HTTP servers log errors), whether `body` returns or throws.
+/// (cancelling them mid-shutdown makes the HTTP servers log errors), whether `body` returns or throws —
+/// for `maxShutdown` at most, after which they are cancelled, so that a shutdown waiting on something that
+/// never ends cannot hold the caller (a test) for good.
 /// Should the services stop first — one failed to start, say, its database out of reach — `body` is
 /// cancelled and their error thrown, rather than `body` waiting for servers that are gone.
 public func whileServing<T: Sendable>(
-    _ services: [any Service], logger: Logger, _ body: @Sendable () async throws -> T
+    _ services: [any Service], logger: Logger, maxShutdown: Duration = .seconds(30),
+    _ body: @Sendable () async throws -> T
 ) async throws -> T {
-    let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
+    var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger)
+    configuration.maximumGracefulShutdownDuration = maxShutdown
+    configuration.maximumCancellationDuration = maxShutdown
+    let group = ServiceGroup(configuration: configuration)
     return try await withoutActuallyEscaping(body) { body in
         try await withThrowingTaskGroup(of: Ending<T>.self) { tasks in
             tasks.addTask {
