@@ -127,7 +127,7 @@ import Testing
             url.host = "127.0.0.1"
             url.port = relay.port
             var configuration = try TestServer.configuration()
-            configuration.database = try #require(url.string)
+            configuration.database = url.string
             configuration.leaseSeconds = 60
             // A failed test stops the relay before the server shuts down, which would wait on statements that a
             // frozen relay holds.
