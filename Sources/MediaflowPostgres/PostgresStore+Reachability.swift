@@ -3,7 +3,6 @@ import MediaflowStore
 import NIOCore
 import NIOPosix
 import PostgresNIO
-import Synchronization
 import _ConnectionPoolModule
 
 extension PostgresStore {
@@ -28,10 +27,8 @@ extension PostgresStore {
     /// pool holds: that is no outage.
     func unreachableReason() async -> String? {
         do {
-            try await connectOnce(within: Self.probePatience)
+            try await connectOnce()
             return nil
-        } catch is NoAnswer {
-            return "Cannot reach \(databasePlace): no answer within \(Self.probePatience.components.seconds) s"
         } catch where Self.isLostConnection(error) {
             return unreachable(error)
         } catch {
@@ -49,31 +46,8 @@ extension PostgresStore {
         return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)
     }
 
-    /// How long the probe waits for a connection to be made and accepted (PostgresNIO's connect timeout, which
-    /// counts the start-up too, is the same; this is the backstop).
-    static let probePatience = Duration.seconds(5)
-
-    /// `connectOnce`, given up after `patience`: a server that takes the connection and then says nothing (as
-    /// behind a network partition) must not hold the probe for as long as TCP keeps trying.
-    private func connectOnce(within patience: Duration) async throws {
-        try await withUnsafeThrowingContinuation { continuation in
-            let answer = FirstAnswer(continuation)
-            let timer = Task {
-                try await Task.sleep(for: patience)
-                answer.give(.failure(NoAnswer()))
-            }
-            Task {
-                defer { timer.cancel() }
-                do {
-                    try await self.connectOnce()
-                    answer.give(.success(()))
-                } catch {
-                    answer.give(.failure(error))
-                }
-            }
-        }
-    }
-
+    /// Connects and closes again, within the probe's connect timeout, which counts the start-up too: a server
+    /// that takes the connection and then says nothing (as behind a network partition) fails it in time.
     private func connectOnce() async throws {
         let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
         try await connection.close()
@@ -107,16 +81,4 @@ extension PostgresStore {
             return String(describing: error)
         }
     }
-}
-
-/// The probe's connection got no answer in time.
-private struct NoAnswer: Error {}
-
-/// Resumes a continuation once, with whichever answer comes first.
-private final class FirstAnswer: Sendable {
-    private let continuation: Mutex<UnsafeContinuation<Void, any Error>?>
-
-    init(_ continuation: UnsafeContinuation<Void, any Error>) { self.continuation = Mutex(continuation) }
-
-    func give(_ answer: Result<Void, any Error>) { continuation.withLock { $0.take() }?.resume(with: answer) }
 }

@@ -67,7 +67,7 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
         self.batchClient = batchClient
         var probe = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: components.password, database: database, tls: .disable)
-        probe.options.connectTimeout = .seconds(Self.probePatience.components.seconds)
+        probe.options.connectTimeout = .seconds(5)
         self.probe = probe
         self.schema = schema
         self.logger = logger
