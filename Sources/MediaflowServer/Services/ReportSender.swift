@@ -5,8 +5,8 @@ import Synchronization
 
 /// Delivers a service's `UpdateJob`/`StopJob` to the processor: in-process when the processor runs in
 /// this process, over HTTP otherwise. A final report the processor could not take (a 5xx, in-process or
-/// over HTTP, as when its database is out of reach) is retried with backoff until delivered or the task is
-/// cancelled; one it refused (a 4xx) is not. A progress report is tried once.
+/// over HTTP, as when its database is out of reach) is tried up to 30 times with backoff (capped at 6.4 s);
+/// one it refused (a 4xx) is not. A progress report is tried once.
 struct ReportSender: Sendable {
     let transport: HTTPTransport
     let localProcessor: LocalProcessorLink
