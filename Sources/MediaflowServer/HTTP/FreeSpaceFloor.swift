@@ -5,8 +5,8 @@ import Synchronization
 /// `GET /health` answers 503 — while it can still finish what it holds: its database and the media its
 /// services produce live there, and a store that runs out of room fails every write.
 final class FreeSpaceFloor: Sendable {
-    let directory: String
-    let bytes: UInt64
+    private let directory: String
+    private let bytes: UInt64
     /// The last reading, kept for a second: a load balancer may ask many times a second.
     private let reading = Mutex<(at: ContinuousClock.Instant, shortage: String?)?>(nil)
 
@@ -30,7 +30,7 @@ final class FreeSpaceFloor: Sendable {
     }
 
     /// The bytes that an unprivileged process may still write on `directory`'s file system.
-    static func freeBytes(_ directory: String) -> UInt64? {
+    private static func freeBytes(_ directory: String) -> UInt64? {
         var stats = statvfs()
         guard statvfs(directory, &stats) == 0 else { return nil }
         return UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
