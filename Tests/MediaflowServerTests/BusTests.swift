@@ -108,10 +108,18 @@ import Testing
         try await withServer { server in
             let address = BusAddress(type: "test.slow", realm: "global.test", version: 1)
             let service = try await BusSocket.connect(Self.socketURL(server))
-            try await service.register(BusServiceDescription(address: address, ops: [BusOperation(name: "wait")])) { _ in
+            let (arrivals, arrival) = AsyncStream<Void>.makeStream()
+            try await service.register(BusServiceDescription(address: address, ops: [BusOperation(name: "wait")])) { request in
+                if request.paramSet?["cut"] == true { arrival.yield() }
                 try await Task.sleep(for: .seconds(60))
                 return [:]
             }
+            var calls = arrivals.makeAsyncIterator()
+            let giveUp = Task {  // so that a call that never arrives fails the test instead of hanging it
+                try? await Task.sleep(for: .seconds(20))
+                arrival.finish()
+            }
+            defer { giveUp.cancel() }
             let caller = try await BusSocket.connect(Self.socketURL(server))
             let started = ContinuousClock.now
             let late = try await caller.call(BusRequest(address: address, op: "wait"), timeout: .milliseconds(300))
@@ -119,8 +127,10 @@ import Testing
             #expect(late.errorSet.first?.code == "mediaflow.bus/E0504" && late.errorSet.first?.status == 504)
             #expect(late.errorSet.first?.origin == address)
 
-            async let pendingCall = caller.call(BusRequest(address: address, op: "wait"), timeout: .seconds(30))
-            try await Task.sleep(for: .milliseconds(200))
+            async let pendingCall = caller.call(
+                BusRequest(address: address, op: "wait", paramSet: ["cut": true]), timeout: .seconds(30))
+            // Closed only once the call is at the service: a call that had not reached it yet would find no service.
+            #expect(await calls.next() != nil, "the call reached the service")
             await service.close()
             let cut = try await pendingCall
             #expect(cut.errorSet.first?.code == "mediaflow.bus/E0502" && cut.errorSet.first?.status == 502)
