@@ -222,8 +222,12 @@ import Testing
             ]
             _ = try await WorkflowTests.call(base, .POST, "/StateMachine", ["name": "sleepy", "definition": definition])
             _ = try await WorkflowTests.call(base, .POST, "/Execution", ["stateMachine": "sleepy", "name": "s1", "input": [:]])
-            try await eventually("the command runs") { FileManager.default.fileExists(atPath: pidFile.path) }
-            let pid = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            // The shell makes the file before it writes the pid into it.
+            let writtenPID = { @Sendable in
+                Int32((try? String(contentsOf: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+            }
+            try await eventually("the command runs") { writtenPID() != nil }
+            let pid = try #require(writtenPID())
             let (status, _) = try await WorkflowTests.call(base, .POST, "/Execution/sleepy/s1/stop", [:])
             #expect(status == 200)
             try await eventually("the command is stopped") { kill(pid, 0) != 0 }
