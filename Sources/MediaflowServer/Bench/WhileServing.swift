@@ -4,7 +4,8 @@ import ServiceLifecycle
 /// Runs `body` while `services` run, then shuts them down gracefully and waits until they have stopped
 /// (cancelling them mid-shutdown makes the HTTP servers log errors), whether `body` returns or throws —
 /// for `maxShutdown` at most, after which they are cancelled, so that a shutdown waiting on something that
-/// never ends cannot hold the caller (a test) for good.
+/// never ends cannot hold the caller (a test) for good; should cancellation not end them within as long
+/// again, ServiceLifecycle stops the process with a fatal error.
 /// Should the services stop first — one failed to start, say, its database out of reach — `body` is
 /// cancelled and their error thrown, rather than `body` waiting for servers that are gone.
 public func whileServing<T: Sendable>(
