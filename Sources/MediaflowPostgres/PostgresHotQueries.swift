@@ -160,7 +160,7 @@ extension PostgresStore {
             var explain = hot
             explain.sql = "EXPLAIN " + hot.sql
             var lines: [String] = []
-            for try await line in try await query(explain).decode(String.self) { lines.append(line) }
+            for line in try await query(explain).decode(String.self) { lines.append(line) }
             plans[name] = lines.joined(separator: "\n")
         }
         return plans
@@ -172,12 +172,14 @@ extension PostgresStore {
         try await migrate()
         func settings(of pool: PostgresClient) async throws -> [String: String] {
             var values: [String: String] = [:]
-            let rows = try await pool.query(
+            let rows = try await pool.withOpenConnection(logger: logger) { connection in
+                try await connection.query(
                 """
                 SELECT name, setting FROM pg_settings
                 WHERE name IN ('plan_cache_mode', 'enable_seqscan', 'enable_hashjoin', 'enable_mergejoin')
-                """, logger: logger)
-            for try await (name, setting) in rows.decode((String, String).self) { values[name] = setting }
+                """)
+            }
+            for (name, setting) in try rows.decode((String, String).self) { values[name] = setting }
             return values
         }
         return (try await settings(of: client), try await settings(of: batchClient))
@@ -189,12 +191,12 @@ extension PostgresStore {
         // A generic plan does not depend on the values, so none are given.
         let parameters = Set(HotQuery.WriteJobs.sql.matches(of: /\$([0-9]+)/).map(\.output.1)).count
         let arguments = Array(repeating: "NULL", count: parameters).joined(separator: ", ")
-        return try await batchClient.withConnection { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "PREPARE explained AS \(HotQuery.WriteJobs.sql)"), logger: logger)
+        return try await batchClient.withOpenConnection(logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "PREPARE explained AS \(HotQuery.WriteJobs.sql)"))
             var lines: [String] = []
             let explain = PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE explained(\(arguments))")
-            for try await line in try await connection.query(explain, logger: logger).decode(String.self) { lines.append(line) }
-            try await connection.query("DEALLOCATE explained", logger: logger)
+            for line in try await connection.query(explain).decode(String.self) { lines.append(line) }
+            try await connection.query("DEALLOCATE explained")
             return lines.joined(separator: "\n")
         }
     }

@@ -82,25 +82,20 @@ extension PostgresStore {
         try await checkReachable()
         let lockedSchema = schema ?? "public"
         try await transactionBeforeMigration { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(7402913, hashtext(\(lockedSchema)))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(7402913, hashtext(\(lockedSchema)))")
             if let schema {
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
             }
             try await connection.query(
-                "CREATE TABLE IF NOT EXISTS mediaflow_migration (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                logger: logger)
+                "CREATE TABLE IF NOT EXISTS mediaflow_migration (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             var applied = Set<Int>()
-            for try await version in try await connection.query("SELECT version FROM mediaflow_migration", logger: logger)
-                .decode(Int.self)
-            {
-                applied.insert(version)
-            }
+            applied.formUnion(try await connection.query("SELECT version FROM mediaflow_migration").decode(Int.self))
             for migration in Self.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: statement))
                 }
                 try await connection.query(
-                    "INSERT INTO mediaflow_migration (version) VALUES (\(migration.version))", logger: logger)
+                    "INSERT INTO mediaflow_migration (version) VALUES (\(migration.version))")
                 logger.info("Applied migration \(migration.version)")
             }
         }
@@ -115,7 +110,9 @@ extension PostgresStore {
         guard let schema else { return }
         await untilRunning()
         do {
-            try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"), logger: logger)
+            _ = try await client.withOpenConnection(logger: logger) { connection in
+                try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
+            }
         } catch where Self.isDatabaseError(error) {
             throw failed(error)
         }

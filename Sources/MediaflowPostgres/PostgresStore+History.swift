@@ -23,7 +23,7 @@ extension PostgresStore: HistoryFilling {
                 \(rows)
                 """,
             ] {
-                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: statement))
             }
         }
         // This schema's tables only: a bare ANALYZE reads (and locks) every table of the database.

@@ -29,13 +29,11 @@ extension PostgresStore {
             SELECT id, target, body, attempts, next_attempt_at, state, last_error, created_at FROM outbox
             WHERE state = \(state.rawValue) ORDER BY seq LIMIT \(limit)
             """)
-        return try await Self.messages(rows)
+        return try Self.messages(rows)
     }
 
-    private static func messages(_ rows: PostgresRowSequence) async throws -> [OutboxMessage] {
-        var messages: [OutboxMessage] = []
-        for try await row in rows.decode(HotQuery.ClaimOutbox.Row.self) { messages.append(message(row)) }
-        return messages
+    private static func messages(_ rows: [PostgresRow]) throws -> [OutboxMessage] {
+        try rows.decode(HotQuery.ClaimOutbox.Row.self).map(message)
     }
 
     private static func message(_ row: HotQuery.ClaimOutbox.Row) -> OutboxMessage {

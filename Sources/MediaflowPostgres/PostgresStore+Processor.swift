@@ -85,7 +85,7 @@ extension PostgresStore {
                 UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL,
                     not_before = \(StoreCoding.millis(notBefore))
                 WHERE job_id = \(jobID)
-                """, logger: logger)
+                """)
             try await announce(on: Self.dispatchChannel, connection)
         }
     }
@@ -100,14 +100,14 @@ extension PostgresStore {
 
     public func earliestDeadline() async throws -> Date? {
         var earliest: Int64?
-        for try await millis in try await query(HotQuery.earliestDeadline).decode(Int64?.self) { earliest = millis }
+        for millis in try await query(HotQuery.earliestDeadline).decode(Int64?.self) { earliest = millis }
         return earliest.map(StoreCoding.date)
     }
 
     /// The entries a query of `job_id, job_url, job_type, profile, priority, attempts, dispatched` finds.
     private func dispatches(_ sql: PostgresQuery) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
         var result: [(entry: DispatchEntry, wasDispatched: Bool)] = []
-        for try await (jobID, url, type, profile, rank, attempts, dispatched) in try await query(sql).decode(
+        for (jobID, url, type, profile, rank, attempts, dispatched) in try await query(sql).decode(
             (String, String, String, String, Int, Int, Bool).self)
         {
             result.append((Self.entry(jobID, url, type, profile, rank, attempts), dispatched))
@@ -130,7 +130,7 @@ extension PostgresStore {
         }
     }
 
-    private func enqueue(_ entry: DispatchEntry, _ connection: PostgresConnection) async throws {
+    private func enqueue(_ entry: DispatchEntry, _ connection: OpenConnection) async throws {
         try await connection.query(
             """
             INSERT INTO dispatch
@@ -139,21 +139,20 @@ extension PostgresStore {
                 \(entry.attempts), \(entry.claimedBy?.owner), \(entry.claimedBy.map { StoreCoding.millis($0.until) }),
                 \(entry.notBefore.map(StoreCoding.millis) ?? 0), \(entry.deadline.map(StoreCoding.millis)))
             ON CONFLICT (job_id) DO NOTHING
-            """, logger: logger)
+            """)
         if entry.claimedBy == nil { try await announce(on: Self.dispatchChannel, connection) }
     }
 
     private func settle(
         _ transition: JobTransition, jobID: String, lease: Lease?, notification: OutboxMessage?,
-        _ connection: PostgresConnection
+        _ connection: OpenConnection
     ) async throws {
         switch QueueChange(transition, lease: lease) {
         case .leave:
-            try await connection.query("DELETE FROM dispatch WHERE job_id = \(jobID)", logger: logger)
+            try await connection.query("DELETE FROM dispatch WHERE job_id = \(jobID)")
         case .requeue:
             try await connection.query(
-                "UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL WHERE job_id = \(jobID)",
-                logger: logger)
+                "UPDATE dispatch SET dispatched = FALSE, lease_owner = NULL, lease_until = NULL WHERE job_id = \(jobID)")
             try await announce(on: Self.dispatchChannel, connection)
         case .hold(let lease):
             try await connection.query(
@@ -161,14 +160,14 @@ extension PostgresStore {
                 UPDATE dispatch SET dispatched = TRUE, lease_owner = \(lease.owner),
                     lease_until = \(StoreCoding.millis(lease.until))
                 WHERE job_id = \(jobID)
-                """, logger: logger)
+                """)
         case .none:
             break
         }
         if let notification { try await insert(notification, connection) }
     }
 
-    func insert(_ message: OutboxMessage, _ connection: PostgresConnection) async throws {
+    func insert(_ message: OutboxMessage, _ connection: OpenConnection) async throws {
         try await connection.query(
             """
             INSERT INTO outbox
@@ -177,7 +176,7 @@ extension PostgresStore {
                 \(StoreCoding.millis(message.nextAttemptAt)), \(message.state.rawValue), \(message.lastError),
                 \(StoreCoding.millis(message.createdAt)), \(message.claimedBy?.owner),
                 \(message.claimedBy.map { StoreCoding.millis($0.until) }))
-            """, logger: logger)
+            """)
         if message.claimedBy == nil { try await announce(on: Self.outboxChannel, connection) }
     }
 

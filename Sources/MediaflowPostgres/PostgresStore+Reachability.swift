@@ -40,7 +40,7 @@ extension PostgresStore {
     /// statement: the pool gave up connecting, a connection failed or was closed, or the server is shutting
     /// down or not yet taking connections (SQLSTATE class 57P).
     static func isLostConnection(_ error: any Error) -> Bool {
-        if error is ConnectionPoolError { return true }
+        if error is ConnectionPoolError || error is ClosedConnectionError { return true }
         guard let error = error as? PSQLError else { return false }
         if error.code == .server { return error.serverInfo?[.sqlState]?.hasPrefix("57P") ?? false }
         return [.connectionError, .serverClosedConnection, .uncleanShutdown].contains(error.code)

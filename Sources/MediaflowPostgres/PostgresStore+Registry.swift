@@ -16,7 +16,7 @@ extension PostgresStore {
 
     public func services() async throws -> [MediaService] {
         var services: [MediaService] = []
-        for try await document in try await query("SELECT document FROM service ORDER BY label, id").decode(String.self) {
+        for document in try await query("SELECT document FROM service ORDER BY label, id").decode(String.self) {
             services.append(try StoreCoding.decode(MediaService.self, document))
         }
         return services
@@ -24,7 +24,7 @@ extension PostgresStore {
 
     public func deleteService(id: String) async throws {
         let rows = try await query("DELETE FROM service WHERE id = \(id) RETURNING id")
-        guard try await rows.collect().count == 1 else { throw StoreError.notFound("No service \(id)") }
+        guard rows.count == 1 else { throw StoreError.notFound("No service \(id)") }
     }
 
     public func upsertProfile(_ profile: JobProfile) async throws {
@@ -38,7 +38,7 @@ extension PostgresStore {
 
     public func profiles() async throws -> [JobProfile] {
         var profiles: [JobProfile] = []
-        for try await document in try await query("SELECT document FROM job_profile ORDER BY label").decode(String.self) {
+        for document in try await query("SELECT document FROM job_profile ORDER BY label").decode(String.self) {
             profiles.append(try StoreCoding.decode(JobProfile.self, document))
         }
         return profiles
@@ -46,6 +46,6 @@ extension PostgresStore {
 
     public func deleteProfile(label: String) async throws {
         let rows = try await query("DELETE FROM job_profile WHERE label = \(label) RETURNING label")
-        guard try await rows.collect().count == 1 else { throw StoreError.notFound("No job profile \(label)") }
+        guard rows.count == 1 else { throw StoreError.notFound("No job profile \(label)") }
     }
 }

@@ -23,10 +23,9 @@ extension PostgresStore {
     /// Read from the database every time: another node may have changed the job.
     public func versionedJob(id: String) async throws -> VersionedJob? {
         let rows = try await query("SELECT document, version FROM job WHERE id = \(id)").decode((String, Int64).self)
-        for try await (document, version) in rows {
-            return VersionedJob(job: try StoreCoding.decode(Job.self, document), version: version)
+        return try rows.first.map { document, version in
+            VersionedJob(job: try StoreCoding.decode(Job.self, document), version: version)
         }
-        return nil
     }
 
     public func replaceJob(_ job: Job, ifVersion version: Int64?) async throws -> Int64 {
@@ -38,7 +37,7 @@ extension PostgresStore {
             WHERE id = \(id) AND (\(version)::bigint IS NULL OR version = \(version)) RETURNING version
             """
         ).decode(Int64.self)
-        for try await newVersion in updated {
+        for newVersion in updated {
             snapshots.forget(id: id)
             return newVersion
         }
@@ -50,19 +49,19 @@ extension PostgresStore {
 
     public func deleteJob(id: String) async throws {
         try await transaction { connection in
-            let status = try await value(of: String.self, "SELECT status FROM job WHERE id = \(id) FOR UPDATE", on: connection)
+            let status = try await connection.value(of: String.self, "SELECT status FROM job WHERE id = \(id) FOR UPDATE")
             guard let status else { throw StoreError.notFound("No job \(id)") }
             guard JobStatus(rawValue: status)?.isFinal == true else {
                 throw StoreError.conflict("Job \(id) is \(status); only a finished job can be deleted")
             }
-            try await connection.query("DELETE FROM job WHERE id = \(id)", logger: logger)
+            try await connection.query("DELETE FROM job WHERE id = \(id)")
         }
         snapshots.forget(id: id)
     }
 
     public func jobs(matching query: JobQuery) async throws -> JobPage {
         var rows: [(Int64, String)] = []
-        for try await row in try await self.query(HotQuery.listJobs(query)).decode((Int64, String).self) { rows.append(row) }
+        for row in try await self.query(HotQuery.listJobs(query)).decode((Int64, String).self) { rows.append(row) }
         let page = rows.prefix(query.limit)
         let jobs = try page.map { try StoreCoding.decode(Job.self, $0.1) }
         return JobPage(jobs: jobs, nextCursor: rows.count > query.limit ? page.last.map { String($0.0) } : nil)
@@ -80,7 +79,7 @@ extension PostgresStore {
     }
 
     public func startJob(id: String) async throws -> StartJob? {
-        for try await document in try await query("SELECT document FROM start_job WHERE id = \(id)").decode(String.self) {
+        for document in try await query("SELECT document FROM start_job WHERE id = \(id)").decode(String.self) {
             return try StoreCoding.decode(StartJob.self, document)
         }
         return nil
@@ -88,13 +87,13 @@ extension PostgresStore {
 
     public func deleteStartJob(id: String) async throws {
         try await transaction { connection in
-            let jobID = try await value(of: String.self, "SELECT job_id FROM start_job WHERE id = \(id) FOR UPDATE", on: connection)
+            let jobID = try await connection.value(of: String.self, "SELECT job_id FROM start_job WHERE id = \(id) FOR UPDATE")
             guard let jobID else { throw StoreError.notFound("No StartJob \(id)") }
-            let document = try await value(of: String.self, "SELECT document FROM job WHERE id = \(jobID) FOR SHARE", on: connection)
+            let document = try await connection.value(of: String.self, "SELECT document FROM job WHERE id = \(jobID) FOR SHARE")
             if let document, try StoreCoding.decode(Job.self, document).startJobID == id {
                 throw StoreError.startedBy(startJob: id)
             }
-            try await connection.query("DELETE FROM start_job WHERE id = \(id)", logger: logger)
+            try await connection.query("DELETE FROM start_job WHERE id = \(id)")
         }
     }
 
@@ -105,12 +104,12 @@ extension PostgresStore {
                 """
                 DELETE FROM job WHERE created_at < \(millis) AND status IN ('COMPLETED', 'FAILED', 'CANCELED')
                 RETURNING id
-                """, logger: logger)
+                """)
             var ids: [String] = []
-            for try await id in rows.decode(String.self) { ids.append(id) }
-            try await connection.query("DELETE FROM start_job WHERE job_id = ANY(\(ids))", logger: logger)
+            for id in try rows.decode(String.self) { ids.append(id) }
+            try await connection.query("DELETE FROM start_job WHERE job_id = ANY(\(ids))")
             try await connection.query(
-                "DELETE FROM outbox WHERE state = 'delivered' AND created_at < \(millis)", logger: logger)
+                "DELETE FROM outbox WHERE state = 'delivered' AND created_at < \(millis)")
             return ids.count
         }
     }

@@ -13,17 +13,15 @@ extension PostgresStore: WorkAnnouncer {
             do {
                 // A schema of its own exists only once migrated: until then `current_schema()` is NULL.
                 try await migrate()
-                try await client.withConnection { connection in
+                try await client.withOpenConnection(logger: logger) { connection in
                     // Each notification names the schema it was sent from; nodes of other schemas ignore it.
-                    var schemas = try await connection.query("SELECT current_schema()", logger: logger).decode(String.self)
-                        .makeAsyncIterator()
-                    let schema = try await schemas.next()
+                    let schema = try await connection.query("SELECT current_schema()").decode(String.self).first
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for (channel, handler) in [
                             (Self.dispatchChannel, onDispatch), (Self.outboxChannel, onOutbox), (Self.workflowChannel, onWorkflow),
                         ] {
                             group.addTask {
-                                try await connection.listen(on: channel) { notifications in
+                                try await connection.connection.listen(on: channel) { notifications in
                                     for try await notification in notifications where notification.payload == schema {
                                         handler()
                                     }
@@ -44,7 +42,7 @@ extension PostgresStore: WorkAnnouncer {
 
     /// Sends `NOTIFY channel` with this schema as its payload, as `listen` expects, when `connection`'s
     /// transaction commits. (The hot statements send theirs in SQL, the same way.)
-    func announce(on channel: String, _ connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_notify(\(channel), current_schema())", logger: logger)
+    func announce(on channel: String, _ connection: OpenConnection) async throws {
+        try await connection.query("SELECT pg_notify(\(channel), current_schema())")
     }
 }

@@ -13,20 +13,20 @@ extension PostgresStore: WorkflowStore {
             VALUES (\(record.arn), \(record.name), \(record.definition), \(record.roleArn), \(record.createdAt.timeIntervalSince1970))
             ON CONFLICT DO NOTHING RETURNING arn
             """)
-        guard try await rows.collect().count == 1 else { throw StoreError.conflict("A state machine named \(record.name) exists") }
+        guard rows.count == 1 else { throw StoreError.conflict("A state machine named \(record.name) exists") }
     }
 
     public func stateMachine(arn: String) async throws -> StateMachineRecord? {
-        try await stateMachines(try await query("SELECT arn, name, definition, role_arn, created_at FROM state_machine WHERE arn = \(arn)")).first
+        try stateMachines(try await query("SELECT arn, name, definition, role_arn, created_at FROM state_machine WHERE arn = \(arn)")).first
     }
 
     public func stateMachines() async throws -> [StateMachineRecord] {
-        try await stateMachines(try await query("SELECT arn, name, definition, role_arn, created_at FROM state_machine ORDER BY name"))
+        try stateMachines(try await query("SELECT arn, name, definition, role_arn, created_at FROM state_machine ORDER BY name"))
     }
 
     public func deleteStateMachine(arn: String) async throws {
         let rows = try await query("DELETE FROM state_machine WHERE arn = \(arn) RETURNING arn")
-        guard try await rows.collect().count == 1 else { throw StoreError.notFound("No state machine \(arn)") }
+        guard rows.count == 1 else { throw StoreError.notFound("No state machine \(arn)") }
     }
 
     public func createActivity(arn: String, name: String, createdAt: Date) async throws {
@@ -35,12 +35,12 @@ extension PostgresStore: WorkflowStore {
             INSERT INTO activity (arn, name, created_at) VALUES (\(arn), \(name), \(createdAt.timeIntervalSince1970))
             ON CONFLICT DO NOTHING RETURNING arn
             """)
-        guard try await rows.collect().count == 1 else { throw StoreError.conflict("An activity named \(name) exists") }
+        guard rows.count == 1 else { throw StoreError.conflict("An activity named \(name) exists") }
     }
 
     public func activities() async throws -> [(arn: String, name: String, createdAt: Date)] {
         var activities: [(arn: String, name: String, createdAt: Date)] = []
-        for try await (arn, name, created) in try await query("SELECT arn, name, created_at FROM activity ORDER BY name")
+        for (arn, name, created) in try await query("SELECT arn, name, created_at FROM activity ORDER BY name")
             .decode((String, String, Double).self)
         {
             activities.append((arn, name, Date(timeIntervalSince1970: created)))
@@ -58,8 +58,8 @@ extension PostgresStore: WorkflowStore {
                     \(record.startedAt.timeIntervalSince1970), \(record.stoppedAt?.timeIntervalSince1970), \(record.state),
                     \(record.version), \(record.nextWakeup))
                 ON CONFLICT (arn) DO NOTHING RETURNING arn
-                """, logger: logger)
-            guard try await rows.collect().count == 1 else { throw StoreError.conflict("An execution named \(record.name) exists") }
+                """)
+            guard rows.count == 1 else { throw StoreError.conflict("An execution named \(record.name) exists") }
             try await applyRest(of: change, connection)
         }
     }
@@ -72,44 +72,42 @@ extension PostgresStore: WorkflowStore {
                 UPDATE execution SET status = \(record.status), stopped_at = \(record.stoppedAt?.timeIntervalSince1970),
                     state = \(record.state), version = \(record.version), next_wakeup = \(record.nextWakeup)
                 WHERE arn = \(record.arn) AND version = \(record.version - 1) RETURNING arn
-                """, logger: logger)
-            guard try await rows.collect().count == 1 else { throw StoreError.conflict("Execution \(record.arn) changed meanwhile") }
+                """)
+            guard rows.count == 1 else { throw StoreError.conflict("Execution \(record.arn) changed meanwhile") }
             return try await applyRest(of: change, connection)
         }
     }
 
     /// Writes the change's events and tasks; returns the closed tasks as deleted.
     @discardableResult
-    private func applyRest(of change: ExecutionWrite, _ connection: PostgresConnection) async throws -> [WorkflowTaskRecord] {
+    private func applyRest(of change: ExecutionWrite, _ connection: OpenConnection) async throws -> [WorkflowTaskRecord] {
         let arn = change.record.arn
         for event in change.events {
             try await connection.query(
-                "INSERT INTO execution_event (execution_arn, id, document) VALUES (\(arn), \(event.id), \(event.document))",
-                logger: logger)
+                "INSERT INTO execution_event (execution_arn, id, document) VALUES (\(arn), \(event.id), \(event.document))")
         }
         for task in change.newTasks {
             try await connection.query(
                 """
                 INSERT INTO workflow_task (token, execution_arn, resource, input, status)
                 VALUES (\(task.token), \(task.executionArn), \(task.resource), \(task.input), \(task.status.rawValue))
-                """, logger: logger)
+                """)
         }
         if !change.newTasks.isEmpty {
             try await announce(on: Self.workflowChannel, connection)
         }
         guard !change.closedTasks.isEmpty else { return [] }
-        return try await tasks(
+        return try tasks(
             try await connection.query(
-                "DELETE FROM workflow_task WHERE token = ANY(\(change.closedTasks)) RETURNING \(unescaped: Self.taskColumns)",
-                logger: logger))
+                "DELETE FROM workflow_task WHERE token = ANY(\(change.closedTasks)) RETURNING \(unescaped: Self.taskColumns)"))
     }
 
     public func execution(arn: String) async throws -> ExecutionRecord? {
-        try await executions(try await query("SELECT \(unescaped: Self.executionColumns) FROM execution WHERE arn = \(arn)")).first
+        try executions(try await query("SELECT \(unescaped: Self.executionColumns) FROM execution WHERE arn = \(arn)")).first
     }
 
     public func executions(stateMachineArn: String?, status: String?, limit: Int) async throws -> [ExecutionRecord] {
-        try await executions(
+        try executions(
             try await query(
                 """
                 SELECT \(unescaped: Self.executionColumns) FROM execution
@@ -121,7 +119,7 @@ extension PostgresStore: WorkflowStore {
 
     public func history(arn: String, after: Int, limit: Int) async throws -> [Data] {
         var documents: [Data] = []
-        for try await document in try await query(
+        for document in try await query(
             "SELECT document FROM execution_event WHERE execution_arn = \(arn) AND id > \(after) ORDER BY id LIMIT \(limit)"
         ).decode(ByteBuffer.self) {
             documents.append(Data(document.readableBytesView))
@@ -137,13 +135,13 @@ extension PostgresStore: WorkflowStore {
                 tasks AS (DELETE FROM workflow_task WHERE execution_arn IN (SELECT arn FROM gone))
             SELECT count(*) FROM gone
             """)
-        for try await count in rows.decode(Int.self) { return count }
+        for count in try rows.decode(Int.self) { return count }
         return 0
     }
 
     public func dueExecutions(at time: Double, limit: Int) async throws -> [String] {
         var arns: [String] = []
-        for try await arn in try await query(
+        for arn in try await query(
             "SELECT arn FROM execution WHERE next_wakeup <= \(time) ORDER BY next_wakeup LIMIT \(limit)"
         ).decode(String.self) {
             arns.append(arn)
@@ -152,7 +150,7 @@ extension PostgresStore: WorkflowStore {
     }
 
     public func claimPendingTasks(lease: Lease, now: Date, limit: Int) async throws -> [WorkflowTaskRecord] {
-        try await tasks(
+        try tasks(
             try await query(
                 """
                 UPDATE workflow_task SET lease_owner = \(lease.owner), lease_until = \(lease.until.timeIntervalSince1970)
@@ -172,7 +170,7 @@ extension PostgresStore: WorkflowStore {
     }
 
     public func task(token: String) async throws -> WorkflowTaskRecord? {
-        try await tasks(try await query("SELECT \(unescaped: Self.taskColumns) FROM workflow_task WHERE token = \(token)")).first
+        try tasks(try await query("SELECT \(unescaped: Self.taskColumns) FROM workflow_task WHERE token = \(token)")).first
     }
 
     public func markTaskDispatched(token: String, handle: String?) async throws -> Bool {
@@ -181,12 +179,12 @@ extension PostgresStore: WorkflowStore {
             UPDATE workflow_task SET status = 'dispatched', handle = \(handle), lease_owner = NULL, lease_until = NULL
             WHERE token = \(token) RETURNING token
             """)
-        for try await _ in updated { return true }
+        for _ in updated { return true }
         return false
     }
 
     public func claimActivityTask(resource: String, worker: String) async throws -> WorkflowTaskRecord? {
-        try await tasks(
+        try tasks(
             try await query(
                 """
                 UPDATE workflow_task SET status = 'dispatched', worker = \(worker)
@@ -201,18 +199,18 @@ extension PostgresStore: WorkflowStore {
     private static let executionColumns = "arn, state_machine_arn, name, status, started_at, stopped_at, state, version, next_wakeup"
     private static let taskColumns = "token, execution_arn, resource, input, status, worker, handle"
 
-    private func stateMachines(_ rows: PostgresRowSequence) async throws -> [StateMachineRecord] {
+    private func stateMachines(_ rows: [PostgresRow]) throws -> [StateMachineRecord] {
         var records: [StateMachineRecord] = []
-        for try await (arn, name, definition, role, created) in rows.decode((String, String, String, String, Double).self) {
+        for (arn, name, definition, role, created) in try rows.decode((String, String, String, String, Double).self) {
             records.append(
                 StateMachineRecord(arn: arn, name: name, definition: definition, roleArn: role, createdAt: Date(timeIntervalSince1970: created)))
         }
         return records
     }
 
-    private func executions(_ rows: PostgresRowSequence) async throws -> [ExecutionRecord] {
+    private func executions(_ rows: [PostgresRow]) throws -> [ExecutionRecord] {
         var records: [ExecutionRecord] = []
-        for try await (arn, machine, name, status, started, stopped, state, version, wakeup) in rows.decode(
+        for (arn, machine, name, status, started, stopped, state, version, wakeup) in try rows.decode(
             (String, String, String, String, Double, Double?, ByteBuffer, Int, Double?).self)
         {
             records.append(
@@ -224,9 +222,9 @@ extension PostgresStore: WorkflowStore {
         return records
     }
 
-    private func tasks(_ rows: PostgresRowSequence) async throws -> [WorkflowTaskRecord] {
+    private func tasks(_ rows: [PostgresRow]) throws -> [WorkflowTaskRecord] {
         var records: [WorkflowTaskRecord] = []
-        for try await (token, execution, resource, input, status, worker, handle) in rows.decode(
+        for (token, execution, resource, input, status, worker, handle) in try rows.decode(
             (String, String, String, ByteBuffer, String, String?, String?).self)
         {
             records.append(

@@ -72,7 +72,7 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
         self.schema = schema
         self.logger = logger
         jobWrites = StatementBatcher(
-            executor: EventLoopExecutor(batchLoop), retriesAlone: { !Self.isLostConnection($0) }, id: \.id
+            executor: EventLoopExecutor.of(batchLoop), retriesAlone: { !Self.isLostConnection($0) }, id: \.id
         ) { [reachability] writes in
             reachability.sent()
             defer { reachability.answered() }
@@ -161,63 +161,38 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     }
 
     /// Runs `body` in a transaction, translating database errors into `StoreError`.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+    func transaction<T: Sendable>(_ body: (OpenConnection) async throws -> T) async throws -> T {
         try await ready()
         return try await transactionBeforeMigration(body)
     }
 
-    /// The value the last row of `query` holds, run on a transaction's `connection`: the one row of a lookup by
-    /// key, or nil when there is none.
-    func value<T: PostgresDecodable & Sendable>(of type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection)
-        async throws -> T?
-    {
-        var value: T?
-        for try await row in try await connection.query(query, logger: logger).decode(T.self) { value = row }
-        return value
-    }
-
     /// `transaction` for the migration itself.
-    func transactionBeforeMigration<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T)
-        async throws -> sending T
-    {
-        reachability.sent()
-        defer { reachability.answered() }
-        do {
-            return try await client.withTransaction(logger: logger, body)
-        } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError, closureError is StoreError || closureError is JobLifecycleError {
-                throw closureError
-            }
-            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error
-            if Self.isLostConnection(cause) { throw failed(cause) }
-            throw StoreError.unavailable("PostgreSQL transaction failed: \(Self.describe(cause))")
-        } catch where Self.isDatabaseError(error) {
-            throw failed(error)
-        }
+    func transactionBeforeMigration<T: Sendable>(_ body: (OpenConnection) async throws -> T) async throws -> T {
+        try await translatingErrors { try await client.withOpenConnection(logger: logger) { try await $0.transaction(body) } }
     }
 
-    /// Runs one statement outside a transaction, translating database errors.
+    /// Runs one statement outside a transaction and collects its rows, translating database errors.
     @discardableResult
-    func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+    func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await ready()
-        reachability.sent()
-        defer { reachability.answered() }
-        do {
-            return try await client.query(query, logger: logger)
-        } catch where Self.isDatabaseError(error) {
-            throw failed(error)
-        }
+        return try await translatingErrors { try await client.withOpenConnection(logger: logger) { try await $0.query(query) } }
     }
 
     /// Runs a statement prepared once per connection and collects its rows, translating database errors.
-    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
+    where Statement.Row: Sendable {
         try await ready()
+        return try await translatingErrors {
+            try await client.withOpenConnection(logger: logger) { try await $0.execute(statement) }
+        }
+    }
+
+    /// Runs `statements`, counted by the reachability watch, and translates the database errors they throw.
+    private func translatingErrors<T>(_ statements: () async throws -> T) async throws -> T {
         reachability.sent()
         defer { reachability.answered() }
         do {
-            var rows: [Statement.Row] = []
-            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
-            return rows
+            return try await statements()
         } catch where Self.isDatabaseError(error) {
             throw failed(error)
         }
@@ -239,9 +214,7 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     private static func written<Statement: PostgresPreparedStatement>(
         _ statement: Statement, _ client: PostgresClient, _ logger: Logger
     ) async throws -> Set<String> where Statement.Row == String {
-        var ids = Set<String>()
-        for try await id in try await client.execute(statement, logger: logger) { ids.insert(id) }
-        return ids
+        Set(try await client.withOpenConnection(logger: logger) { try await $0.execute(statement) })
     }
 
     /// A database error as the store reports it. A lost connection sets the reachability watch probing.
@@ -252,7 +225,9 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     }
 
     /// Whether `error` comes from the database or the pool of connections to it.
-    static func isDatabaseError(_ error: any Error) -> Bool { error is PSQLError || error is ConnectionPoolError }
+    static func isDatabaseError(_ error: any Error) -> Bool {
+        error is PSQLError || error is ConnectionPoolError || error is ClosedConnectionError
+    }
 
     /// The server's own message, without the query text or bound values.
     static func describe(_ error: any Error) -> String {
