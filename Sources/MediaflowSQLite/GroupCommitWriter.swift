@@ -16,6 +16,9 @@ final class GroupCommitWriter: Sendable {
 
     init(pool: DatabasePool) { self.pool = pool }
 
+    /// How many writes wait for the next group transaction.
+    var waiting: Int { pending.withLock { $0.items.count } }
+
     /// Runs `body` in the next group transaction and returns its result once that has committed;
     /// `afterCommit` gets the result on the writer's queue first.
     func write<T: Sendable>(

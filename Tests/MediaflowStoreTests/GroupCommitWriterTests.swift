@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MediaflowTesting
 import Synchronization
 import Testing
 
@@ -70,7 +71,8 @@ import Testing
                 }
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // All three wait for the next group before the first write ends, however slowly their tasks start.
+        try await eventually("the three writes to wait for the next group") { writer.waiting == 3 }
         release.signal()
         try await first.value
         var results: [Result<Void, any Error>] = []
