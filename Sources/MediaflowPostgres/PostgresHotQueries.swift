@@ -159,9 +159,7 @@ extension PostgresStore {
         for (name, hot) in queries {
             var explain = hot
             explain.sql = "EXPLAIN " + hot.sql
-            var lines: [String] = []
-            for line in try await query(explain).decode(String.self) { lines.append(line) }
-            plans[name] = lines.joined(separator: "\n")
+            plans[name] = try await query(explain).decode(String.self).joined(separator: "\n")
         }
         return plans
     }
@@ -171,7 +169,6 @@ extension PostgresStore {
     public func plannerSettings() async throws -> (statements: [String: String], batchedWrites: [String: String]) {
         try await migrate()
         func settings(of pool: PostgresClient) async throws -> [String: String] {
-            var values: [String: String] = [:]
             let rows = try await pool.withOpenConnection(logger: logger) { connection in
                 try await connection.query(
                 """
@@ -179,8 +176,7 @@ extension PostgresStore {
                 WHERE name IN ('plan_cache_mode', 'enable_seqscan', 'enable_hashjoin', 'enable_mergejoin')
                 """)
             }
-            for (name, setting) in try rows.decode((String, String).self) { values[name] = setting }
-            return values
+            return Dictionary(uniqueKeysWithValues: try rows.decode((String, String).self))
         }
         return (try await settings(of: client), try await settings(of: batchClient))
     }
@@ -193,9 +189,8 @@ extension PostgresStore {
         let arguments = Array(repeating: "NULL", count: parameters).joined(separator: ", ")
         return try await batchClient.withOpenConnection(logger: logger) { connection in
             try await connection.query(PostgresQuery(unsafeSQL: "PREPARE explained AS \(HotQuery.WriteJobs.sql)"))
-            var lines: [String] = []
             let explain = PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE explained(\(arguments))")
-            for line in try await connection.query(explain).decode(String.self) { lines.append(line) }
+            let lines = try await connection.query(explain).decode(String.self)
             try await connection.query("DEALLOCATE explained")
             return lines.joined(separator: "\n")
         }

@@ -88,8 +88,7 @@ extension PostgresStore {
             }
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS mediaflow_migration (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
-            var applied = Set<Int>()
-            applied.formUnion(try await connection.query("SELECT version FROM mediaflow_migration").decode(Int.self))
+            let applied = Set(try await connection.query("SELECT version FROM mediaflow_migration").decode(Int.self))
             for migration in Self.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement))

@@ -99,20 +99,15 @@ extension PostgresStore {
     }
 
     public func earliestDeadline() async throws -> Date? {
-        var earliest: Int64?
-        for millis in try await query(HotQuery.earliestDeadline).decode(Int64?.self) { earliest = millis }
-        return earliest.map(StoreCoding.date)
+        try await query(HotQuery.earliestDeadline).decode(Int64?.self).last?.map(StoreCoding.date)
     }
 
     /// The entries a query of `job_id, job_url, job_type, profile, priority, attempts, dispatched` finds.
     private func dispatches(_ sql: PostgresQuery) async throws -> [(entry: DispatchEntry, wasDispatched: Bool)] {
-        var result: [(entry: DispatchEntry, wasDispatched: Bool)] = []
-        for (jobID, url, type, profile, rank, attempts, dispatched) in try await query(sql).decode(
-            (String, String, String, String, Int, Int, Bool).self)
-        {
-            result.append((Self.entry(jobID, url, type, profile, rank, attempts), dispatched))
+        try await query(sql).decode((String, String, String, String, Int, Int, Bool).self).map {
+            jobID, url, type, profile, rank, attempts, dispatched in
+            (Self.entry(jobID, url, type, profile, rank, attempts), dispatched)
         }
-        return result
     }
 
     public func dropDispatch(jobID: String) async throws {

@@ -15,11 +15,9 @@ extension PostgresStore {
     }
 
     public func services() async throws -> [MediaService] {
-        var services: [MediaService] = []
-        for document in try await query("SELECT document FROM service ORDER BY label, id").decode(String.self) {
-            services.append(try StoreCoding.decode(MediaService.self, document))
+        try await query("SELECT document FROM service ORDER BY label, id").decode(String.self).map {
+            try StoreCoding.decode(MediaService.self, $0)
         }
-        return services
     }
 
     public func deleteService(id: String) async throws {
@@ -37,11 +35,9 @@ extension PostgresStore {
     }
 
     public func profiles() async throws -> [JobProfile] {
-        var profiles: [JobProfile] = []
-        for document in try await query("SELECT document FROM job_profile ORDER BY label").decode(String.self) {
-            profiles.append(try StoreCoding.decode(JobProfile.self, document))
+        try await query("SELECT document FROM job_profile ORDER BY label").decode(String.self).map {
+            try StoreCoding.decode(JobProfile.self, $0)
         }
-        return profiles
     }
 
     public func deleteProfile(label: String) async throws {

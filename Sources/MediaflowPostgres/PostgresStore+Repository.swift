@@ -37,7 +37,7 @@ extension PostgresStore {
             WHERE id = \(id) AND (\(version)::bigint IS NULL OR version = \(version)) RETURNING version
             """
         ).decode(Int64.self)
-        for newVersion in updated {
+        if let newVersion = updated.first {
             snapshots.forget(id: id)
             return newVersion
         }
@@ -60,8 +60,7 @@ extension PostgresStore {
     }
 
     public func jobs(matching query: JobQuery) async throws -> JobPage {
-        var rows: [(Int64, String)] = []
-        for row in try await self.query(HotQuery.listJobs(query)).decode((Int64, String).self) { rows.append(row) }
+        let rows = try await self.query(HotQuery.listJobs(query)).decode((Int64, String).self)
         let page = rows.prefix(query.limit)
         let jobs = try page.map { try StoreCoding.decode(Job.self, $0.1) }
         return JobPage(jobs: jobs, nextCursor: rows.count > query.limit ? page.last.map { String($0.0) } : nil)
@@ -79,10 +78,9 @@ extension PostgresStore {
     }
 
     public func startJob(id: String) async throws -> StartJob? {
-        for document in try await query("SELECT document FROM start_job WHERE id = \(id)").decode(String.self) {
-            return try StoreCoding.decode(StartJob.self, document)
+        try await query("SELECT document FROM start_job WHERE id = \(id)").decode(String.self).first.map {
+            try StoreCoding.decode(StartJob.self, $0)
         }
-        return nil
     }
 
     public func deleteStartJob(id: String) async throws {
@@ -105,8 +103,7 @@ extension PostgresStore {
                 DELETE FROM job WHERE created_at < \(millis) AND status IN ('COMPLETED', 'FAILED', 'CANCELED')
                 RETURNING id
                 """)
-            var ids: [String] = []
-            for id in try rows.decode(String.self) { ids.append(id) }
+            let ids = try rows.decode(String.self)
             try await connection.query("DELETE FROM start_job WHERE job_id = ANY(\(ids))")
             try await connection.query(
                 "DELETE FROM outbox WHERE state = 'delivered' AND created_at < \(millis)")

@@ -39,13 +39,9 @@ extension PostgresStore: WorkflowStore {
     }
 
     public func activities() async throws -> [(arn: String, name: String, createdAt: Date)] {
-        var activities: [(arn: String, name: String, createdAt: Date)] = []
-        for (arn, name, created) in try await query("SELECT arn, name, created_at FROM activity ORDER BY name")
-            .decode((String, String, Double).self)
-        {
-            activities.append((arn, name, Date(timeIntervalSince1970: created)))
+        try await query("SELECT arn, name, created_at FROM activity ORDER BY name").decode((String, String, Double).self).map {
+            arn, name, created in (arn, name, Date(timeIntervalSince1970: created))
         }
-        return activities
     }
 
     public func insertExecution(_ change: ExecutionWrite) async throws {
@@ -118,13 +114,9 @@ extension PostgresStore: WorkflowStore {
     }
 
     public func history(arn: String, after: Int, limit: Int) async throws -> [Data] {
-        var documents: [Data] = []
-        for document in try await query(
+        try await query(
             "SELECT document FROM execution_event WHERE execution_arn = \(arn) AND id > \(after) ORDER BY id LIMIT \(limit)"
-        ).decode(ByteBuffer.self) {
-            documents.append(Data(document.readableBytesView))
-        }
-        return documents
+        ).decode(ByteBuffer.self).map { Data($0.readableBytesView) }
     }
 
     public func purgeExecutions(stoppedBefore date: Date) async throws -> Int {
@@ -135,18 +127,13 @@ extension PostgresStore: WorkflowStore {
                 tasks AS (DELETE FROM workflow_task WHERE execution_arn IN (SELECT arn FROM gone))
             SELECT count(*) FROM gone
             """)
-        for count in try rows.decode(Int.self) { return count }
-        return 0
+        return try rows.decode(Int.self).first ?? 0
     }
 
     public func dueExecutions(at time: Double, limit: Int) async throws -> [String] {
-        var arns: [String] = []
-        for arn in try await query(
+        try await query(
             "SELECT arn FROM execution WHERE next_wakeup <= \(time) ORDER BY next_wakeup LIMIT \(limit)"
-        ).decode(String.self) {
-            arns.append(arn)
-        }
-        return arns
+        ).decode(String.self)
     }
 
     public func claimPendingTasks(lease: Lease, now: Date, limit: Int) async throws -> [WorkflowTaskRecord] {
@@ -179,8 +166,7 @@ extension PostgresStore: WorkflowStore {
             UPDATE workflow_task SET status = 'dispatched', handle = \(handle), lease_owner = NULL, lease_until = NULL
             WHERE token = \(token) RETURNING token
             """)
-        for _ in updated { return true }
-        return false
+        return !updated.isEmpty
     }
 
     public func claimActivityTask(resource: String, worker: String) async throws -> WorkflowTaskRecord? {
@@ -200,38 +186,27 @@ extension PostgresStore: WorkflowStore {
     private static let taskColumns = "token, execution_arn, resource, input, status, worker, handle"
 
     private func stateMachines(_ rows: [PostgresRow]) throws -> [StateMachineRecord] {
-        var records: [StateMachineRecord] = []
-        for (arn, name, definition, role, created) in try rows.decode((String, String, String, String, Double).self) {
-            records.append(
-                StateMachineRecord(arn: arn, name: name, definition: definition, roleArn: role, createdAt: Date(timeIntervalSince1970: created)))
+        try rows.decode((String, String, String, String, Double).self).map { arn, name, definition, role, created in
+            StateMachineRecord(arn: arn, name: name, definition: definition, roleArn: role, createdAt: Date(timeIntervalSince1970: created))
         }
-        return records
     }
 
     private func executions(_ rows: [PostgresRow]) throws -> [ExecutionRecord] {
-        var records: [ExecutionRecord] = []
-        for (arn, machine, name, status, started, stopped, state, version, wakeup) in try rows.decode(
-            (String, String, String, String, Double, Double?, ByteBuffer, Int, Double?).self)
-        {
-            records.append(
-                ExecutionRecord(
-                    arn: arn, stateMachineArn: machine, name: name, status: status, startedAt: Date(timeIntervalSince1970: started),
-                    stoppedAt: stopped.map(Date.init(timeIntervalSince1970:)), state: Data(state.readableBytesView), version: version,
-                    nextWakeup: wakeup))
+        try rows.decode((String, String, String, String, Double, Double?, ByteBuffer, Int, Double?).self).map {
+            arn, machine, name, status, started, stopped, state, version, wakeup in
+            ExecutionRecord(
+                arn: arn, stateMachineArn: machine, name: name, status: status, startedAt: Date(timeIntervalSince1970: started),
+                stoppedAt: stopped.map(Date.init(timeIntervalSince1970:)), state: Data(state.readableBytesView), version: version,
+                nextWakeup: wakeup)
         }
-        return records
     }
 
     private func tasks(_ rows: [PostgresRow]) throws -> [WorkflowTaskRecord] {
-        var records: [WorkflowTaskRecord] = []
-        for (token, execution, resource, input, status, worker, handle) in try rows.decode(
-            (String, String, String, ByteBuffer, String, String?, String?).self)
-        {
-            records.append(
-                WorkflowTaskRecord(
-                    token: token, executionArn: execution, resource: resource, input: Data(input.readableBytesView),
-                    status: WorkflowTaskRecord.Status(rawValue: status) ?? .pending, worker: worker, handle: handle))
+        try rows.decode((String, String, String, ByteBuffer, String, String?, String?).self).map {
+            token, execution, resource, input, status, worker, handle in
+            WorkflowTaskRecord(
+                token: token, executionArn: execution, resource: resource, input: Data(input.readableBytesView),
+                status: WorkflowTaskRecord.Status(rawValue: status) ?? .pending, worker: worker, handle: handle)
         }
-        return records
     }
 }
