@@ -73,6 +73,7 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -95,6 +96,7 @@ let package = Package(
             dependencies: [
                 "MediaflowServer", "MediaflowModel", "MediaflowPostgres", "MediaflowSQLite", "MediaflowStates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict,
             // tcmalloc serves the many small, short-lived allocations of a request's path (Swift's
@@ -123,6 +125,7 @@ let package = Package(
                 "MediaflowServer", "MediaflowTesting", "MediaflowStates", "mediaflow",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Golden")],
             swiftSettings: strict

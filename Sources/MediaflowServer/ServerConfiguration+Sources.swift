@@ -18,6 +18,7 @@ import Foundation
 /// | `callbackAttempts`| `--callback-attempts`| `MEDIAFLOW_CALLBACK_ATTEMPTS`  | `12`                       |
 /// | `maxBodyBytes`    | `--max-body-bytes`   | `MEDIAFLOW_MAX_BODY_BYTES`     | `1048576`                  |
 /// | `toolTimeoutSeconds` | `--tool-timeout-seconds` | `MEDIAFLOW_TOOL_TIMEOUT_SECONDS` | `600`           |
+/// | `shutdownSeconds` | `--shutdown-seconds` | `MEDIAFLOW_SHUTDOWN_SECONDS`   | `30`                       |
 /// | `serviceCapacity` | `--service-capacity` | `MEDIAFLOW_SERVICE_CAPACITY`   | `4`                        |
 /// | `retentionDays`   | `--retention-days`   | `MEDIAFLOW_RETENTION_DAYS`     | `30` (0 keeps jobs forever)|
 /// | `minFreeMB`       | `--min-free-mb`      | `MEDIAFLOW_MIN_FREE_MB`        | `100` (0: no floor)        |
@@ -35,6 +36,7 @@ extension ServerConfiguration {
         ("callbackAttempts", "callback-attempts", "MEDIAFLOW_CALLBACK_ATTEMPTS"),
         ("maxBodyBytes", "max-body-bytes", "MEDIAFLOW_MAX_BODY_BYTES"),
         ("toolTimeoutSeconds", "tool-timeout-seconds", "MEDIAFLOW_TOOL_TIMEOUT_SECONDS"),
+        ("shutdownSeconds", "shutdown-seconds", "MEDIAFLOW_SHUTDOWN_SECONDS"),
         ("serviceCapacity", "service-capacity", "MEDIAFLOW_SERVICE_CAPACITY"),
         ("retentionDays", "retention-days", "MEDIAFLOW_RETENTION_DAYS"),
         ("minFreeMB", "min-free-mb", "MEDIAFLOW_MIN_FREE_MB"),
@@ -81,6 +83,8 @@ extension ServerConfiguration {
         callbackAttempts = try number("callbackAttempts", Int.self) ?? callbackAttempts
         maxBodyBytes = try number("maxBodyBytes", Int.self) ?? maxBodyBytes
         toolTimeoutSeconds = try number("toolTimeoutSeconds", Double.self) ?? toolTimeoutSeconds
+        shutdownSeconds = try number("shutdownSeconds", Double.self) ?? shutdownSeconds
+        guard shutdownSeconds > 0 else { throw ConfigurationError("shutdownSeconds must be more than 0, not \(shutdownSeconds)") }
         serviceCapacity = try number("serviceCapacity", Int.self) ?? serviceCapacity
         retentionDays = try number("retentionDays", Double.self) ?? retentionDays
         minFreeMegabytes = try number("minFreeMB", Double.self) ?? minFreeMegabytes

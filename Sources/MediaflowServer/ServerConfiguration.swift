@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 1 << 20
     /// Longest an external tool (MediaInfo, ffmpeg) may run for one job.
     public var toolTimeoutSeconds: Double = 600
+    /// Longest a graceful shutdown may take before what is left of it is cancelled (see `ServiceGroup.bounded`).
+    public var shutdownSeconds: Double = 30
     /// Jobs each built-in media service runs at once.
     public var serviceCapacity = 4
     /// Days a finished job is kept; 0 keeps jobs forever.

@@ -40,11 +40,15 @@ public final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Stops the process with SIGTERM and waits for it.
-    public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+    /// Stops the process with SIGTERM and waits for it; true when it shut down and exited with status 0, rather
+    /// than being ended by the signal or failing.
+    @discardableResult
+    public func stop() -> Bool {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        return process.terminationReason == .exit && process.terminationStatus == 0
     }
 
     /// Runs `mediaflow` with `arguments` to its end and returns its exit status and output (standard output

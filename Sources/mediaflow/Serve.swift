@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MediaflowServer
 import NIOCore
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Callback delivery attempts before a dead letter (default 12).") var callbackAttempts: String?
     @Option(help: "Largest request body, in bytes (default 1048576).") var maxBodyBytes: String?
     @Option(help: "Longest run of an external tool, in seconds (default 600).") var toolTimeoutSeconds: String?
+    @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before what is left is cancelled (default 30).")
+    var shutdownSeconds: String?
     @Option(help: "Jobs each built-in media service runs at once (default 4).") var serviceCapacity: String?
     @Option(help: "Days a finished job is kept; 0 keeps them forever (default 30).") var retentionDays: String?
     @Option(help: "Megabytes the data directory's disk keeps free; below that, GET /health answers 503 (default 100; 0: no floor).")
@@ -38,7 +41,7 @@ struct Serve: AsyncParsableCommand {
             "host": host, "port": port, "dataDir": dataDir, "publicURL": publicURL, "roles": roles,
             "database": database, "repositoryURL": jobRepositoryUrl, "processorURL": jobProcessorUrl,
             "registryURL": serviceRegistryUrl, "leaseSeconds": leaseSeconds, "callbackAttempts": callbackAttempts,
-            "maxBodyBytes": maxBodyBytes, "toolTimeoutSeconds": toolTimeoutSeconds,
+            "maxBodyBytes": maxBodyBytes, "toolTimeoutSeconds": toolTimeoutSeconds, "shutdownSeconds": shutdownSeconds,
             "serviceCapacity": serviceCapacity, "retentionDays": retentionDays, "minFreeMB": minFreeMb, "functions": functions,
             "config": config,
         ]
@@ -51,7 +54,9 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger.server(label: "mediaflow", level: Logger.Level(rawValue: logLevel) ?? .info)
         let app = try await buildApplication(configuration, logger: logger)
         do {
-            try await app.runService()
+            let maxShutdown = Duration.milliseconds(Int64(configuration.shutdownSeconds * 1000))
+            try await ServiceGroup.bounded([app], stopOnSignals: true, maxShutdown: maxShutdown, logger: logger)
+                .run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ConfigurationError(
                 "Cannot listen on \(configuration.host):\(configuration.port): the address is in use (another server there?)")

@@ -23,6 +23,10 @@ import Testing
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(flags: ["port": "eighty"], environment: [:]) }
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(flags: ["roles": "chef"], environment: [:]) }
         #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.resolve(flags: [:], environment: ["MEDIAFLOW_SHUTDOWN_SECONDS": "0"])
+        }
+        #expect(try ServerConfiguration.resolve(flags: ["shutdownSeconds": "2.5"], environment: [:]).shutdownSeconds == 2.5)
+        #expect(throws: ConfigurationError.self) {
             try ServerConfiguration.resolve(flags: ["config": "/no/such/file.json"], environment: [:])
         }
     }

@@ -1,6 +1,9 @@
 import Foundation
+import Logging
 import MediaflowServer
 import MediaflowTesting
+import ServiceLifecycle
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -38,5 +41,39 @@ import Testing
         defer { close(fd) }
         // Timed from the shutdown's start: starting servers beside the whole suite can take seconds.
         #expect(ContinuousClock.now - stopping < .seconds(5), "shut down before the first-byte deadline (10 s)")
+    }
+
+    /// `mediaflow serve` takes SIGTERM as the start of a graceful shutdown, and exits with status 0 after it.
+    @Test func serveShutsDownGracefullyOnSIGTERM() async throws {
+        let port = try FreePort.pick()
+        let folder = MediaFixtures.temporaryDirectory()
+        let server = try ServerProcess(
+            port: port, arguments: ["--data-dir", folder.path], log: folder.appendingPathComponent("server.log"))
+        try await waitForHealth(server.baseURL)
+        #expect(server.stop())
+    }
+
+    /// A shutdown that waits on something that never ends is cancelled after its bound, so the server stops.
+    @Test func aShutdownThatHangsIsCancelledAfterItsBound() async throws {
+        let group = ServiceGroup.bounded(
+            [ServiceDeafToShutdown()], maxShutdown: .milliseconds(300), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let ended = Atomic(false)
+        let running = Task {
+            try? await group.run()
+            ended.store(true, ordering: .sequentiallyConsistent)
+        }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(100))
+        let stopping = ContinuousClock.now
+        await group.triggerGracefulShutdown()
+        try await eventually(timeout: .seconds(10), "the group to stop") { ended.load(ordering: .sequentiallyConsistent) }
+        #expect(ContinuousClock.now - stopping >= .milliseconds(300), "the graceful shutdown had its time first")
+    }
+}
+
+/// A service that ignores the graceful shutdown and ends only when cancelled.
+private struct ServiceDeafToShutdown: Service {
+    func run() async throws {
+        while (try? await Task.sleep(for: .seconds(1))) != nil {}
     }
 }

@@ -12,10 +12,7 @@ public func whileServing<T: Sendable>(
     _ services: [any Service], logger: Logger, maxShutdown: Duration = .seconds(30),
     _ body: @Sendable () async throws -> T
 ) async throws -> T {
-    var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger)
-    configuration.maximumGracefulShutdownDuration = maxShutdown
-    configuration.maximumCancellationDuration = maxShutdown
-    let group = ServiceGroup(configuration: configuration)
+    let group = ServiceGroup.bounded(services, maxShutdown: maxShutdown, logger: logger)
     return try await withoutActuallyEscaping(body) { body in
         try await withThrowingTaskGroup(of: Ending<T>.self) { tasks in
             tasks.addTask {
