@@ -5,9 +5,10 @@ import MediaflowTesting
 import Testing
 
 /// `kill -9` of a real server process at awkward moments loses nothing: a running job is taken up again
-/// after restart, and a callback that could not be delivered yet is delivered by the restarted server.
+/// after restart, and a callback that could not be delivered yet is delivered by the restarted server. A
+/// graceful stop (SIGTERM) loses nothing either: it does not cancel the jobs that were running.
 @Suite(.serialized) struct CrashRecoveryTests {
-    @Test func aJobRunningWhenTheServerIsKilledCompletesAfterRestart() async throws {
+    @Test(arguments: [true, false]) func aJobRunningWhenTheServerStopsCompletesAfterRestart(killed: Bool) async throws {
         let folder = MediaFixtures.temporaryDirectory()
         let clip = try await MediaFixtures.clip(in: folder)
         let port = try FreePort.pick()
@@ -24,7 +25,7 @@ import Testing
                 _ = try await client.start(
                     jobURL: job.id!, asyncEndpoint: AsyncEndpoint(success: callback + "/success", failure: callback + "/failure"))
                 try await eventually("the job runs") { try await client.job(job.id!).status == .running }
-                first.crash()
+                if killed { first.crash() } else { #expect(first.stop(), "a graceful stop") }
 
                 let second = try ServerProcess(port: port, arguments: arguments, log: log)
                 defer { second.stop() }
@@ -34,6 +35,7 @@ import Testing
                 #expect(done.jobOutput?["technicalMetadata"]?["container"] == "MPEG-4")
                 await receiver.arrival(of: job.id!)
                 #expect(receiver.delivered(job.id!)?.status == .completed)
+                #expect(receiver.deliveries.filter { $0.job == job.id! }.count == 1)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MediaflowModel
 import MediaflowServer
 import MediaflowTesting
 import ServiceLifecycle
@@ -51,6 +52,29 @@ import Testing
             port: port, arguments: ["--data-dir", folder.path], log: folder.appendingPathComponent("server.log"))
         try await waitForHealth(server.baseURL)
         #expect(server.stop())
+    }
+
+    /// A graceful shutdown stops the jobs the server runs without ending them: they stay RUNNING, and run
+    /// again once the server is back (the jobs' cancelled workers once reported them CANCELED when the process
+    /// lived on long enough).
+    @Test func aShutdownLeavesItsRunningJobsToRunAgain() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        let clip = try await MediaFixtures.clip(in: folder)
+        let configuration = try TestServer.configuration()
+        try await withSlowMediaServer(serving: clip) { media in
+            let jobURL = try await withServer(configuration) { server in
+                let job = try await server.client.create(
+                    Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
+                        relatedResource: RelatedResource(locator: "\(media)/media/2/clip.mp4")))
+                _ = try await server.client.start(jobURL: job.id!)
+                try await eventually("the job runs") { try await server.client.job(job.id!).status == .running }
+                return job.id!
+            }
+            try await withServer(configuration) { server in
+                let done = try await server.client.wait(for: jobURL)
+                #expect(done.status == .completed, "\(done.statusMessage ?? "")")
+            }
+        }
     }
 
     /// A shutdown that waits on something that never ends is cancelled after its bound, so the server stops.

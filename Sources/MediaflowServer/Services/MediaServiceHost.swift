@@ -7,7 +7,9 @@ import Synchronization
 /// The built-in media services' side of the protocol: accepts `ProcessJob`, runs the profile's worker,
 /// and reports to the processor with `UpdateJob` (progress, and a heartbeat that keeps the job's lease)
 /// and `StopJob` (the end). A cancel stops the worker and the tools it runs. One timer beats for all the
-/// jobs that run longer than `heartbeat`, so a short job costs no timer of its own.
+/// jobs that run longer than `heartbeat`, so a short job costs no timer of its own. When the node shuts down,
+/// its jobs' workers are stopped and waited for, but the jobs are not reported stopped: they stay RUNNING
+/// until their leases run out and are dispatched again, after a restart or on another node.
 final class MediaServiceHost: Service, Sendable {
     /// Where this host takes `ProcessJob`: `PUBLIC_URL/ProcessJob`.
     let endpoint: String
@@ -19,8 +21,9 @@ final class MediaServiceHost: Service, Sendable {
     let reporter: ReportSender
     let heartbeat: Duration
     let logger: Logger
-    /// The running `ProcessJob`s, and the ids of those that ended before they were recorded.
-    private let running = Mutex<(jobs: [String: Running], endedEarly: Set<String>)>(([:], []))
+    /// The running `ProcessJob`s, the ids of those that ended before they were recorded, and whether the node
+    /// is shutting down.
+    private let running = Mutex<(jobs: [String: Running], endedEarly: Set<String>, stopping: Bool)>(([:], [], false))
 
     /// A `ProcessJob` under way: its task, and what its heartbeat says to whom.
     private struct Running {
@@ -73,9 +76,11 @@ final class MediaServiceHost: Service, Sendable {
         let accepted = record
         let task = Task { await self.process(accepted, id: id) }
         let started = ContinuousClock.now
-        running.withLock {
+        let stopping = running.withLock {
             if $0.endedEarly.remove(id) == nil { $0.jobs[id] = Running(task: task, record: accepted, started: started) }
+            return $0.stopping
         }
+        if stopping { task.cancel() }
         return record
     }
 
@@ -91,7 +96,13 @@ final class MediaServiceHost: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while (try? await Task.sleep(for: self.heartbeat)) != nil { await self.beat() }
         }
-        for job in running.withLock({ Array($0.jobs.values) }) { job.task.cancel() }
+        // Waited for, so that no tool outlives the process.
+        let tasks = running.withLock { state in
+            state.stopping = true
+            return state.jobs.values.map(\.task)
+        }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
     }
 
     /// Sends the heartbeat (an `UpdateJob` with no progress) of every job running longer than `heartbeat`.
@@ -135,14 +146,10 @@ final class MediaServiceHost: Service, Sendable {
             }
             let output = try await worker.run(job, context: context)
             await stop(.completed, output, "Completed")
-        } catch is CancellationError {
-            await stop(.canceled, nil, "Canceled")
         } catch {
-            if Task.isCancelled {
-                await stop(.canceled, nil, "Canceled")
-            } else {
-                await stop(.failed, nil, "\(error)")
-            }
+            guard error is CancellationError || Task.isCancelled else { return await stop(.failed, nil, "\(error)") }
+            // Stopped by the node's shutdown, the job is left to its lease.
+            if !running.withLock({ $0.stopping }) { await stop(.canceled, nil, "Canceled") }
         }
     }
 }
