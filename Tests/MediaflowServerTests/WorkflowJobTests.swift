@@ -66,6 +66,27 @@ import Testing
         }
     }
 
+    /// A server's graceful shutdown leaves a running workflow job's execution running: after the restart the
+    /// job is dispatched again, waits on the same execution and completes.
+    @Test func aShutdownLeavesAWorkflowJobsExecutionRunning() async throws {
+        let configuration = try TestServer.configuration()
+        let (name, definition) = Self.machines[3]
+        let job = try await withServer(configuration) { server in
+            _ = try await WorkflowTests.call(server.baseURL, .POST, "/StateMachine", ["name": .string(name), "definition": definition])
+            let job = try await server.client.create(Self.workflowJob(["stateMachine": .string(name)]))
+            _ = try await server.client.start(jobURL: job.id!)
+            try await eventually("the job runs") { try await server.client.job(job.id!).status == .running }
+            return job
+        }
+        try await withServer(configuration) { server in
+            let done = try await server.client.wait(for: job.id!)
+            #expect(done.status == .completed, "\(done.statusMessage ?? "")")
+            let jobID = try #require(job.id?.split(separator: "/").last)
+            let execution = try await WorkflowTests.call(server.baseURL, .GET, "/Execution/\(name)/job-\(jobID)").1
+            #expect(execution["status"] == "SUCCEEDED")
+        }
+    }
+
     /// The job outlives two of its leases (two seconds in tests) on its service's heartbeats alone: it is
     /// never taken back and dispatched again.
     @Test func aJobLongerThanItsLeaseKeepsItByHeartbeat() async throws {

@@ -15,6 +15,9 @@ struct WorkContext: Sendable {
     var jobID: String
     /// Reports progress, in percent, with a short message.
     var progress: @Sendable (Double, String) async -> Void
+    /// Whether the node is shutting down: a worker cancelled then leaves what it started to be taken up again
+    /// when the job is dispatched again, instead of undoing it.
+    var isShuttingDown: @Sendable () -> Bool
 }
 
 /// Does nothing and completes at once: for measuring the platform itself.

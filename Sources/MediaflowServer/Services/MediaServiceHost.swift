@@ -105,6 +105,8 @@ final class MediaServiceHost: Service, Sendable {
         for task in tasks { await task.value }
     }
 
+    private var isShuttingDown: Bool { running.withLock { $0.stopping } }
+
     /// Sends the heartbeat (an `UpdateJob` with no progress) of every job running longer than `heartbeat`.
     private func beat() async {
         let due = ContinuousClock.now - heartbeat
@@ -141,15 +143,16 @@ final class MediaServiceHost: Service, Sendable {
                 return
             }
             await update(record, progress: 0, message: "Started")
-            let context = WorkContext(jobID: ResourceLink.id(in: record.job, collection: "Job") ?? id) { progress, message in
-                await self.update(record, progress: progress, message: message)
-            }
+            let context = WorkContext(
+                jobID: ResourceLink.id(in: record.job, collection: "Job") ?? id,
+                progress: { progress, message in await self.update(record, progress: progress, message: message) },
+                isShuttingDown: { self.isShuttingDown })
             let output = try await worker.run(job, context: context)
             await stop(.completed, output, "Completed")
         } catch {
             guard error is CancellationError || Task.isCancelled else { return await stop(.failed, nil, "\(error)") }
             // Stopped by the node's shutdown, the job is left to its lease.
-            if !running.withLock({ $0.stopping }) { await stop(.canceled, nil, "Canceled") }
+            if !isShuttingDown { await stop(.canceled, nil, "Canceled") }
         }
     }
 }

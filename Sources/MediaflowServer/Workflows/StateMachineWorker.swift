@@ -7,7 +7,8 @@ import MediaflowStore
 /// `jobInput.stateMachine` (a name or ARN) with `jobInput.input`, and completes with the execution's
 /// ARN and output, or fails with its error and cause. The execution is named after the job, so a job
 /// taken up again after a crash waits on the execution it started rather than starting another.
-/// Cancelling the job stops the execution.
+/// Cancelling the job stops the execution; the node's shutdown leaves it running, for the job to wait on
+/// again when it is dispatched again.
 struct StateMachineWorker: JobWorker {
     let engine: WorkflowEngine
     /// How often the execution is looked at while it runs.
@@ -39,6 +40,7 @@ struct StateMachineWorker: JobWorker {
                 try await Task.sleep(for: pollInterval)
             }
         } catch is CancellationError {
+            if context.isShuttingDown() { throw CancellationError() }
             let stop = ExecutionEvent.stop(error: "Mediaflow.JobCanceled", cause: "The WorkflowJob was canceled")
             _ = await Task { [engine] in try? await engine.deliver(stop, to: executionArn) }.value
             throw CancellationError()
