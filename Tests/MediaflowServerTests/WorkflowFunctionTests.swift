@@ -179,6 +179,31 @@ import Testing
             #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
         }
     }
+
+    /// A function task under way when its node shuts down is not failed by the shutdown: it is left to its
+    /// lease, and called again once the node is back, so the execution succeeds.
+    @Test func aTaskUnderWayWhenTheNodeShutsDownRunsAgainAfter() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        let started = folder.appendingPathComponent("started")
+        let script = "touch \(started.path); sleep 1; echo '\"done\"'"
+        let bindings: JSONValue = ["Slow": ["command": ["sh", "-c", .string(script)]]]
+        try JSONText.serialize(bindings).write(to: folder.appendingPathComponent("functions.json"), atomically: true, encoding: .utf8)
+        var configuration = try TestServer.configuration()
+        configuration.functionsFile = folder.appendingPathComponent("functions.json").path
+        try await withServer(configuration) { server in
+            let definition: JSONValue = [
+                "StartAt": "Slow", "States": ["Slow": ["Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Slow", "End": true]],
+            ]
+            _ = try await WorkflowTests.call(server.baseURL, .POST, "/StateMachine", ["name": "slow", "definition": definition])
+            _ = try await WorkflowTests.call(server.baseURL, .POST, "/Execution", ["stateMachine": "slow", "name": "s1", "input": [:]])
+            try await eventually("the command runs") { FileManager.default.fileExists(atPath: started.path) }
+        }
+        try await withServer(configuration) { server in
+            let described = try await WorkflowTests.finished(server.baseURL, "/Execution/slow/s1")
+            #expect(described["status"] == "SUCCEEDED", "\(described)")
+            #expect(described["output"] == "\"done\"")
+        }
+    }
 }
 
 /// A task its execution gives up on is called off: the job it started is cancelled, the command it

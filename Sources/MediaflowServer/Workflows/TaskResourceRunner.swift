@@ -67,6 +67,9 @@ final class TaskResourceRunner: Sendable {
                 try await engine.deliver(.taskSucceeded(token: token, output: output), to: executionArn, closing: record.token)
             }
         } catch {
+            // Cancelled by the node's shutdown (this task is cancelled by nothing else): the task is not failed but
+            // left to its lease, and handed over again when that runs out, as after a crash.
+            if Task.isCancelled { return }
             let failure = error as? StatesError ?? StatesError(StatesError.taskFailed, "\(error)")
             do {
                 try await engine.deliver(.taskFailed(token: token, error: failure.name, cause: failure.cause), to: executionArn, closing: record.token)

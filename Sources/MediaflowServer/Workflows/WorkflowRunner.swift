@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// The workflow engine's background work: fires due timers and hands scheduled tasks to their
 /// resources. Both come from the store, so nothing is lost across a restart; tasks are claimed under
 /// a lease, so on a shared database each is handed over by one node, and again by another only if
-/// that node dies first.
+/// that node dies or shuts down first.
 struct WorkflowRunner: Service {
     let engine: WorkflowEngine
     let tasks: TaskResourceRunner
