@@ -12,6 +12,8 @@ public enum JobEvent: Sendable, Equatable {
     case cancelRequested
     /// The service holding the job stopped answering; it goes back to the queue.
     case leaseExpired
+    /// The service running the job stopped it unfinished as its node shut down; it goes back to the queue.
+    case handedBack
     /// The processor gave up on the job, e.g. no service could take it.
     case abandoned(reason: String)
     /// The job had not ended within its `StartJob`'s `timeoutSeconds`; a service running it is told to stop.
@@ -93,11 +95,12 @@ public enum JobLifecycle {
             next.statusMessage = "Canceled on request"
             return done(status != .new, leaves: true, cancel: job.runningProcessJob)
 
-        case .leaseExpired:
+        case .leaseExpired, .handedBack:
             guard status == .scheduled || status == .running else { return unchanged }
             next.jobStatus = .queued
             next.processJob = nil
-            next.statusMessage = "Service stopped reporting; queued again"
+            next.statusMessage =
+                event == .leaseExpired ? "Service stopped reporting; queued again" : "Service shut down; queued again"
             return done(false, leaves: false)
 
         case .abandoned(let reason):

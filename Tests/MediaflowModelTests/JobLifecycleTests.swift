@@ -98,11 +98,15 @@ import Testing
         #expect(!late.changed)
     }
 
-    @Test func anExpiredLeaseQueuesTheJobAgain() throws {
+    @Test(arguments: [JobEvent.leaseExpired, .handedBack])
+    func anExpiredLeaseOrAHandBackQueuesTheJobAgain(event: JobEvent) throws {
         let scheduled = try JobLifecycle.apply(.scheduled(processJob: "p"), to: try queued(), endpoint: nil, now: now)
-        let requeued = try JobLifecycle.apply(.leaseExpired, to: scheduled.job, endpoint: nil, now: now)
+        let requeued = try JobLifecycle.apply(event, to: scheduled.job, endpoint: nil, now: now)
         #expect(requeued.job.status == .queued)
         #expect(requeued.job.processJob == nil)
+        #expect(requeued.job.statusMessage == (event == .leaseExpired ? "Service stopped reporting; queued again" : "Service shut down; queued again"))
         #expect(!requeued.leavesQueue)
+        let finished = try JobLifecycle.apply(.cancelRequested, to: scheduled.job, endpoint: nil, now: now)
+        #expect(!(try JobLifecycle.apply(event, to: finished.job, endpoint: nil, now: now)).changed)
     }
 }

@@ -64,6 +64,40 @@ import Testing
 }
 
 extension ScaleOutTests {
+    /// A node that shuts down gracefully hands the jobs its service was running back to the queue at once:
+    /// another node runs them long before their leases (a minute here) would have run out.
+    @Test func aStoppingNodeHandsItsRunningJobsToAnother() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        let clip = try await MediaFixtures.clip(in: folder)
+        try await TestDatabase.withFreshSchema(prefix: "handback") { database in
+            try await withSlowMediaServer(serving: clip) { media in
+                let node = try ServerProcess(
+                    port: try FreePort.pick(),
+                    arguments: ["--data-dir", folder.appendingPathComponent("node").path, "--database", database, "--lease-seconds", "60"],
+                    log: folder.appendingPathComponent("node.log"))
+                defer { node.stop() }
+                try await waitForHealth(node.baseURL)
+                let client = MediaflowClient(baseURL: node.baseURL)
+                let job = try await client.create(
+                    Job(type: .ameJob, profile: "ExtractTechnicalMetadata", relatedResource: RelatedResource(locator: "\(media)/media/2/clip.mp4")))
+                _ = try await client.start(jobURL: job.id!)
+                let jobID = String(job.id!.split(separator: "/").last!)
+                try await eventually("the job runs") { try await client.job(jobID).status == .running }
+
+                var staying = try TestServer.configuration()
+                staying.database = database
+                staying.leaseSeconds = 60
+                try await withServer(staying) { other in
+                    #expect(node.stop(), "a graceful stop")
+                    try await eventually("another node runs the job to its end") {
+                        let seen = try await other.client.job(jobID)
+                        return seen.status == .completed && seen.processJob?.hasPrefix(other.baseURL) == true
+                    }
+                }
+            }
+        }
+    }
+
     /// The README's second node, `--roles job-processor,ame-service` with only the database URL: it finds the
     /// registry and the jobs in the database, registers its service there, and runs jobs the first node has no
     /// room for.

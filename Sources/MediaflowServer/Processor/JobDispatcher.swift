@@ -221,6 +221,19 @@ final class JobDispatcher: Service, Sendable {
         }
     }
 
+    /// Queues again, at once, a job that a service of this node stopped unfinished as the node shut down, so
+    /// that another node takes it up without waiting out its lease (which takes it up if this fails).
+    func handBack(jobAt url: String) async {
+        guard let jobID = ResourceLink.id(in: url, collection: "Job") else { return }
+        inFlight.withLock { _ = $0.remove(jobID) }
+        do {
+            _ = try await ledger.apply(.handedBack, toJobAt: url, lease: nil, now: Timestamp.now())
+            logger.info("Job \(jobID) stopped by the shutdown; queued again")
+        } catch {
+            logger.warning("Could not queue job \(jobID) again: \(error); it is when its lease runs out")
+        }
+    }
+
     /// Queues again the jobs whose lease ran out: their service stopped reporting, or their node died.
     private func sweepExpiredLeases() async throws {
         let now = Timestamp.now()

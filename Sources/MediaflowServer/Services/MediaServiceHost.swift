@@ -8,8 +8,9 @@ import Synchronization
 /// and reports to the processor with `UpdateJob` (progress, and a heartbeat that keeps the job's lease)
 /// and `StopJob` (the end). A cancel stops the worker and the tools it runs. One timer beats for all the
 /// jobs that run longer than `heartbeat`, so a short job costs no timer of its own. When the node shuts down,
-/// its jobs' workers are stopped and waited for, but the jobs are not reported stopped: they stay RUNNING
-/// until their leases run out and are dispatched again, after a restart or on another node.
+/// its jobs' workers are stopped and waited for, but the jobs are not reported stopped: they go back to the
+/// queue at once when the processor is in this process, else when their leases run out, and run again after
+/// a restart or on another node.
 final class MediaServiceHost: Service, Sendable {
     /// Where this host takes `ProcessJob`: `PUBLIC_URL/ProcessJob`.
     let endpoint: String
@@ -25,9 +26,10 @@ final class MediaServiceHost: Service, Sendable {
     /// is shutting down.
     private let running = Mutex<(jobs: [String: Running], endedEarly: Set<String>, stopping: Bool)>(([:], [], false))
 
-    /// A `ProcessJob` under way: its task, and what its heartbeat says to whom.
+    /// A `ProcessJob` under way: its task (true when it ended stopped by the shutdown, unfinished), and what its
+    /// heartbeat says to whom.
     private struct Running {
-        var task: Task<Void, Never>
+        var task: Task<Bool, Never>
         var record: ProcessJob
         var started: ContinuousClock.Instant
     }
@@ -97,12 +99,14 @@ final class MediaServiceHost: Service, Sendable {
             while (try? await Task.sleep(for: self.heartbeat)) != nil { await self.beat() }
         }
         // Waited for, so that no tool outlives the process.
-        let tasks = running.withLock { state in
+        let stopped = running.withLock { state in
             state.stopping = true
-            return state.jobs.values.map(\.task)
+            return Array(state.jobs.values)
         }
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
+        for job in stopped { job.task.cancel() }
+        for job in stopped {
+            if await job.task.value { await reporter.handBack(job.record.job, update: job.record.asyncEndpoint.update!) }
+        }
     }
 
     private var isShuttingDown: Bool { running.withLock { $0.stopping } }
@@ -125,7 +129,8 @@ final class MediaServiceHost: Service, Sendable {
             to: record.asyncEndpoint.update!)
     }
 
-    private func process(_ record: ProcessJob, id: String) async {
+    /// Runs the job's worker and reports its end; true when the shutdown stopped it unfinished, unreported.
+    private func process(_ record: ProcessJob, id: String) async -> Bool {
         defer { running.withLock { if $0.jobs.removeValue(forKey: id) == nil { $0.endedEarly.insert(id) } } }
         let endpoints = record.asyncEndpoint
         let stop: @Sendable (JobStatus, [String: JSONValue]?, String?) async -> Void = { status, output, message in
@@ -136,11 +141,11 @@ final class MediaServiceHost: Service, Sendable {
         do {
             guard let job = try await jobs(record.job) else {
                 await stop(.failed, nil, "The job \(record.job) does not exist")
-                return
+                return false
             }
             guard let worker = workers[job.jobProfile.label] else {
                 await stop(.failed, nil, "This service does not offer the profile \(job.jobProfile.label)")
-                return
+                return false
             }
             await update(record, progress: 0, message: "Started")
             let context = WorkContext(
@@ -150,9 +155,13 @@ final class MediaServiceHost: Service, Sendable {
             let output = try await worker.run(job, context: context)
             await stop(.completed, output, "Completed")
         } catch {
-            guard error is CancellationError || Task.isCancelled else { return await stop(.failed, nil, "\(error)") }
-            // Stopped by the node's shutdown, the job is left to its lease.
-            if !isShuttingDown { await stop(.canceled, nil, "Canceled") }
+            if error is CancellationError || Task.isCancelled {
+                if isShuttingDown { return true }
+                await stop(.canceled, nil, "Canceled")
+            } else {
+                await stop(.failed, nil, "\(error)")
+            }
         }
+        return false
     }
 }

@@ -42,6 +42,15 @@ struct ReportSender: Sendable {
     }
 }
 
+extension ReportSender {
+    /// Hands `job`, which its service stopped unfinished as the node shut down, back to the processor of this
+    /// process when `update` is that processor's `UpdateJob`, to be queued again at once; a processor
+    /// elsewhere queues it again when its lease runs out.
+    func handBack(_ job: String, update: String) async {
+        await localProcessor.processor(for: update)?.dispatcher.handBack(jobAt: job)
+    }
+}
+
 /// The processor of this process, once it exists: services built before it reach it through this link.
 final class LocalProcessorLink: Sendable {
     private let state = Mutex<(processor: JobProcessor, baseURL: String)?>(nil)
