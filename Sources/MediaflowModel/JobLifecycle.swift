@@ -12,8 +12,9 @@ public enum JobEvent: Sendable, Equatable {
     case cancelRequested
     /// The service holding the job stopped answering; it goes back to the queue.
     case leaseExpired
-    /// The service running the job stopped it unfinished as its node shut down; it goes back to the queue.
-    case handedBack
+    /// The service running the job under `processJob` stopped it unfinished as its node shut down; it goes back
+    /// to the queue, unless it runs under another `ProcessJob` by now.
+    case handedBack(processJob: String)
     /// The processor gave up on the job, e.g. no service could take it.
     case abandoned(reason: String)
     /// The job had not ended within its `StartJob`'s `timeoutSeconds`; a service running it is told to stop.
@@ -97,6 +98,7 @@ public enum JobLifecycle {
 
         case .leaseExpired, .handedBack:
             guard status == .scheduled || status == .running else { return unchanged }
+            if case .handedBack(let processJob) = event, processJob != job.processJob { return unchanged }
             next.jobStatus = .queued
             next.processJob = nil
             next.statusMessage =

@@ -98,7 +98,7 @@ import Testing
         #expect(!late.changed)
     }
 
-    @Test(arguments: [JobEvent.leaseExpired, .handedBack])
+    @Test(arguments: [JobEvent.leaseExpired, .handedBack(processJob: "p")])
     func anExpiredLeaseOrAHandBackQueuesTheJobAgain(event: JobEvent) throws {
         let scheduled = try JobLifecycle.apply(.scheduled(processJob: "p"), to: try queued(), endpoint: nil, now: now)
         let requeued = try JobLifecycle.apply(event, to: scheduled.job, endpoint: nil, now: now)
@@ -108,5 +108,10 @@ import Testing
         #expect(!requeued.leavesQueue)
         let finished = try JobLifecycle.apply(.cancelRequested, to: scheduled.job, endpoint: nil, now: now)
         #expect(!(try JobLifecycle.apply(event, to: finished.job, endpoint: nil, now: now)).changed)
+    }
+
+    @Test func aHandBackFromAnEarlierProcessJobChangesNothing() throws {
+        let scheduled = try JobLifecycle.apply(.scheduled(processJob: "p2"), to: try queued(), endpoint: nil, now: now)
+        #expect(!(try JobLifecycle.apply(.handedBack(processJob: "p1"), to: scheduled.job, endpoint: nil, now: now)).changed)
     }
 }

@@ -105,7 +105,7 @@ final class MediaServiceHost: Service, Sendable {
         }
         for job in stopped { job.task.cancel() }
         for job in stopped {
-            if await job.task.value { await reporter.handBack(job.record.job, update: job.record.asyncEndpoint.update!) }
+            if await job.task.value { await reporter.handBack(job.record) }
         }
     }
 

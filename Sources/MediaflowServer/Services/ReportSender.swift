@@ -43,11 +43,12 @@ struct ReportSender: Sendable {
 }
 
 extension ReportSender {
-    /// Hands `job`, which its service stopped unfinished as the node shut down, back to the processor of this
-    /// process when `update` is that processor's `UpdateJob`, to be queued again at once; a processor
+    /// Hands the job of `record`, which its service stopped unfinished as the node shut down, back to the
+    /// processor of this process when the record reports to it, to be queued again at once; a processor
     /// elsewhere queues it again when its lease runs out.
-    func handBack(_ job: String, update: String) async {
-        await localProcessor.processor(for: update)?.dispatcher.handBack(jobAt: job)
+    func handBack(_ record: ProcessJob) async {
+        guard let update = record.asyncEndpoint.update, let processJob = record.id else { return }
+        await localProcessor.processor(for: update)?.dispatcher.handBack(jobAt: record.job, processJob: processJob)
     }
 }
 
