@@ -1,10 +1,13 @@
 import Foundation
 
 /// The `mediaflow` binary run as a child process, for tests that kill and restart a server or run
-/// a service beside it.
+/// a service beside it. When `MEDIAFLOW_TEST_PID_DIR` names a folder (`.ci/run` sets it), each running
+/// process has a file there named by its PID, so that what a test process that crashed left running can
+/// be stopped.
 public final class ServerProcess: @unchecked Sendable {
     private let process = Process()
     public let baseURL: String
+    private static let pidFolder = ProcessInfo.processInfo.environment["MEDIAFLOW_TEST_PID_DIR"]
 
     /// Starts `mediaflow serve` with `arguments`, listening on `port`; its output goes to `log`.
     public convenience init(port: Int, arguments: [String], log: URL) throws {
@@ -28,6 +31,15 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+        if let pidFile { FileManager.default.createFile(atPath: pidFile, contents: nil) }
+    }
+
+    private var pidFile: String? { Self.pidFolder.map { "\($0)/\(process.processIdentifier)" } }
+
+    /// Waits for the process to end and forgets its PID.
+    private func waitUntilGone() {
+        process.waitUntilExit()
+        if let pidFile { try? FileManager.default.removeItem(atPath: pidFile) }
     }
 
     /// The process id.
@@ -37,7 +49,7 @@ public final class ServerProcess: @unchecked Sendable {
     public func crash() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        waitUntilGone()
     }
 
     /// Stops the process with SIGTERM and waits for it; true when it shut down and exited with status 0, rather
@@ -46,7 +58,7 @@ public final class ServerProcess: @unchecked Sendable {
     public func stop() -> Bool {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            waitUntilGone()
         }
         return process.terminationReason == .exit && process.terminationStatus == 0
     }
