@@ -31,7 +31,7 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        if let pidFile { FileManager.default.createFile(atPath: pidFile, contents: nil) }
+        if let pidFile { _ = FileManager.default.createFile(atPath: pidFile, contents: nil) }
     }
 
     private var pidFile: String? { Self.pidFolder.map { "\($0)/\(process.processIdentifier)" } }
