@@ -58,6 +58,14 @@ public enum JobLifecycle {
             return JobTransition(job: next, changed: true, leavesQueue: leaves, notify: target, cancelProcessJob: cancel)
         }
         let unchanged = JobTransition(job: job, changed: false, leavesQueue: false, notify: nil, cancelProcessJob: nil)
+        /// Back to the queue from a service that no longer runs the job.
+        func queuedAgain(_ message: String) -> JobTransition {
+            guard status == .scheduled || status == .running else { return unchanged }
+            next.jobStatus = .queued
+            next.processJob = nil
+            next.statusMessage = message
+            return done(false, leaves: false)
+        }
 
         switch event {
         case .queued(let startJob, let priority):
@@ -96,14 +104,12 @@ public enum JobLifecycle {
             next.statusMessage = "Canceled on request"
             return done(status != .new, leaves: true, cancel: job.runningProcessJob)
 
-        case .leaseExpired, .handedBack:
-            guard status == .scheduled || status == .running else { return unchanged }
-            if case .handedBack(let processJob) = event, processJob != job.processJob { return unchanged }
-            next.jobStatus = .queued
-            next.processJob = nil
-            next.statusMessage =
-                event == .leaseExpired ? "Service stopped reporting; queued again" : "Service shut down; queued again"
-            return done(false, leaves: false)
+        case .leaseExpired:
+            return queuedAgain("Service stopped reporting; queued again")
+
+        case .handedBack(let processJob):
+            guard processJob == job.processJob else { return unchanged }
+            return queuedAgain("Service shut down; queued again")
 
         case .abandoned(let reason):
             guard !status.isFinal else { return unchanged }
