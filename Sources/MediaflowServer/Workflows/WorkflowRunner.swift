@@ -28,7 +28,7 @@ struct WorkflowRunner: Service {
         let leaseSeconds = Double(lease.wholeMilliseconds) / 1000
         var firstClaim = takesOverAtStart
         var lastRenewal = Date()
-        await withTaskGroup(of: Void.self) { group in
+        await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 do {
                     try await fireTimers()
