@@ -150,7 +150,7 @@ extension PostgresStore: WorkflowStore {
                 """))
     }
 
-    public func renewTaskLeases(tokens: [String], until: Date) async throws {
+    public func setTaskLeases(tokens: [String], until: Date) async throws {
         guard !tokens.isEmpty else { return }
         try await query(
             "UPDATE workflow_task SET lease_until = \(until.timeIntervalSince1970) WHERE token = ANY(\(tokens)) AND status = 'pending'")

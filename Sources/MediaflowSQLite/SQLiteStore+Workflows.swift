@@ -164,7 +164,7 @@ extension SQLiteStore: WorkflowStore {
         }
     }
 
-    public func renewTaskLeases(tokens: [String], until: Date) async throws {
+    public func setTaskLeases(tokens: [String], until: Date) async throws {
         guard !tokens.isEmpty else { return }
         try await write { db in
             for token in tokens {

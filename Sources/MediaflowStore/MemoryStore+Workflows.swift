@@ -126,7 +126,7 @@ extension MemoryStore: WorkflowStore {
         }
     }
 
-    public func renewTaskLeases(tokens: [String], until: Date) async throws {
+    public func setTaskLeases(tokens: [String], until: Date) async throws {
         workflows.withLock { state in
             for token in tokens where state.tasks[token]?.task.status == .pending { state.tasks[token]?.leaseUntil = until }
         }

@@ -136,8 +136,9 @@ public protocol WorkflowStore: Sendable {
     /// hand over before `lease.until`; a task whose lease ran out by `now` (its node died before handing
     /// it over) is taken again. Activity tasks wait `queued` instead.
     func claimPendingTasks(lease: Lease, now: Date, limit: Int) async throws -> [WorkflowTaskRecord]
-    /// Extends the leases of tasks still being handed over (a long function call, say).
-    func renewTaskLeases(tokens: [String], until: Date) async throws
+    /// Moves the end of the leases of tasks still pending: later, for tasks still being handed over (a long
+    /// function call, say); to the past, for tasks a stopping node gives up, which the next claim then takes.
+    func setTaskLeases(tokens: [String], until: Date) async throws
     func task(token: String) async throws -> WorkflowTaskRecord?
     /// Records that the task was handed over, and to what (`handle`: a job's URL); false when the task is
     /// gone, its execution having given it up meanwhile.

@@ -1,6 +1,7 @@
 import Foundation
 import MediaflowModel
 import MediaflowServer
+import MediaflowStates
 import MediaflowTesting
 import Synchronization
 import Testing
@@ -94,6 +95,46 @@ extension ScaleOutTests {
                         return seen.status == .completed && seen.processJob?.hasPrefix(other.baseURL) == true
                     }
                 }
+            }
+        }
+    }
+
+    /// A node that shuts down gracefully gives back the workflow tasks it was handing over: another node hands
+    /// them over again long before their leases (a minute here) would have run out.
+    @Test func aStoppingNodeGivesItsWorkflowTasksToAnother() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        let started = folder.appendingPathComponent("started")
+        // The first call says it began and outlasts the test; the one after answers at once.
+        let script = "if [ -e \(started.path) ]; then echo '\"done\"'; else touch \(started.path); exec sleep 60; fi"
+        let functions = folder.appendingPathComponent("functions.json")
+        let bindings: JSONValue = ["Slow": ["command": ["sh", "-c", .string(script)]]]
+        try JSONText.serialize(bindings).write(to: functions, atomically: true, encoding: .utf8)
+        try await TestDatabase.withFreshSchema(prefix: "taskback") { database in
+            let node = try ServerProcess(
+                port: try FreePort.pick(),
+                arguments: [
+                    "--data-dir", folder.appendingPathComponent("node").path, "--database", database, "--lease-seconds", "60",
+                    "--functions", functions.path,
+                ],
+                log: folder.appendingPathComponent("node.log"))
+            defer { node.stop() }
+            try await waitForHealth(node.baseURL)
+            let definition: JSONValue = [
+                "StartAt": "Slow", "States": ["Slow": ["Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Slow", "End": true]],
+            ]
+            _ = try await WorkflowTests.call(node.baseURL, .POST, "/StateMachine", ["name": "slow", "definition": definition])
+            _ = try await WorkflowTests.call(node.baseURL, .POST, "/Execution", ["stateMachine": "slow", "name": "s1", "input": [:]])
+            try await eventually("the function runs") { FileManager.default.fileExists(atPath: started.path) }
+
+            var staying = try TestServer.configuration()
+            staying.database = database
+            staying.leaseSeconds = 60
+            staying.functionsFile = functions.path
+            try await withServer(staying) { other in
+                #expect(node.stop(), "a graceful stop")
+                let described = try await WorkflowTests.finished(other.baseURL, "/Execution/slow/s1")
+                #expect(described["status"] == "SUCCEEDED", "\(described)")
+                #expect(described["output"] == "\"done\"")
             }
         }
     }

@@ -114,7 +114,7 @@ import Testing
             #expect(claimed.first { $0.token == "t1" } == Self.task("t1", execution))
             #expect(try await store.claimPendingTasks(lease: lease, now: now.addingTimeInterval(10), limit: 10).isEmpty, "leased")
 
-            try await store.renewTaskLeases(tokens: ["t1"], until: now.addingTimeInterval(60))
+            try await store.setTaskLeases(tokens: ["t1"], until: now.addingTimeInterval(60))
             #expect(try await store.markTaskDispatched(token: "t2", handle: "http://repo/Job/1"))
             #expect(try await !store.markTaskDispatched(token: "gone", handle: "http://repo/Job/2"), "a task given up")
             #expect(try await store.task(token: "t2")?.status == .dispatched)
@@ -122,6 +122,8 @@ import Testing
             let later = Lease(owner: "node-2", until: now.addingTimeInterval(80))
             #expect(try await store.claimPendingTasks(lease: later, now: now.addingTimeInterval(40), limit: 10).isEmpty, "renewed or handed over")
             #expect(try await store.claimPendingTasks(lease: later, now: now.addingTimeInterval(61), limit: 10).map(\.token) == ["t1"], "taken over")
+            try await store.setTaskLeases(tokens: ["t1"], until: Date(timeIntervalSince1970: 0))
+            #expect(try await store.claimPendingTasks(lease: later, now: now.addingTimeInterval(62), limit: 10).map(\.token) == ["t1"], "given back")
 
             let first = try await store.claimActivityTask(resource: activity, worker: "w1")
             #expect(first?.token == "a1")

@@ -18,6 +18,8 @@ final class TaskResourceRunner: Sendable {
     let invoker: FunctionInvoker
     let logger: Logger
     private let inFlight = Mutex<Set<String>>([])
+    /// The tasks the node's shutdown stopped before they were handed over.
+    private let interrupted = Mutex<[String]>([])
     /// The calls running now, by task token, so an abandoned one can be cancelled.
     private let calls = Mutex<[String: Task<Handover, any Error>]>([:])
 
@@ -39,6 +41,9 @@ final class TaskResourceRunner: Sendable {
 
     /// The tasks being handed over right now, whose leases must be kept.
     var handingOver: [String] { inFlight.withLock { Array($0) } }
+
+    /// The tasks the node's shutdown stopped before they were handed over, whose leases it can end.
+    var interruptedByShutdown: [String] { interrupted.withLock { $0 } }
 
     /// What handing a task over gave: its result when it came at once, and what it was handed to.
     struct Handover: Sendable {
@@ -68,8 +73,11 @@ final class TaskResourceRunner: Sendable {
             }
         } catch {
             // Cancelled by the node's shutdown (this task is cancelled by nothing else): the task is not failed but
-            // left to its lease, and handed over again when that runs out, as after a crash.
-            if Task.isCancelled { return }
+            // left pending, to be handed over again (see `WorkflowRunner`).
+            if Task.isCancelled {
+                interrupted.withLock { $0.append(record.token) }
+                return
+            }
             let failure = error as? StatesError ?? StatesError(StatesError.taskFailed, "\(error)")
             do {
                 try await engine.deliver(.taskFailed(token: token, error: failure.name, cause: failure.cause), to: executionArn, closing: record.token)

@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// The workflow engine's background work: fires due timers and hands scheduled tasks to their
 /// resources. Both come from the store, so nothing is lost across a restart; tasks are claimed under
 /// a lease, so on a shared database each is handed over by one node, and again by another only if
-/// that node dies or shuts down first.
+/// that node dies (when the lease runs out) or shuts down first (at once: it ends the leases of the tasks
+/// it stopped).
 struct WorkflowRunner: Service {
     let engine: WorkflowEngine
     let tasks: TaskResourceRunner
@@ -22,6 +23,18 @@ struct WorkflowRunner: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await runUntilCancelled() }
+        await giveBack(tasks.interruptedByShutdown)
+    }
+
+    /// Ends the leases of the tasks the shutdown stopped, so that another node sharing the store hands them
+    /// over at its next claim instead of when the leases run out.
+    private func giveBack(_ tokens: [String]) async {
+        guard !tokens.isEmpty else { return }
+        do {
+            try await engine.store.setTaskLeases(tokens: tokens, until: Date(timeIntervalSince1970: 0))
+        } catch {
+            logger.warning("workflow runner: \(tokens.count) stopped task(s) wait for their leases to run out: \(error)")
+        }
     }
 
     private func runUntilCancelled() async {
@@ -34,7 +47,7 @@ struct WorkflowRunner: Service {
                     try await fireTimers()
                     let now = Date()
                     if now.timeIntervalSince(lastRenewal) > leaseSeconds / 3 {
-                        try await engine.store.renewTaskLeases(tokens: tasks.handingOver, until: now.addingTimeInterval(leaseSeconds))
+                        try await engine.store.setTaskLeases(tokens: tasks.handingOver, until: now.addingTimeInterval(leaseSeconds))
                         lastRenewal = now
                     }
                     let claimed = try await engine.store.claimPendingTasks(
