@@ -37,6 +37,8 @@ public struct ToolRunner: Sendable {
         _ tool: String, _ arguments: [String], input: String = "", workingDirectory: String? = nil
     ) async throws -> ToolOutcome {
         let limit = outputLimit
+        let inputFile = try Self.file(holding: input)
+        defer { try? inputFile.close() }
         return try await withThrowingTaskGroup(of: ToolOutcome?.self) { group in
             group.addTask {
                 var options = PlatformOptions()
@@ -45,8 +47,8 @@ public struct ToolRunner: Sendable {
                     let executable: Executable = tool.contains("/") ? .path(FilePath(tool)) : .name(tool)
                     let result = try await Subprocess.run(
                         executable, arguments: Arguments(arguments), workingDirectory: workingDirectory.map { FilePath($0) },
-                        platformOptions: options, input: .string(input), output: .string(limit: limit),
-                        error: .string(limit: 256 << 10))
+                        platformOptions: options, input: .fileDescriptor(inputFile, closeAfterSpawningProcess: false),
+                        output: .string(limit: limit), error: .string(limit: 256 << 10))
                     return ToolOutcome(
                         status: result.terminationStatus, output: result.standardOutput,
                         error: result.standardError)
@@ -64,6 +66,23 @@ public struct ToolRunner: Sendable {
             group.cancelAll()
             guard let outcome = first else { throw ToolError.timedOut(tool, after: timeout) }
             return outcome
+        }
+    }
+
+    /// A file, already unlinked, holding `text` and open for reading from its start: what a tool reads as its
+    /// standard input. Not a pipe: a tool that ends without reading all of a pipe makes the write into it fail
+    /// (SIGPIPE, which ends the whole process, or EPIPE, on which swift-subprocess 1.0.2 traps).
+    private static func file(holding text: String) throws -> FileDescriptor {
+        let path = FilePath(FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-input-\(UUID())").path)
+        let file = try FileDescriptor.open(path, .readWrite, options: [.create, .exclusiveCreate], permissions: .ownerReadWrite)
+        do {
+            _ = unlink(path.string)
+            try file.writeAll(text.utf8)
+            try file.seek(offset: 0, from: .start)
+            return file
+        } catch {
+            try? file.close()
+            throw error
         }
     }
 }

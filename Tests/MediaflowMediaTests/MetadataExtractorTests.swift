@@ -48,6 +48,18 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 
+    /// A tool that ends without reading its input (a function's command that ignores it) ends the run as
+    /// any other: its input once went down a pipe, and swift-subprocess trapped on the pipe it left open when
+    /// the write failed, taking the whole server down.
+    @Test func aToolThatIgnoresItsInputEndsNormally() async throws {
+        let input = String(repeating: "x", count: 1 << 20)  // more than a pipe holds: the tool is gone before it is written
+        let outcome = try await ToolRunner().execute("sh", ["-c", "echo ignored"], input: input)
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.output == "ignored\n")
+        let read = try await ToolRunner().execute("wc", ["-c"], input: input)
+        #expect(read.output.trimmingCharacters(in: .whitespacesAndNewlines) == String(1 << 20), "a tool that reads it gets all of it")
+    }
+
     @Test func aMissingToolIsNamed() async throws {
         await #expect(throws: ToolError.notFound("no-such-tool-here")) {
             try await ToolRunner().run("no-such-tool-here", [])
