@@ -56,14 +56,18 @@ public func withServer<T: Sendable>(
 /// Waits until `GET /health` answers 200.
 public func waitForHealth(_ baseURL: String, timeout: Duration = .seconds(20)) async throws {
     let deadline = ContinuousClock.now + timeout
+    var last = "no answer"
     while ContinuousClock.now < deadline {
-        let request = HTTPClientRequest(url: "\(baseURL)/health")
-        if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)), response.status == .ok {
-            return
+        do {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(baseURL)/health"), timeout: .seconds(2))
+            if response.status == .ok { return }
+            last = "\(response.status.code) \(String(buffer: try await response.body.collect(upTo: 4096)))"
+        } catch {
+            last = "\(error)"
         }
         try await Task.sleep(for: .milliseconds(50))
     }
-    throw FixtureError("\(baseURL) did not become healthy within \(timeout)")
+    throw FixtureError("\(baseURL) did not become healthy within \(timeout); last: \(last)")
 }
 
 /// Runs `body` with a callback receiver listening on a free loopback port; `body` gets its base URL, where
