@@ -12,6 +12,10 @@ public final class TCPRelay: Sendable {
     private let target: (host: String, port: Int)
     private let open = Mutex<(listener: (any Channel)?, relayed: [any Channel], frozen: Bool)>((nil, [], false))
 
+    /// The relays' own thread, as a network's: behind the test process's busy shared event loops, a statement
+    /// relayed there waited hundreds of milliseconds for its turn, each way.
+    private static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     /// A relay to `host:port`, not yet listening.
     public init(to host: String, port: Int) throws {
         self.port = try FreePort.pick()
@@ -20,7 +24,7 @@ public final class TCPRelay: Sendable {
 
     /// Listens on `port`, relaying each connection to the target.
     public func start() async throws {
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let listener = try await ServerBootstrap(group: Self.loops)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [target] inbound in
                 ClientBootstrap(group: inbound.eventLoop).connect(host: target.host, port: target.port)
