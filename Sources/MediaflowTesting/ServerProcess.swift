@@ -1,13 +1,16 @@
 import Foundation
+import Synchronization
 
 /// The `mediaflow` binary run as a child process, for tests that kill and restart a server or run
 /// a service beside it. When `MEDIAFLOW_TEST_PID_DIR` names a folder (`.ci/run` sets it), each running
 /// process has a file there named by its PID, so that what a test process that crashed left running can
-/// be stopped.
+/// be stopped. Its end is awaited, never waited for on a thread: a cooperative thread blocked while a server
+/// shut down stalled every other test of the process meanwhile (and, on two cores, timed some out).
 public final class ServerProcess: @unchecked Sendable {
     private let process = Process()
     public let baseURL: String
     private static let pidFolder = ProcessInfo.processInfo.environment["MEDIAFLOW_TEST_PID_DIR"]
+    private let end = ProcessEnd()
 
     /// Starts `mediaflow serve` with `arguments`, listening on `port`; its output goes to `log`.
     public convenience init(port: Int, arguments: [String], log: URL) throws {
@@ -30,37 +33,40 @@ public final class ServerProcess: @unchecked Sendable {
         handle.seekToEndOfFile()
         process.standardOutput = handle
         process.standardError = handle
+        process.terminationHandler = { [end] ended in
+            if let pidFile = Self.pidFile(of: ended.processIdentifier) { try? FileManager.default.removeItem(atPath: pidFile) }
+            end.happened()
+        }
         try process.run()
-        if let pidFile { _ = FileManager.default.createFile(atPath: pidFile, contents: nil) }
+        if let pidFile = Self.pidFile(of: process.processIdentifier), process.isRunning {
+            _ = FileManager.default.createFile(atPath: pidFile, contents: nil)
+        }
     }
 
-    private var pidFile: String? { Self.pidFolder.map { "\($0)/\(process.processIdentifier)" } }
-
-    /// Waits for the process to end and forgets its PID.
-    private func waitUntilGone() {
-        process.waitUntilExit()
-        if let pidFile { try? FileManager.default.removeItem(atPath: pidFile) }
-    }
+    private static func pidFile(of pid: Int32) -> String? { pidFolder.map { "\($0)/\(pid)" } }
 
     /// The process id.
     public var pid: Int32 { process.processIdentifier }
 
-    /// Kills the process with SIGKILL, as a crash would, and waits for it to be gone.
-    public func crash() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        waitUntilGone()
+    /// Kills the process with SIGKILL, as a crash would, and returns once it is gone.
+    public func crash() async {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        await end.awaited()
     }
 
-    /// Stops the process with SIGTERM and waits for it; true when it shut down and exited with status 0, rather
-    /// than being ended by the signal or failing.
+    /// Stops the process with SIGTERM and returns once it has ended: true when it shut down and exited with
+    /// status 0, rather than being ended by the signal or failing.
     @discardableResult
-    public func stop() -> Bool {
-        if process.isRunning {
-            process.terminate()
-            waitUntilGone()
-        }
+    public func stop() async -> Bool {
+        if process.isRunning { process.terminate() }
+        await end.awaited()
         return process.terminationReason == .exit && process.terminationStatus == 0
+    }
+
+    /// Sends `signal` (by default SIGTERM, a graceful stop) and returns at once, for a `defer`: the process ends on
+    /// its own (and `.ci/run` stops one still listed when the tests end).
+    public func terminate(by signal: Int32 = SIGTERM) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
     }
 
     /// Runs `mediaflow` with `arguments` to its end and returns its exit status and output (standard output
@@ -95,5 +101,31 @@ public final class ServerProcess: @unchecked Sendable {
         throw FixtureError("The mediaflow binary was not found near \(CommandLine.arguments[0]); run swift build first")
     }
 
-    deinit { stop() }
+    deinit { terminate() }
+}
+
+/// A child process's end, which tasks can await.
+private final class ProcessEnd: Sendable {
+    private let state = Mutex<(ended: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// Returns once the process has ended.
+    func awaited() async {
+        await withCheckedContinuation { continuation in
+            let ended = state.withLock { state in
+                if !state.ended { state.waiting.append(continuation) }
+                return state.ended
+            }
+            if ended { continuation.resume() }
+        }
+    }
+
+    /// The process has ended: resumes everyone awaiting it.
+    func happened() {
+        let waiting = state.withLock { state in
+            state.ended = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
 }

@@ -21,11 +21,10 @@ import Testing
             let overHTTP = try ServerProcess(
                 command: ["bus", "calculator", "--server", server.baseURL, "--http-port", String(try FreePort.pick())],
                 baseURL: server.baseURL, log: folder.appendingPathComponent("http.log"))
-            // SIGKILL: a graceful stop would wait on the gateway's connections while this test holds
-            // a cooperative thread in waitUntilExit.
+            // SIGKILL: a graceful stop would wait on the gateway's connections, which outlive the test.
             defer {
-                overSocket.crash()
-                overHTTP.crash()
+                overSocket.terminate(by: SIGKILL)
+                overHTTP.terminate(by: SIGKILL)
             }
             try await eventually("two calculator instances on the bus") { try await Self.instances(server, Self.calculator) == 2 }
 
@@ -79,7 +78,7 @@ import Testing
             await socket.close()
 
             // A service that goes away stops receiving work at once.
-            overSocket.crash()
+            await overSocket.crash()
             try await eventually("the dead instance is gone") { try await Self.instances(server, Self.calculator) == 1 }
         }
     }
@@ -89,11 +88,11 @@ import Testing
             let slow = try ServerProcess(
                 command: ["bus", "calculator", "--server", server.baseURL, "--delay-ms", "20000"], baseURL: server.baseURL,
                 log: MediaFixtures.temporaryDirectory().appendingPathComponent("slow.log"))
-            defer { slow.crash() }
+            defer { slow.terminate(by: SIGKILL) }
             try await eventually("the calculator on the bus") { try await Self.instances(server, Self.calculator) == 1 }
             async let answer = Self.post(server, Self.request("add", params: ["num1": 1, "num2": 2]))
             try await Task.sleep(for: .seconds(1))
-            slow.crash()
+            await slow.crash()
             let (crashed, status) = try await answer
             #expect(status == 502)
             let error = try #require(crashed["errorSet"]?.arrayValue?.first)

@@ -25,10 +25,10 @@ import Testing
                 _ = try await client.start(
                     jobURL: job.id!, asyncEndpoint: AsyncEndpoint(success: callback + "/success", failure: callback + "/failure"))
                 try await eventually("the job runs") { try await client.job(job.id!).status == .running }
-                if killed { first.crash() } else { #expect(first.stop(), "a graceful stop") }
+                if killed { await first.crash() } else { #expect(await first.stop(), "a graceful stop") }
 
                 let second = try ServerProcess(port: port, arguments: arguments, log: log)
-                defer { second.stop() }
+                defer { second.terminate() }
                 try await waitForHealth(second.baseURL)
                 let done = try await client.wait(for: job.id!)
                 #expect(done.status == .completed)
@@ -58,12 +58,12 @@ import Testing
                 jobs.append(job.id!)
             }
             for job in jobs { #expect(try await client.wait(for: job).status == .completed) }
-            first.crash()
+            await first.crash()
             #expect(receiver.deliveries.isEmpty)
 
             receiver.setRefusing(false)
             let second = try ServerProcess(port: port, arguments: arguments, log: log)
-            defer { second.stop() }
+            defer { second.terminate() }
             try await waitForHealth(second.baseURL)
             for job in jobs { await receiver.arrival(of: job) }
             let deliveries = receiver.deliveries

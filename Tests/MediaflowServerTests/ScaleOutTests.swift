@@ -25,7 +25,7 @@ import Testing
                             ],
                             log: folder.appendingPathComponent("node\(index).log")))
                 }
-                defer { for node in nodes { node.stop() } }
+                defer { for node in nodes { node.terminate() } }
                 for node in nodes { try await waitForHealth(node.baseURL) }
                 let clients = nodes.map { MediaflowClient(baseURL: $0.baseURL) }
                 let victim = nodes[1]
@@ -37,7 +37,7 @@ import Testing
                         group.addTask {
                             var index = worker
                             while index < total {
-                                if index == total / 3, run.killOnce() { victim.crash() }
+                                if index == total / 3, run.killOnce() { await victim.crash() }
                                 var node = index % 3
                                 if node == 1, run.victimKilled { node = 0 }
                                 run.accepted(try await Self.submit(to: clients[node], fallback: clients[2], endpoint))
@@ -76,7 +76,7 @@ extension ScaleOutTests {
                     port: try FreePort.pick(),
                     arguments: ["--data-dir", folder.appendingPathComponent("node").path, "--database", database, "--lease-seconds", "60"],
                     log: folder.appendingPathComponent("node.log"))
-                defer { node.stop() }
+                defer { node.terminate() }
                 try await waitForHealth(node.baseURL)
                 let client = MediaflowClient(baseURL: node.baseURL)
                 let job = try await client.create(
@@ -89,7 +89,7 @@ extension ScaleOutTests {
                 staying.database = database
                 staying.leaseSeconds = 60
                 try await withServer(staying) { other in
-                    #expect(node.stop(), "a graceful stop")
+                    #expect(await node.stop(), "a graceful stop")
                     try await eventually("another node runs the job to its end") {
                         let seen = try await other.client.job(jobID)
                         return seen.status == .completed && seen.processJob?.hasPrefix(other.baseURL) == true
@@ -117,7 +117,7 @@ extension ScaleOutTests {
                     "--functions", functions.path,
                 ],
                 log: folder.appendingPathComponent("node.log"))
-            defer { node.stop() }
+            defer { node.terminate() }
             try await waitForHealth(node.baseURL)
             let definition: JSONValue = [
                 "StartAt": "Slow", "States": ["Slow": ["Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Slow", "End": true]],
@@ -131,7 +131,7 @@ extension ScaleOutTests {
             staying.leaseSeconds = 60
             staying.functionsFile = functions.path
             try await withServer(staying) { other in
-                #expect(node.stop(), "a graceful stop")
+                #expect(await node.stop(), "a graceful stop")
                 let described = try await WorkflowTests.finished(other.baseURL, "/Execution/slow/s1")
                 #expect(described["status"] == "SUCCEEDED", "\(described)")
                 #expect(described["output"] == "\"done\"")

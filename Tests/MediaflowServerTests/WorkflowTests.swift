@@ -134,10 +134,10 @@ import Testing
         _ = try await Self.call(base, .POST, "/StateMachine", ["name": "sleepy", "definition": definition])
         let (status, _) = try await Self.call(base, .POST, "/Execution", ["stateMachine": "sleepy", "name": "s1", "input": ["n": 7]])
         #expect(status == 201)
-        first.crash()
+        await first.crash()
 
         let second = try ServerProcess(port: port, arguments: arguments, log: log)
-        defer { second.stop() }
+        defer { second.terminate() }
         try await waitForHealth(second.baseURL)
         let described = try await Self.finished(base, "/Execution/sleepy/s1")
         #expect(described["status"] == "SUCCEEDED")
