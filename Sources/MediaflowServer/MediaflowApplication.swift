@@ -80,7 +80,7 @@ struct ApplicationParts {
         let sharedStore = configuration.postgresURL != nil
         let transport = HTTPTransport(client: .mediaflow)
         let limit = configuration.maxBodyBytes
-        let lease = Duration.milliseconds(Int64(configuration.leaseSeconds * 1000))
+        let lease = Duration.seconds(configuration.leaseSeconds)
 
         let directory: any ServiceDirectory
         if roles.contains(.serviceRegistry) {
@@ -134,7 +134,7 @@ struct ApplicationParts {
         var host: MediaServiceHost?
         if roles.contains(.ameService), let ledger {
             let media = configuration.mediaDirectory
-            let tools = ToolRunner(timeout: .milliseconds(Int64(configuration.toolTimeoutSeconds * 1000)))
+            let tools = ToolRunner(timeout: .seconds(configuration.toolTimeoutSeconds))
             var workers: [String: any JobWorker] = [
                 BuiltInCatalogue.extractTechnicalMetadata.label: TechnicalMetadataWorker(
                     resolver: LocatorResolver(httpClient: .shared, scratchDirectory: media.appendingPathComponent(".downloads")),

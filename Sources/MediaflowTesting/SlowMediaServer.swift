@@ -15,7 +15,7 @@ public func withSlowMediaServer<T: Sendable>(
         let delay = Double(context.parameters.get("delay") ?? "0") ?? 0
         // A client that gave up does not end the wait, so it ends when the server shuts down: a graceful
         // shutdown would otherwise wait out the whole delay.
-        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(delay)) }
         let data = try Data(contentsOf: file)
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -54,7 +54,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger.server(label: "mediaflow", level: Logger.Level(rawValue: logLevel) ?? .info)
         let app = try await buildApplication(configuration, logger: logger)
         do {
-            let maxShutdown = Duration.milliseconds(Int64(configuration.shutdownSeconds * 1000))
+            let maxShutdown = Duration.seconds(configuration.shutdownSeconds)
             try await ServiceGroup.bounded([app], stopOnSignals: true, maxShutdown: maxShutdown, logger: logger)
                 .run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

@@ -30,7 +30,7 @@ struct FunctionInvoker: Sendable {
         _ arguments: [String], name: String, input: JSONValue, directory: String, timeout: Double?
     ) async throws -> JSONValue {
         let seconds = timeout ?? defaultTimeoutSeconds
-        let tools = ToolRunner(outputLimit: 16 << 20, timeout: .milliseconds(Int64(seconds * 1000)))
+        let tools = ToolRunner(outputLimit: 16 << 20, timeout: .seconds(seconds))
         let outcome: ToolOutcome
         do {
             outcome = try await tools.execute(
