@@ -8,7 +8,9 @@ import Testing
 
 @testable import MediaflowServer
 
-/// The dispatcher's timeouts when its store fails it.
+/// The dispatcher's timeouts when its store fails it. A timeout is expected within 1–2 s, and checked
+/// against 8 s: the failures these tests guard against time out at 15 s, and under the whole suite on two
+/// cores a second more than expected has been seen.
 @Suite struct JobDispatcherTests {
     /// The store fails every look for overdue jobs (it cannot say when the next deadline is): the dispatcher
     /// looks again a second later, so the job still times out about on time, not at the next lease sweep (a
@@ -25,7 +27,7 @@ import Testing
             }
             return ContinuousClock.now - started
         }
-        #expect(timedOutAfter < .seconds(3))
+        #expect(timedOutAfter < .seconds(8))
         #expect(try await memory.job(id: jobID)?.statusMessage?.hasPrefix("Timed out") == true)
     }
 
@@ -47,7 +49,7 @@ import Testing
             }
             return ContinuousClock.now - started
         }
-        #expect(timedOutAfter < .seconds(3))
+        #expect(timedOutAfter < .seconds(8))
     }
 
     private let baseURL = "http://dispatcher.test"
