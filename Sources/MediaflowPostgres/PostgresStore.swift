@@ -29,9 +29,9 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     /// Bringing the schema up to date, once per process; every statement waits for it. (A statement
     /// prepared before its tables exist stays failed on that connection for good.)
     private let schemaUpdate = Mutex<Task<Void, any Error>?>(nil)
-    /// Whether `run()` has begun, and the migration waiting for it (PostgresNIO warns of a connection
-    /// leased before its client runs).
-    private let running = Mutex<(begun: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+    /// `run()` beginning, which the migration waits for (PostgresNIO warns of a connection leased before its
+    /// client runs).
+    private let running = OneTimeEvent()
 
     /// A store for `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]`.
     /// - Throws: `StoreError.unavailable` for a URL that is not one.
@@ -87,12 +87,7 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     public func run() async throws {
         // What waits for the pool goes on now: the client marks itself running as it is called, long before
         // a waiting statement can reach it.
-        let waiting = running.withLock { running in
-            running.begun = true
-            defer { running.waiting = [] }
-            return running.waiting
-        }
-        for statement in waiting { statement.resume() }
+        running.happen()
         await withDiscardingTaskGroup { group in
             group.addTask { await self.batchClient.run() }
             group.addTask { await self.reachability.watch(logger: self.logger) { await self.unreachableReason() } }
@@ -119,15 +114,7 @@ public final class PostgresStore: JobStore, ReachabilityReporting, Service {
     private static let batchEventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
     /// Returns once `run()` has begun.
-    func untilRunning() async {
-        await withCheckedContinuation { continuation in
-            let begun = running.withLock { running in
-                if !running.begun { running.waiting.append(continuation) }
-                return running.begun
-            }
-            if begun { continuation.resume() }
-        }
-    }
+    func untilRunning() async { await running.awaited() }
 
     /// Why this node cannot reach its database, or nil when it can, as far as it knows: its statements fail at
     /// once while it cannot.

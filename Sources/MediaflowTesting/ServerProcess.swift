@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import MediaflowModel
 
 /// The `mediaflow` binary run as a child process, for tests that kill and restart a server or run
 /// a service beside it. When `MEDIAFLOW_TEST_PID_DIR` names a folder (`.ci/run` sets it), each running
@@ -10,7 +10,7 @@ public final class ServerProcess: @unchecked Sendable {
     private let process = Process()
     public let baseURL: String
     private static let pidFolder = ProcessInfo.processInfo.environment["MEDIAFLOW_TEST_PID_DIR"]
-    private let end = ProcessEnd()
+    private let end = OneTimeEvent()
 
     /// Starts `mediaflow serve` with `arguments`, listening on `port`; its output goes to `log`.
     public convenience init(port: Int, arguments: [String], log: URL) throws {
@@ -35,7 +35,7 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardError = handle
         process.terminationHandler = { [end] ended in
             if let pidFile = Self.pidFile(of: ended.processIdentifier) { try? FileManager.default.removeItem(atPath: pidFile) }
-            end.happened()
+            end.happen()
         }
         try process.run()
         if let pidFile = Self.pidFile(of: process.processIdentifier), process.isRunning {
@@ -104,28 +104,3 @@ public final class ServerProcess: @unchecked Sendable {
     deinit { terminate() }
 }
 
-/// A child process's end, which tasks can await.
-private final class ProcessEnd: Sendable {
-    private let state = Mutex<(ended: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
-
-    /// Returns once the process has ended.
-    func awaited() async {
-        await withCheckedContinuation { continuation in
-            let ended = state.withLock { state in
-                if !state.ended { state.waiting.append(continuation) }
-                return state.ended
-            }
-            if ended { continuation.resume() }
-        }
-    }
-
-    /// The process has ended: resumes everyone awaiting it.
-    func happened() {
-        let waiting = state.withLock { state in
-            state.ended = true
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        for continuation in waiting { continuation.resume() }
-    }
-}
