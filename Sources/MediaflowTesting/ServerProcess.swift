@@ -103,4 +103,3 @@ public final class ServerProcess: @unchecked Sendable {
 
     deinit { terminate() }
 }
-

@@ -1,7 +1,6 @@
 import Foundation
 import MediaflowModel
 import MediaflowServer
-import MediaflowStates
 import MediaflowTesting
 import Synchronization
 import Testing
@@ -106,15 +105,13 @@ extension ScaleOutTests {
         let started = folder.appendingPathComponent("started")
         // The first call says it began and outlasts the test; the one after answers at once.
         let script = "if [ -e \(started.path) ]; then echo '\"done\"'; else touch \(started.path); exec sleep 60; fi"
-        let functions = folder.appendingPathComponent("functions.json")
-        let bindings: JSONValue = ["Slow": ["command": ["sh", "-c", .string(script)]]]
-        try JSONText.serialize(bindings).write(to: functions, atomically: true, encoding: .utf8)
+        let functions = try WorkflowFunctionTests.functionsFile(["Slow": ["command": ["sh", "-c", .string(script)]]], in: folder)
         try await TestDatabase.withFreshSchema(prefix: "taskback") { database in
             let node = try ServerProcess(
                 port: try FreePort.pick(),
                 arguments: [
                     "--data-dir", folder.appendingPathComponent("node").path, "--database", database, "--lease-seconds", "60",
-                    "--functions", functions.path,
+                    "--functions", functions,
                 ],
                 log: folder.appendingPathComponent("node.log"))
             defer { node.terminate() }
@@ -129,7 +126,7 @@ extension ScaleOutTests {
             var staying = try TestServer.configuration()
             staying.database = database
             staying.leaseSeconds = 60
-            staying.functionsFile = functions.path
+            staying.functionsFile = functions
             try await withServer(staying) { other in
                 #expect(await node.stop(), "a graceful stop")
                 let described = try await WorkflowTests.finished(other.baseURL, "/Execution/slow/s1")

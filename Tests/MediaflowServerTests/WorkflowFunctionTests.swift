@@ -69,6 +69,11 @@ import Testing
             "Sleepy": ["command": ["sleep", "5"], "timeoutSeconds": 0.3],
             "Probe": ["job": "NoOp"],
         ]
+        return try functionsFile(bindings, in: folder)
+    }
+
+    /// Writes `bindings` as `functions.json` in `folder` and returns its path, for `--functions`.
+    static func functionsFile(_ bindings: JSONValue, in folder: URL) throws -> String {
         let file = folder.appendingPathComponent("functions.json")
         try JSONText.serialize(bindings).write(to: file, atomically: true, encoding: .utf8)
         return file.path
@@ -187,9 +192,8 @@ import Testing
         let started = folder.appendingPathComponent("started")
         let script = "touch \(started.path); sleep 1; echo '\"done\"'"
         let bindings: JSONValue = ["Slow": ["command": ["sh", "-c", .string(script)]]]
-        try JSONText.serialize(bindings).write(to: folder.appendingPathComponent("functions.json"), atomically: true, encoding: .utf8)
         var configuration = try TestServer.configuration()
-        configuration.functionsFile = folder.appendingPathComponent("functions.json").path
+        configuration.functionsFile = try WorkflowFunctionTests.functionsFile(bindings, in: folder)
         try await withServer(configuration) { server in
             let definition: JSONValue = [
                 "StartAt": "Slow", "States": ["Slow": ["Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Slow", "End": true]],
@@ -237,9 +241,8 @@ import Testing
         let folder = MediaFixtures.temporaryDirectory()
         let pidFile = folder.appendingPathComponent("sleeper.pid")
         let bindings: JSONValue = ["Sleeper": ["command": ["sh", "-c", .string("echo $$ > \(pidFile.path); exec sleep 60")]]]
-        try JSONText.serialize(bindings).write(to: folder.appendingPathComponent("functions.json"), atomically: true, encoding: .utf8)
         var configuration = try TestServer.configuration()
-        configuration.functionsFile = folder.appendingPathComponent("functions.json").path
+        configuration.functionsFile = try WorkflowFunctionTests.functionsFile(bindings, in: folder)
         try await withServer(configuration) { server in
             let base = server.baseURL
             let definition: JSONValue = [
