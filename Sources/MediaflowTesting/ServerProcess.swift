@@ -63,8 +63,8 @@ public final class ServerProcess: @unchecked Sendable {
         return process.terminationReason == .exit && process.terminationStatus == 0
     }
 
-    /// Sends `signal` (by default SIGTERM, a graceful stop) and returns at once, for a `defer`: the process ends on
-    /// its own (and `.ci/run` stops one still listed when the tests end).
+    /// Sends `signal` (by default SIGTERM, a graceful stop) and returns at once, for a `defer` that cannot await
+    /// (`stoppedAfter` waits): the process ends on its own (and `.ci/run` stops one still listed when the tests end).
     public func terminate(by signal: Int32 = SIGTERM) {
         if process.isRunning { kill(process.processIdentifier, signal) }
     }
@@ -102,4 +102,24 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     deinit { terminate() }
+}
+
+/// Runs `body` while `processes` run, then stops them (SIGTERM) and returns once they have ended, whether `body`
+/// returns or throws: a server still shutting down does not slow the tests after its own.
+public func stoppedAfter<T>(_ processes: [ServerProcess], _ body: () async throws -> T) async rethrows -> T {
+    do {
+        let result = try await body()
+        await stop(processes)
+        return result
+    } catch {
+        await stop(processes)
+        throw error
+    }
+}
+
+/// Stops `processes` side by side and returns once all have ended.
+private func stop(_ processes: [ServerProcess]) async {
+    await withDiscardingTaskGroup { group in
+        for process in processes { group.addTask { await process.stop() } }
+    }
 }

@@ -28,14 +28,15 @@ import Testing
                 if killed { await first.crash() } else { #expect(await first.stop(), "a graceful stop") }
 
                 let second = try ServerProcess(port: port, arguments: arguments, log: log)
-                defer { second.terminate() }
-                try await waitForHealth(second.baseURL)
-                let done = try await client.wait(for: job.id!)
-                #expect(done.status == .completed)
-                #expect(done.jobOutput?["technicalMetadata"]?["container"] == "MPEG-4")
-                await receiver.arrival(of: job.id!)
-                #expect(receiver.delivered(job.id!)?.status == .completed)
-                #expect(receiver.deliveries.filter { $0.job == job.id! }.count == 1)
+                try await stoppedAfter([second]) {
+                    try await waitForHealth(second.baseURL)
+                    let done = try await client.wait(for: job.id!)
+                    #expect(done.status == .completed)
+                    #expect(done.jobOutput?["technicalMetadata"]?["container"] == "MPEG-4")
+                    await receiver.arrival(of: job.id!)
+                    #expect(receiver.delivered(job.id!)?.status == .completed)
+                    #expect(receiver.deliveries.filter { $0.job == job.id! }.count == 1)
+                }
             }
         }
     }
@@ -63,12 +64,13 @@ import Testing
 
             receiver.setRefusing(false)
             let second = try ServerProcess(port: port, arguments: arguments, log: log)
-            defer { second.terminate() }
-            try await waitForHealth(second.baseURL)
-            for job in jobs { await receiver.arrival(of: job) }
-            let deliveries = receiver.deliveries
-            #expect(Set(deliveries.map(\.job)) == Set(jobs))
-            #expect(deliveries.allSatisfy { $0.idempotencyKey?.isEmpty == false })
+            try await stoppedAfter([second]) {
+                try await waitForHealth(second.baseURL)
+                for job in jobs { await receiver.arrival(of: job) }
+                let deliveries = receiver.deliveries
+                #expect(Set(deliveries.map(\.job)) == Set(jobs))
+                #expect(deliveries.allSatisfy { $0.idempotencyKey?.isEmpty == false })
+            }
         }
     }
 }

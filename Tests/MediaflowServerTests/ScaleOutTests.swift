@@ -24,40 +24,41 @@ import Testing
                             ],
                             log: folder.appendingPathComponent("node\(index).log")))
                 }
-                defer { for node in nodes { node.terminate() } }
-                for node in nodes { try await waitForHealth(node.baseURL) }
-                let clients = nodes.map { MediaflowClient(baseURL: $0.baseURL) }
-                let victim = nodes[1]
-                let run = ClusterRun()
-                let endpoint = AsyncEndpoint(success: callback + "/success", failure: callback + "/failure")
+                try await stoppedAfter(nodes) {
+                    for node in nodes { try await waitForHealth(node.baseURL) }
+                    let clients = nodes.map { MediaflowClient(baseURL: $0.baseURL) }
+                    let victim = nodes[1]
+                    let run = ClusterRun()
+                    let endpoint = AsyncEndpoint(success: callback + "/success", failure: callback + "/failure")
 
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for worker in 0..<12 {
-                        group.addTask {
-                            var index = worker
-                            while index < total {
-                                if index == total / 3, run.killOnce() { await victim.crash() }
-                                var node = index % 3
-                                if node == 1, run.victimKilled { node = 0 }
-                                run.accepted(try await Self.submit(to: clients[node], fallback: clients[2], endpoint))
-                                index += 12
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for worker in 0..<12 {
+                            group.addTask {
+                                var index = worker
+                                while index < total {
+                                    if index == total / 3, run.killOnce() { await victim.crash() }
+                                    var node = index % 3
+                                    if node == 1, run.victimKilled { node = 0 }
+                                    run.accepted(try await Self.submit(to: clients[node], fallback: clients[2], endpoint))
+                                    index += 12
+                                }
                             }
                         }
+                        try await group.waitForAll()
                     }
-                    try await group.waitForAll()
-                }
-                #expect(run.victimKilled)
-                let jobs = run.jobs
-                #expect(jobs.count == total)
+                    #expect(run.victimKilled)
+                    let jobs = run.jobs
+                    #expect(jobs.count == total)
 
-                try await eventually(timeout: .seconds(90), "a callback for every job") {
-                    Set(receiver.deliveries.map(\.job)).count == jobs.count
+                    try await eventually(timeout: .seconds(90), "a callback for every job") {
+                        Set(receiver.deliveries.map(\.job)).count == jobs.count
+                    }
+                    let survivor = clients[0]
+                    for job in jobs { #expect(try await survivor.job(Self.id(job)).status == .completed) }
+                    let keys = Dictionary(grouping: receiver.deliveries, by: \.job).mapValues { Set($0.map(\.idempotencyKey)) }
+                    #expect(keys.values.allSatisfy { $0.count == 1 }, "a job completed more than once")
+                    #expect(jobs.allSatisfy { receiver.delivered($0)?.status == .completed })
                 }
-                let survivor = clients[0]
-                for job in jobs { #expect(try await survivor.job(Self.id(job)).status == .completed) }
-                let keys = Dictionary(grouping: receiver.deliveries, by: \.job).mapValues { Set($0.map(\.idempotencyKey)) }
-                #expect(keys.values.allSatisfy { $0.count == 1 }, "a job completed more than once")
-                #expect(jobs.allSatisfy { receiver.delivered($0)?.status == .completed })
             }
         }
     }
@@ -75,23 +76,24 @@ extension ScaleOutTests {
                     port: try FreePort.pick(),
                     arguments: ["--data-dir", folder.appendingPathComponent("node").path, "--database", database, "--lease-seconds", "60"],
                     log: folder.appendingPathComponent("node.log"))
-                defer { node.terminate() }
-                try await waitForHealth(node.baseURL)
-                let client = MediaflowClient(baseURL: node.baseURL)
-                let job = try await client.create(
-                    Job(type: .ameJob, profile: "ExtractTechnicalMetadata", relatedResource: RelatedResource(locator: "\(media)/media/2/clip.mp4")))
-                _ = try await client.start(jobURL: job.id!)
-                let jobID = String(job.id!.split(separator: "/").last!)
-                try await eventually("the job runs") { try await client.job(jobID).status == .running }
+                try await stoppedAfter([node]) {
+                    try await waitForHealth(node.baseURL)
+                    let client = MediaflowClient(baseURL: node.baseURL)
+                    let job = try await client.create(
+                        Job(type: .ameJob, profile: "ExtractTechnicalMetadata", relatedResource: RelatedResource(locator: "\(media)/media/2/clip.mp4")))
+                    _ = try await client.start(jobURL: job.id!)
+                    let jobID = String(job.id!.split(separator: "/").last!)
+                    try await eventually("the job runs") { try await client.job(jobID).status == .running }
 
-                var staying = try TestServer.configuration()
-                staying.database = database
-                staying.leaseSeconds = 60
-                try await withServer(staying) { other in
-                    #expect(await node.stop(), "a graceful stop")
-                    try await eventually("another node runs the job to its end") {
-                        let seen = try await other.client.job(jobID)
-                        return seen.status == .completed && seen.processJob?.hasPrefix(other.baseURL) == true
+                    var staying = try TestServer.configuration()
+                    staying.database = database
+                    staying.leaseSeconds = 60
+                    try await withServer(staying) { other in
+                        #expect(await node.stop(), "a graceful stop")
+                        try await eventually("another node runs the job to its end") {
+                            let seen = try await other.client.job(jobID)
+                            return seen.status == .completed && seen.processJob?.hasPrefix(other.baseURL) == true
+                        }
                     }
                 }
             }
@@ -114,24 +116,25 @@ extension ScaleOutTests {
                     "--functions", functions,
                 ],
                 log: folder.appendingPathComponent("node.log"))
-            defer { node.terminate() }
-            try await waitForHealth(node.baseURL)
-            let definition: JSONValue = [
-                "StartAt": "Slow", "States": ["Slow": ["Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Slow", "End": true]],
-            ]
-            _ = try await WorkflowTests.call(node.baseURL, .POST, "/StateMachine", ["name": "slow", "definition": definition])
-            _ = try await WorkflowTests.call(node.baseURL, .POST, "/Execution", ["stateMachine": "slow", "name": "s1", "input": [:]])
-            try await eventually("the function runs") { FileManager.default.fileExists(atPath: started.path) }
+            try await stoppedAfter([node]) {
+                try await waitForHealth(node.baseURL)
+                let definition: JSONValue = [
+                    "StartAt": "Slow", "States": ["Slow": ["Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:1:function:Slow", "End": true]],
+                ]
+                _ = try await WorkflowTests.call(node.baseURL, .POST, "/StateMachine", ["name": "slow", "definition": definition])
+                _ = try await WorkflowTests.call(node.baseURL, .POST, "/Execution", ["stateMachine": "slow", "name": "s1", "input": [:]])
+                try await eventually("the function runs") { FileManager.default.fileExists(atPath: started.path) }
 
-            var staying = try TestServer.configuration()
-            staying.database = database
-            staying.leaseSeconds = 60
-            staying.functionsFile = functions
-            try await withServer(staying) { other in
-                #expect(await node.stop(), "a graceful stop")
-                let described = try await WorkflowTests.finished(other.baseURL, "/Execution/slow/s1")
-                #expect(described["status"] == "SUCCEEDED", "\(described)")
-                #expect(described["output"] == "\"done\"")
+                var staying = try TestServer.configuration()
+                staying.database = database
+                staying.leaseSeconds = 60
+                staying.functionsFile = functions
+                try await withServer(staying) { other in
+                    #expect(await node.stop(), "a graceful stop")
+                    let described = try await WorkflowTests.finished(other.baseURL, "/Execution/slow/s1")
+                    #expect(described["status"] == "SUCCEEDED", "\(described)")
+                    #expect(described["output"] == "\"done\"")
+                }
             }
         }
     }

@@ -137,11 +137,12 @@ import Testing
         await first.crash()
 
         let second = try ServerProcess(port: port, arguments: arguments, log: log)
-        defer { second.terminate() }
-        try await waitForHealth(second.baseURL)
-        let described = try await Self.finished(base, "/Execution/sleepy/s1")
-        #expect(described["status"] == "SUCCEEDED")
-        #expect(described["output"] == #"{"waited":7}"#)
+        try await stoppedAfter([second]) {
+            try await waitForHealth(second.baseURL)
+            let described = try await Self.finished(base, "/Execution/sleepy/s1")
+            #expect(described["status"] == "SUCCEEDED")
+            #expect(described["output"] == #"{"waited":7}"#)
+        }
     }
 }
 
