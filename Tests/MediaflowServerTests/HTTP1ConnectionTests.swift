@@ -37,9 +37,9 @@ import Testing
             #expect(try await connection.send(.GET, "/media/0/small.bin", timeout: .seconds(60)).status == 200)
             let started = ContinuousClock.now
             await #expect(throws: HTTP1ConnectionError.timedOut) {
-                try await connection.send(.GET, "/media/2/small.bin", timeout: .milliseconds(300))
+                try await connection.send(.GET, "/media/30/small.bin", timeout: .milliseconds(300))
             }
-            #expect(ContinuousClock.now - started < .seconds(1.5))
+            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 
@@ -138,7 +138,7 @@ import Testing
         await #expect(throws: (any Error).self) {
             try await pool.send(.GET, "http://127.0.0.1:\(nobody)/", headers: [], body: nil, timeout: .milliseconds(500))
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(6))
     }
 
     /// The CLI's client: nothing listening is said plainly at once, not after the transport's 10 s of retries
@@ -150,7 +150,7 @@ import Testing
         let error = await #expect(throws: TransportError.self) {
             try await MediaflowClient(baseURL: url, waitsForServer: false).jobs()
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(6))
         #expect(error?.description == "\(url)/Job: connection refused: nothing listens there")
     }
 }

@@ -10,11 +10,12 @@ import Testing
         signal.notify()
         let started = ContinuousClock.now
         await signal.wait(timeout: .seconds(30))
-        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     /// The timer armed for a first, notified wait fires before the second wait's timeout (it waits on for
-    /// it) or long after it (the second wait arms its own).
+    /// it) or long after it (the second wait arms its own). Broken, the second wait takes 60 s or never ends; the
+    /// bound leaves room for a loaded machine's late timers.
     @Test(arguments: [(Duration.seconds(60), Duration.milliseconds(200)), (.milliseconds(100), .milliseconds(400))])
     func aWaitEndsAtItsOwnTimeoutWhateverTheTimerOfTheOneBefore(first: Duration, second: Duration) async {
         let signal = WorkSignal()
@@ -26,7 +27,7 @@ import Testing
         await signal.wait(timeout: second)
         let waited = ContinuousClock.now - started
         #expect(waited >= second - .milliseconds(10))
-        #expect(waited < second + .seconds(1))
+        #expect(waited < second + .seconds(10))
     }
 
     @Test func cancellingTheWaiterEndsTheWait() async {
@@ -36,6 +37,6 @@ import Testing
         try? await Task.sleep(for: .milliseconds(50))
         waiting.cancel()
         await waiting.value
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
