@@ -53,8 +53,9 @@ public func withServer<T: Sendable>(
     try await withServers([configuration ?? TestServer.configuration()]) { try await body($0[0]) }
 }
 
-/// Waits until `GET /health` answers 200.
-public func waitForHealth(_ baseURL: String, timeout: Duration = .seconds(20)) async throws {
+/// Waits until `GET /health` answers 200. The default is generous: a node process starting beside the whole
+/// suite on two busy cores, migrating its schema, has taken over 20 s.
+public func waitForHealth(_ baseURL: String, timeout: Duration = .seconds(60)) async throws {
     let deadline = ContinuousClock.now + timeout
     var last = "no answer"
     while ContinuousClock.now < deadline {
