@@ -129,7 +129,7 @@ import Testing
             return try await ScriptedHTTPServer.start(port: port) { _ in (Self.ok, close: false) }
         }
         let pool = HTTP1ConnectionPool()
-        let response = try await pool.send(.GET, "http://127.0.0.1:\(port)/", headers: [], body: nil, timeout: .seconds(5))
+        let response = try await pool.send(.GET, "http://127.0.0.1:\(port)/", headers: [], body: nil, timeout: .seconds(30))
         #expect(response.status == 200)
         try await starting.value.stop()
 
