@@ -132,8 +132,3 @@ public struct BusFault: Error, Sendable, Equatable {
         BusFault(code: serviceErrorCode, message: "Internal service error", details: details, status: 500)
     }
 }
-
-extension Duration {
-    /// The duration in whole milliseconds, as bus timeouts are written.
-    public var wholeMilliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}

@@ -169,10 +169,6 @@ func processCPUSeconds() -> Double {
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 /// Runs `operation(worker, index)` for each index in `0..<count` on `concurrency` workers, each taking
 /// the next index when it is done with one; returns what each operation measured (seconds) and the
 /// whole run's seconds.

@@ -74,7 +74,7 @@ public struct WorkflowsBenchmark: Sendable {
                     let state = try JSONDecoder().decode(ExecutionState.self, from: record.state)
                     guard state.status == .succeeded else { throw StoreError.unavailable("execution ended \(state.status)") }
                     let elapsed = ContinuousClock.now - begin
-                    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, state.transitions)
+                    return (elapsed.seconds, state.transitions)
                 }
                 next += 1
             }
@@ -88,7 +88,7 @@ public struct WorkflowsBenchmark: Sendable {
         let elapsed = ContinuousClock.now - started
         return Result(
             executions: outcomes.count, transitions: outcomes.reduce(0) { $0 + $1.1 },
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            seconds: elapsed.seconds,
             latencies: outcomes.map(\.0).sorted())
     }
 }

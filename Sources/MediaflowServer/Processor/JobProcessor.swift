@@ -131,8 +131,5 @@ final class JobProcessor: Sendable {
 }
 
 extension Date {
-    static func + (date: Date, duration: Duration) -> Date {
-        let (seconds, attoseconds) = duration.components
-        return date.addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
-    }
+    static func + (date: Date, duration: Duration) -> Date { date.addingTimeInterval(duration.seconds) }
 }

@@ -38,7 +38,6 @@ struct WorkflowRunner: Service {
     }
 
     private func runUntilCancelled() async {
-        let leaseSeconds = Double(lease.wholeMilliseconds) / 1000
         var firstClaim = takesOverAtStart
         var lastRenewal = Date()
         await withDiscardingTaskGroup { group in
@@ -46,12 +45,12 @@ struct WorkflowRunner: Service {
                 do {
                     try await fireTimers()
                     let now = Date()
-                    if now.timeIntervalSince(lastRenewal) > leaseSeconds / 3 {
-                        try await engine.store.setTaskLeases(tokens: tasks.handingOver, until: now.addingTimeInterval(leaseSeconds))
+                    if now.timeIntervalSince(lastRenewal) > lease.seconds / 3 {
+                        try await engine.store.setTaskLeases(tokens: tasks.handingOver, until: now + lease)
                         lastRenewal = now
                     }
                     let claimed = try await engine.store.claimPendingTasks(
-                        lease: Lease(owner: node, until: now.addingTimeInterval(leaseSeconds)),
+                        lease: Lease(owner: node, until: now + lease),
                         now: firstClaim ? .distantFuture : now, limit: 500)
                     firstClaim = false
                     for task in claimed where tasks.claim(task.token) {
