@@ -72,10 +72,7 @@ extension ScaleOutTests {
         let clip = try await MediaFixtures.clip(in: folder)
         try await TestDatabase.withFreshSchema(prefix: "handback") { database in
             try await withSlowMediaServer(serving: clip) { media in
-                let node = try ServerProcess(
-                    port: try FreePort.pick(),
-                    arguments: ["--data-dir", folder.appendingPathComponent("node").path, "--database", database, "--lease-seconds", "60"],
-                    log: folder.appendingPathComponent("node.log"))
+                let node = try Self.leavingNode(in: folder, database: database)
                 try await stoppedAfter([node]) {
                     try await waitForHealth(node.baseURL)
                     let client = MediaflowClient(baseURL: node.baseURL)
@@ -85,10 +82,7 @@ extension ScaleOutTests {
                     let jobID = String(job.id!.split(separator: "/").last!)
                     try await eventually("the job runs") { try await client.job(jobID).status == .running }
 
-                    var staying = try TestServer.configuration()
-                    staying.database = database
-                    staying.leaseSeconds = 60
-                    try await withServer(staying) { other in
+                    try await withServer(try Self.stayingNode(database: database)) { other in
                         #expect(await node.stop(), "a graceful stop")
                         try await eventually("another node runs the job to its end") {
                             let seen = try await other.client.job(jobID)
@@ -109,13 +103,7 @@ extension ScaleOutTests {
         let script = "if [ -e \(started.path) ]; then echo '\"done\"'; else touch \(started.path); exec sleep 60; fi"
         let functions = try WorkflowFunctionTests.functionsFile(["Slow": ["command": ["sh", "-c", .string(script)]]], in: folder)
         try await TestDatabase.withFreshSchema(prefix: "taskback") { database in
-            let node = try ServerProcess(
-                port: try FreePort.pick(),
-                arguments: [
-                    "--data-dir", folder.appendingPathComponent("node").path, "--database", database, "--lease-seconds", "60",
-                    "--functions", functions,
-                ],
-                log: folder.appendingPathComponent("node.log"))
+            let node = try Self.leavingNode(in: folder, database: database, arguments: ["--functions", functions])
             try await stoppedAfter([node]) {
                 try await waitForHealth(node.baseURL)
                 let definition: JSONValue = [
@@ -125,9 +113,7 @@ extension ScaleOutTests {
                 _ = try await WorkflowTests.call(node.baseURL, .POST, "/Execution", ["stateMachine": "slow", "name": "s1", "input": [:]])
                 try await eventually("the function runs") { FileManager.default.fileExists(atPath: started.path) }
 
-                var staying = try TestServer.configuration()
-                staying.database = database
-                staying.leaseSeconds = 60
+                var staying = try Self.stayingNode(database: database)
                 staying.functionsFile = functions
                 try await withServer(staying) { other in
                     #expect(await node.stop(), "a graceful stop")
@@ -137,6 +123,24 @@ extension ScaleOutTests {
                 }
             }
         }
+    }
+
+    /// The node that shuts down in the hand-back tests: a server process on `database` whose leases last a
+    /// minute, longer than the tests wait.
+    static func leavingNode(in folder: URL, database: String, arguments: [String] = []) throws -> ServerProcess {
+        try ServerProcess(
+            port: try FreePort.pick(),
+            arguments: ["--data-dir", folder.appendingPathComponent("node").path, "--database", database, "--lease-seconds", "60"]
+                + arguments,
+            log: folder.appendingPathComponent("node.log"))
+    }
+
+    /// The node that stays in the hand-back tests, with the same minute-long leases.
+    static func stayingNode(database: String) throws -> ServerConfiguration {
+        var staying = try TestServer.configuration()
+        staying.database = database
+        staying.leaseSeconds = 60
+        return staying
     }
 
     /// The README's second node, `--roles job-processor,ame-service` with only the database URL: it finds the
