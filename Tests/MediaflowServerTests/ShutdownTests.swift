@@ -82,6 +82,22 @@ import Testing
         }
     }
 
+    /// An activity worker's long poll (`GetActivityTask`, up to a minute) answers without a task as soon as the
+    /// server begins to shut down. It held the shutdown until the bound cancelled it, 30 s later, and the worker
+    /// got a dropped connection.
+    @Test func anActivityWorkersLongPollDoesNotHoldTheShutdown() async throws {
+        let (poll, stopping) = try await withServer(try TestServer.configuration()) { server in
+            _ = try await WorkflowTests.call(server.baseURL, .POST, "/Activity", ["name": "idle"])
+            let poll = Task { try await WorkflowTests.call(server.baseURL, .GET, "/Activity/idle/task") }
+            try await Task.sleep(for: .seconds(1))
+            return (poll, ContinuousClock.now)
+        }
+        let (status, answer) = try await poll.value
+        #expect(status == 200)
+        #expect(answer["taskToken"] == nil, "\(answer)")
+        #expect(ContinuousClock.now - stopping < .seconds(15), "the shutdown did not wait for the poll")
+    }
+
     /// A shutdown that waits on something that never ends is cancelled after its bound, so the server stops.
     /// (The bound is the cancellation's too: past it, ServiceLifecycle ends the whole test process, so it leaves
     /// room for a busy machine.)

@@ -204,22 +204,20 @@ struct WorkflowOperations: Sendable {
         guard accepted else { throw APIError(type: "TaskTimedOut", message: "Task Timed Out: the task is over or unknown") }
     }
 
-    /// Long poll: waits up to 60 s for a task of the activity.
+    /// Long poll: waits up to 60 s for a task of the activity, as Step Functions does; answers without a task
+    /// when none came, or at once when the server begins to shut down.
     private func activityTask(_ body: JSONValue) async throws -> JSONValue {
         let activity = try string(body, "activityArn")
         let worker = body["workerName"]?.stringValue ?? "worker"
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let task = try await engine.store.claimActivityTask(resource: activity, worker: worker) {
-                let invocation = try JSONDecoder().decode(TaskInvocation.self, from: task.input)
-                if let (executionArn, token) = TaskToken.parse(task.token) {
-                    try await engine.deliver(.taskStarted(token: token, worker: worker), to: executionArn)
-                }
-                return ["taskToken": .string(task.token), "input": .string(JSONText.serialize(invocation.input))]
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        let claimed = try await LongPoll.wait(timeout: .seconds(60), interval: .milliseconds(100)) {
+            try await engine.store.claimActivityTask(resource: activity, worker: worker)
         }
-        return [:]
+        guard let task = claimed else { return [:] }
+        let invocation = try JSONDecoder().decode(TaskInvocation.self, from: task.input)
+        if let (executionArn, token) = TaskToken.parse(task.token) {
+            try await engine.deliver(.taskStarted(token: token, worker: worker), to: executionArn)
+        }
+        return ["taskToken": .string(task.token), "input": .string(JSONText.serialize(invocation.input))]
     }
 
     private func definition(_ body: JSONValue) throws -> JSONValue {
