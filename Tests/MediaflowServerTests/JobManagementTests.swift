@@ -135,6 +135,41 @@ import Testing
         }
     }
 
+    /// A reader that has a job's version is told 304 while it is current; asked to wait (`Prefer: wait=N`),
+    /// the answer comes the moment the job changes, with the job as it then is, or as 304 after N seconds.
+    @Test func aReaderWaitsForTheJobToChange() async throws {
+        try await withServer { server in
+            let http = RawHTTP(baseURL: server.baseURL)
+            let url = try await server.client.create(Job(type: .ameJob, profile: "NoOp")).id!
+            let current = [("If-None-Match", "\"0\"")]
+            let unchanged = try await http.send("GET", url, raw: nil, headers: current)
+            #expect(unchanged.status == 304)
+            #expect(unchanged.headers["etag"] == "\"0\"")
+            #expect(unchanged.body.isEmpty)
+            #expect(try await http.send("GET", url, raw: nil, headers: [("If-None-Match", "W/\"0\"")]).status == 304)
+            #expect(try await http.send("GET", url, raw: nil, headers: [("If-None-Match", "\"5\"")]).status == 200)
+
+            let asked = ContinuousClock.now
+            let timedOut = try await http.send("GET", url, raw: nil, headers: current + [("Prefer", "wait=1")])
+            #expect(timedOut.status == 304)
+            #expect(timedOut.headers["preference-applied"] == "wait=1")
+            #expect(ContinuousClock.now - asked >= .seconds(1), "waited its second")
+
+            let waiting = Task { try await http.send("GET", url, raw: nil, headers: current + [("Prefer", "wait=30")]) }
+            try await Task.sleep(for: .milliseconds(300))
+            let starting = ContinuousClock.now
+            _ = try await server.client.start(jobURL: url)
+            let changed = try await waiting.value
+            #expect(ContinuousClock.now - starting < .seconds(10), "answered at the change, not after 30 s")
+            #expect(changed.status == 200)
+            #expect(changed.headers["etag"] != "\"0\"")
+            #expect(changed.json["jobStatus"] != "NEW")
+
+            let missing = try await http.send("GET", server.baseURL + "/Job/\(UniqueID.make())", raw: nil, headers: current + [("Prefer", "wait=1")])
+            #expect(missing.status == 404)
+        }
+    }
+
     @Test func theStartJobThatStartedAJobCannotBeWithdrawn() async throws {
         try await withServer { server in
             let http = RawHTTP(baseURL: server.baseURL)

@@ -15,7 +15,7 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
     func addRoutes(to router: Router<Context>) {
         router.post("/Job") { request, _ in try await create(request) }
         router.get("/Job") { request, _ in try await list(request) }
-        router.get("/Job/:id") { _, context in try await get(context) }
+        router.get("/Job/:id") { request, context in try await get(request, context) }
         router.put("/Job/:id") { request, context in try await replace(request, context) }
         router.delete("/Job/:id") { _, context in
             try await storeCall { try await store.deleteJob(id: try context.parameters.require("id")) }
@@ -57,12 +57,39 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
         return try ProtocolIO.response(job, status: .created, location: link.path)
     }
 
-    func get(_ context: Context) async throws -> Response {
+    /// `GET /Job/{id}` (seed messages 4–5), with the job's version as its `ETag`. With `If-None-Match` naming
+    /// that version the answer is 304 Not Modified; with `Prefer: wait=N` as well (up to a minute), it is a long
+    /// poll: the answer waits until the job changes, then brings it at once, or is 304 after N seconds. So a
+    /// client follows every change of a job with one request per change.
+    func get(_ request: Request, _ context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
+        let known = request.headers[values: .ifNoneMatch]
+        var stored = try await versionedJob(id)
+        var applied: HTTPFields = [:]
+        if EntityTag.ifNoneMatch(known, names: stored.version), let wait = request.headers.preferredWait(limit: 60) {
+            let unchanged = stored.version
+            let changed = try await LongPoll.wait(timeout: .seconds(wait), interval: .milliseconds(5), slowingTo: .milliseconds(250)) {
+                let current = try await versionedJob(id)
+                return current.version == unchanged ? nil : current
+            }
+            stored = changed ?? stored
+            applied[.preferenceApplied] = "wait=\(Int(wait.rounded(.up)))"
+        }
+        let tag = EntityTag.of(version: stored.version)
+        if EntityTag.ifNoneMatch(known, names: stored.version) {
+            applied[.eTag] = tag
+            return Response(status: .notModified, headers: applied)
+        }
+        var response = try ProtocolIO.response(stored.job, entityTag: tag)
+        response.headers.append(contentsOf: applied)
+        return response
+    }
+
+    private func versionedJob(_ id: String) async throws -> VersionedJob {
         guard let stored = try await storeCall({ try await store.versionedJob(id: id) }) else {
             throw Problem.notFound("No job \(id)")
         }
-        return try ProtocolIO.response(stored.job, entityTag: EntityTag.of(version: stored.version))
+        return stored
     }
 
     /// `PUT /Job/{id}` (seed messages 8–9): the processor writes the job's new state; with `If-Match`, only
