@@ -76,21 +76,37 @@ public struct MediaflowClient: Sendable {
         try await transport.get(JobProfile.self, "\(baseURL)/JobProfile/\(label)")
     }
 
-    /// Polls the job until it ends, calling `onChange` each time its status, progress or message changes.
-    public func wait(
-        for jobURL: String, every interval: Duration = .milliseconds(200), onChange: (Job) -> Void = { _ in }
-    ) async throws -> Job {
+    /// Follows the job until it ends, calling `onChange` each time its status, progress or message changes.
+    /// Each request is a long poll (`If-None-Match` with the version last seen, `Prefer: wait=20`), answered
+    /// as soon as the job changes; a server that does not wait is asked again every 200 ms.
+    public func wait(for jobURL: String, onChange: (Job) -> Void = { _ in }) async throws -> Job {
+        let url = jobURL.contains("/") ? jobURL : "\(baseURL)/Job/\(jobURL)"
+        var polling = transport
+        polling.timeout = .seconds(Self.longPollSeconds + 15)
         var last: (JobStatus, Double?, String?)?
+        var seen: String?
         while true {
-            let job = try await job(jobURL)
+            let conditions = seen.map { [("If-None-Match", $0), ("Prefer", "wait=\(Self.longPollSeconds)")] } ?? []
+            let reply = try await polling.send(.GET, url, headers: conditions)
+            if reply.status == 304 {
+                // A server that does not wait answers at once, with no word of having waited.
+                if reply.headers.first(name: "Preference-Applied") == nil { try await Task.sleep(for: .milliseconds(200)) }
+                continue
+            }
+            let job = try expect(200, reply).decode(Job.self)
             if last == nil || last! != (job.status, job.progress, job.statusMessage) {
                 last = (job.status, job.progress, job.statusMessage)
                 onChange(job)
             }
             if job.status.isFinal { return job }
-            try await Task.sleep(for: interval)
+            let tag = reply.headers.first(name: "ETag")
+            if tag == nil || tag == seen { try await Task.sleep(for: .milliseconds(200)) }
+            seen = tag
         }
     }
+
+    /// How long one request of `wait(for:)` waits for a change.
+    static let longPollSeconds: Int64 = 20
 
     /// Sends `method path` with a JSON `body` and returns the answer's status and body whatever the status:
     /// for the routes this client has no method of its own for (workflows, the bus).
