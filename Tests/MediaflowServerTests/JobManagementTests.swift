@@ -165,7 +165,8 @@ import Testing
             #expect(changed.headers["etag"] != "\"0\"")
             #expect(changed.json["jobStatus"] != "NEW")
 
-            let missing = try await http.send("GET", server.baseURL + "/Job/\(UniqueID.make())", raw: nil, headers: current + [("Prefer", "wait=1")])
+            let missing = try await http.send(
+                "GET", server.baseURL + "/Job/\(UniqueID.make())", raw: nil, headers: current + [("Prefer", "wait=1")])
             #expect(missing.status == 404)
         }
     }

@@ -90,7 +90,9 @@ public struct MediaflowClient: Sendable {
             let reply = try await polling.send(.GET, url, headers: conditions)
             if reply.status == 304 {
                 // A server that does not wait answers at once, with no word of having waited.
-                if reply.headers.first(name: "Preference-Applied") == nil { try await Task.sleep(for: .milliseconds(200)) }
+                if reply.headers.first(name: "Preference-Applied") == nil {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
                 continue
             }
             let job = try expect(200, reply).decode(Job.self)

@@ -68,7 +68,9 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
         var applied: HTTPFields = [:]
         if EntityTag.ifNoneMatch(known, names: stored.version), let wait = request.headers.preferredWait(limit: 60) {
             let unchanged = stored.version
-            let changed = try await LongPoll.wait(timeout: .seconds(wait), interval: .milliseconds(5), slowingTo: .milliseconds(250)) {
+            let changed = try await LongPoll.wait(
+                timeout: .seconds(wait), interval: .milliseconds(5), slowingTo: .milliseconds(250)
+            ) {
                 let current = try await versionedJob(id)
                 return current.version == unchanged ? nil : current
             }
