@@ -179,7 +179,7 @@ extension JobCommand {
         @OptionGroup var processorOption: ProcessorOption
 
         func run() async throws {
-            let url = job.contains("/") ? job : "\(server.client.baseURL)/Job/\(job)"
+            let url = server.client.jobURL(job)
             print(try await processorOption.client(or: server.client).cancel(jobURL: url).status.rawValue)
         }
     }
@@ -190,7 +190,7 @@ extension JobCommand {
         @OptionGroup var server: ServerOption
 
         func run() async throws {
-            try await server.client.delete(jobURL: job.contains("/") ? job : "\(server.client.baseURL)/Job/\(job)")
+            try await server.client.delete(jobURL: server.client.jobURL(job))
         }
     }
 }

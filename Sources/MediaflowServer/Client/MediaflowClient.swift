@@ -36,10 +36,14 @@ public struct MediaflowClient: Sendable {
         return try await expect(201, transport.send(.POST, "\(baseURL)/StartJob", request)).decode(StartJob.self)
     }
 
+    /// The URL of a job given by its URL or its id on this server.
+    public func jobURL(_ idOrURL: String) -> String {
+        idOrURL.contains("/") ? idOrURL : "\(baseURL)/Job/\(idOrURL)"
+    }
+
     /// `GET` of a job by its URL or id.
     public func job(_ idOrURL: String) async throws -> Job {
-        let url = idOrURL.contains("/") ? idOrURL : "\(baseURL)/Job/\(idOrURL)"
-        return try await expect(200, transport.send(.GET, url)).decode(Job.self)
+        try await expect(200, transport.send(.GET, jobURL(idOrURL))).decode(Job.self)
     }
 
     /// `GET /Job` with query parameters; returns the page's jobs and the next cursor.
@@ -79,8 +83,8 @@ public struct MediaflowClient: Sendable {
     /// Follows the job until it ends, calling `onChange` each time its status, progress or message changes.
     /// Each request is a long poll (`If-None-Match` with the version last seen, `Prefer: wait=20`), answered
     /// as soon as the job changes; a server that does not wait is asked again every 200 ms.
-    public func wait(for jobURL: String, onChange: (Job) -> Void = { _ in }) async throws -> Job {
-        let url = jobURL.contains("/") ? jobURL : "\(baseURL)/Job/\(jobURL)"
+    public func wait(for idOrURL: String, onChange: (Job) -> Void = { _ in }) async throws -> Job {
+        let url = jobURL(idOrURL)
         var polling = transport
         polling.timeout = .seconds(Self.longPollSeconds + 15)
         var last: (JobStatus, Double?, String?)?
