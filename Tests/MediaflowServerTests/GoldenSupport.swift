@@ -85,5 +85,7 @@ struct RawHTTP {
         return Reply(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
     }
 
-    func get(_ path: String) async throws -> Reply { try await send("GET", path, raw: nil) }
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> Reply {
+        try await send("GET", path, raw: nil, headers: headers)
+    }
 }

@@ -142,20 +142,24 @@ import Testing
             let http = RawHTTP(baseURL: server.baseURL)
             let url = try await server.client.create(Job(type: .ameJob, profile: "NoOp")).id!
             let current = [("If-None-Match", "\"0\"")]
-            let unchanged = try await http.send("GET", url, raw: nil, headers: current)
+            let unchanged = try await http.get(url, headers: current)
             #expect(unchanged.status == 304)
             #expect(unchanged.headers["etag"] == "\"0\"")
             #expect(unchanged.body.isEmpty)
-            #expect(try await http.send("GET", url, raw: nil, headers: [("If-None-Match", "W/\"0\"")]).status == 304)
-            #expect(try await http.send("GET", url, raw: nil, headers: [("If-None-Match", "\"5\"")]).status == 200)
+            #expect(try await http.get(url, headers: [("If-None-Match", "W/\"0\"")]).status == 304)
+            #expect(try await http.get(url, headers: [("If-None-Match", "\"5\"")]).status == 200)
+
+            let any = try await http.get(url, headers: [("If-None-Match", "*"), ("Prefer", "wait=30")])
+            #expect(any.status == 304, "* names every version, so there is no change to wait for")
+            #expect(any.headers["preference-applied"] == nil)
 
             let asked = ContinuousClock.now
-            let timedOut = try await http.send("GET", url, raw: nil, headers: current + [("Prefer", "wait=1")])
+            let timedOut = try await http.get(url, headers: current + [("Prefer", "wait=1")])
             #expect(timedOut.status == 304)
             #expect(timedOut.headers["preference-applied"] == "wait=1")
             #expect(ContinuousClock.now - asked >= .seconds(1), "waited its second")
 
-            let waiting = Task { try await http.send("GET", url, raw: nil, headers: current + [("Prefer", "wait=30")]) }
+            let waiting = Task { try await http.get(url, headers: current + [("Prefer", "wait=30")]) }
             try await Task.sleep(for: .milliseconds(300))
             let starting = ContinuousClock.now
             _ = try await server.client.start(jobURL: url)
@@ -165,8 +169,7 @@ import Testing
             #expect(changed.headers["etag"] != "\"0\"")
             #expect(changed.json["jobStatus"] != "NEW")
 
-            let missing = try await http.send(
-                "GET", server.baseURL + "/Job/\(UniqueID.make())", raw: nil, headers: current + [("Prefer", "wait=1")])
+            let missing = try await http.get(server.baseURL + "/Job/\(UniqueID.make())", headers: current + [("Prefer", "wait=1")])
             #expect(missing.status == 404)
         }
     }

@@ -15,10 +15,11 @@ enum EntityTag {
         return tags.contains("*") || tags.contains(of(version: version))
     }
 
-    /// Whether the `If-None-Match` field values `fields` name the record at `version`, weak tags included: the
-    /// reader has it already.
-    static func ifNoneMatch(_ fields: [String], names version: Int64) -> Bool {
-        tags(in: fields).contains { $0 == "*" || $0 == of(version: version) || $0 == "W/" + of(version: version) }
+    /// Whether the `If-None-Match` field values `fields` name the record at `version`, weak tags included, or
+    /// (unless `orAny` is false) are `*`, which names any version: the reader has it already.
+    static func ifNoneMatch(_ fields: [String], names version: Int64, orAny: Bool = true) -> Bool {
+        let strong = of(version: version)
+        return tags(in: fields).contains { ($0 == "*" && orAny) || $0 == strong || $0 == "W/" + strong }
     }
 
     private static func tags(in fields: [String]) -> [String] {

@@ -57,34 +57,13 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
         return try ProtocolIO.response(job, status: .created, location: link.path)
     }
 
-    /// `GET /Job/{id}` (seed messages 4–5), with the job's version as its `ETag`. With `If-None-Match` naming
-    /// that version the answer is 304 Not Modified; with `Prefer: wait=N` as well (up to a minute), it is a long
-    /// poll: the answer waits until the job changes, then brings it at once, or is 304 after N seconds. So a
-    /// client follows every change of a job with one request per change.
+    /// `GET /Job/{id}` (seed messages 4–5), with the job's version as its `ETag`: a client may make it conditional
+    /// and long (`If-None-Match`, `Prefer: wait=N`), to follow every change of the job (see `ConditionalRead`).
     func get(_ request: Request, _ context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
-        let known = request.headers[values: .ifNoneMatch]
-        var stored = try await versionedJob(id)
-        var applied: HTTPFields = [:]
-        if EntityTag.ifNoneMatch(known, names: stored.version), let wait = request.headers.preferredWait(limit: 60) {
-            let unchanged = stored.version
-            let changed = try await LongPoll.wait(
-                timeout: .seconds(wait), interval: .milliseconds(5), slowingTo: .milliseconds(250)
-            ) {
-                let current = try await versionedJob(id)
-                return current.version == unchanged ? nil : current
-            }
-            stored = changed ?? stored
-            applied[.preferenceApplied] = "wait=\(Int(wait.rounded(.up)))"
+        return try await ConditionalRead.answer(request.headers, reading: { try await versionedJob(id) }, version: \.version) {
+            stored, tag in try ProtocolIO.response(stored.job, entityTag: tag)
         }
-        let tag = EntityTag.of(version: stored.version)
-        if EntityTag.ifNoneMatch(known, names: stored.version) {
-            applied[.eTag] = tag
-            return Response(status: .notModified, headers: applied)
-        }
-        var response = try ProtocolIO.response(stored.job, entityTag: tag)
-        response.headers.append(contentsOf: applied)
-        return response
     }
 
     private func versionedJob(_ id: String) async throws -> VersionedJob {
