@@ -87,6 +87,47 @@ import Testing
         }
     }
 
+    /// Like a job, an execution's `ETag` is its version, and a reader can wait for it to change; its history can be
+    /// read on from the last event seen.
+    @Test func aReaderWaitsForTheExecutionToChange() async throws {
+        try await withServer { server in
+            let base = server.baseURL
+            let http = RawHTTP(baseURL: base)
+            let gate = "arn:aws:states:local:000000000000:activity:gate"
+            let definition: JSONValue = ["StartAt": "Ask", "States": ["Ask": ["Type": "Task", "Resource": .string(gate), "End": true]]]
+            #expect(try await Self.call(base, .POST, "/StateMachine", ["name": "gated", "definition": definition]).0 == 201)
+            #expect(try await Self.call(base, .POST, "/Activity", ["name": "gate"]).0 == 201)
+            #expect(try await Self.call(base, .POST, "/Execution", ["stateMachine": "gated", "name": "g1"]).0 == 201)
+            let task = try await Self.poll(base, "/Activity/gate/task?worker=test") { $0["taskToken"] != nil }
+            let token = try #require(task["taskToken"]?.stringValue)
+
+            let path = "/Execution/gated/g1"
+            let read = try await http.get(path)
+            #expect(read.json["status"] == "RUNNING")
+            let tag = try #require(read.headers["etag"])
+            #expect(try await http.get(path, headers: [("If-None-Match", tag)]).status == 304)
+            let waiting = Task { try await http.get(path, headers: [("If-None-Match", tag), ("Prefer", "wait=30")]) }
+            try await Task.sleep(for: .milliseconds(300))
+            let answering = ContinuousClock.now
+            #expect(try await Self.call(base, .POST, "/WorkflowTask/\(token)/success", ["ok": true]).0 == 204)
+            let changed = try await waiting.value
+            #expect(ContinuousClock.now - answering < .seconds(10), "answered at the change, not after 30 s")
+            #expect(changed.status == 200)
+            #expect(changed.headers["etag"] != tag)
+            #expect(changed.json["status"] == "SUCCEEDED")
+            #expect(changed.headers["preference-applied"] == "wait=30")
+
+            let history = try await http.get(path + "/history").json["events"]?.arrayValue ?? []
+            let later = try await http.get(path + "/history?nextToken=3").json["events"]?.arrayValue ?? []
+            #expect(history.count > 4)
+            #expect(later.map { $0["id"] } == history.dropFirst(3).map { $0["id"] })
+            let refused = try await http.get(path + "/history?nextToken=x")
+            #expect(refused.status == 422)
+            #expect(refused.json["pointer"] == "/nextToken")
+            #expect(try await http.get("/Execution/gated/nope", headers: [("If-None-Match", tag), ("Prefer", "wait=1")]).status == 404)
+        }
+    }
+
     @Test func theStepFunctionsProtocolAnswersLikeStepFunctions() async throws {
         try await withServer { server in
             let base = server.baseURL

@@ -71,7 +71,7 @@ public struct WorkflowsBenchmark: Sendable {
                 group.addTask {
                     let begin = ContinuousClock.now
                     let record = try await engine.startExecution(stateMachineArn: machine.arn, name: nil, input: input)
-                    let state = try JSONDecoder().decode(ExecutionState.self, from: record.state)
+                    let state = try record.interpreterState()
                     guard state.status == .succeeded else { throw StoreError.unavailable("execution ended \(state.status)") }
                     let elapsed = ContinuousClock.now - begin
                     return (elapsed.seconds, state.transitions)

@@ -48,7 +48,7 @@ struct StateMachineWorker: JobWorker {
     }
 
     private func outcome(of record: ExecutionRecord) throws -> [String: JSONValue] {
-        let state = try JSONDecoder().decode(ExecutionState.self, from: record.state)
+        let state = try record.interpreterState()
         guard state.status == .succeeded else {
             let reason = state.error.map { "\($0.name): \($0.cause)" } ?? "no error given"
             throw WorkflowJobFailure("The execution \(record.arn) ended \(record.status): \(reason)")

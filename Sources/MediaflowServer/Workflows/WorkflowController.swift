@@ -45,11 +45,20 @@ struct WorkflowController<Context: RequestContext>: Sendable {
             if let status = request.uri.queryParameters.get("status") { body["statusFilter"] = .string(status) }
             return try ProtocolIO.response(try await rest("ListExecutions", .object(body)))
         }
-        router.get("/Execution/:machine/:name") { _, context in
-            try ProtocolIO.response(try await rest("DescribeExecution", ["executionArn": .string(executionArn(context))]))
+        router.get("/Execution/:machine/:name") { request, context in
+            let arn = try executionArn(context)
+            return try await translatingWorkflowErrors {
+                try await ConditionalRead.answer(
+                    request.headers, reading: { try await operations.executionRecord(arn) }, version: { Int64($0.version) }
+                ) { record, tag in
+                    try ProtocolIO.response(JSONValue.object(HistoryDocument.describe(try record.interpreterState())), entityTag: tag)
+                }
+            }
         }
-        router.get("/Execution/:machine/:name/history") { _, context in
-            try ProtocolIO.response(try await rest("GetExecutionHistory", ["executionArn": .string(executionArn(context))]))
+        router.get("/Execution/:machine/:name/history") { request, context in
+            var body: [String: JSONValue] = ["executionArn": .string(try executionArn(context))]
+            if let token = request.uri.queryParameters.get("nextToken") { body["nextToken"] = .string(token) }
+            return try ProtocolIO.response(try await rest("GetExecutionHistory", .object(body)))
         }
         router.post("/Execution/:machine/:name/stop") { request, context in
             var body = try await json(request, allowEmpty: true).objectValue ?? [:]

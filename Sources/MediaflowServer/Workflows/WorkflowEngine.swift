@@ -56,7 +56,7 @@ final class WorkflowEngine: Sendable {
     func deliver(_ event: ExecutionEvent, to arn: String, closing token: String? = nil) async throws -> Bool {
         for _ in 0..<20 {
             guard let record = try await store.execution(arn: arn) else { throw StoreError.notFound("No execution \(arn)") }
-            var state = try JSONDecoder().decode(ExecutionState.self, from: record.state)
+            var state = try record.interpreterState()
             let step = try await interpreter(for: record.stateMachineArn).handle(event, in: &state, now: Date().timeIntervalSince1970)
             if step.events.isEmpty && step.actions.isEmpty { return step.accepted }
             let change = try write(
@@ -88,12 +88,6 @@ final class WorkflowEngine: Sendable {
             defer { tasks = [] }
             return tasks
         }
-    }
-
-    /// The execution and its interpreter state.
-    func describe(arn: String) async throws -> (ExecutionRecord, ExecutionState)? {
-        guard let record = try await store.execution(arn: arn) else { return nil }
-        return (record, try JSONDecoder().decode(ExecutionState.self, from: record.state))
     }
 
     /// The compiled state machine, read from the store the first time this node needs it (another
@@ -140,4 +134,9 @@ final class WorkflowEngine: Sendable {
     private func afterWrite(_ step: ExecutionStep) {
         if !step.actions.isEmpty { signal.notify() }
     }
+}
+
+extension ExecutionRecord {
+    /// The interpreter state the execution resumes from.
+    func interpreterState() throws -> ExecutionState { try JSONDecoder().decode(ExecutionState.self, from: state) }
 }

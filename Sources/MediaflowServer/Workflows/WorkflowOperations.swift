@@ -139,10 +139,15 @@ struct WorkflowOperations: Sendable {
     }
 
     func execution(_ arn: String) async throws -> ExecutionState {
-        guard let (_, state) = try await engine.describe(arn: arn) else {
+        try await executionRecord(arn).interpreterState()
+    }
+
+    /// The execution as stored. - Throws: `ExecutionDoesNotExist`.
+    func executionRecord(_ arn: String) async throws -> ExecutionRecord {
+        guard let record = try await engine.store.execution(arn: arn) else {
             throw APIError(type: "ExecutionDoesNotExist", message: "Execution Does Not Exist: '\(arn)'")
         }
-        return state
+        return record
     }
 
     private func listExecutions(_ body: JSONValue) async throws -> JSONValue {
@@ -168,7 +173,13 @@ struct WorkflowOperations: Sendable {
     private func history(_ body: JSONValue) async throws -> JSONValue {
         let arn = try string(body, "executionArn")
         _ = try await execution(arn)
-        let after = body["nextToken"]?.stringValue.flatMap { Int($0) } ?? 0
+        var after = 0
+        if let token = body["nextToken"]?.stringValue {
+            guard let number = Int(token), number >= 0 else {
+                throw APIError(type: "InvalidToken", message: "Invalid Token: '\(token)'", pointer: "/nextToken")
+            }
+            after = number
+        }
         let limit = min(max(Int(body["maxResults"]?.numberValue ?? 1000), 1), 1000)
         let documents = try await engine.store.history(arn: arn, after: after, limit: limit)
         var events = documents.compactMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
