@@ -104,4 +104,35 @@ import Testing
             #expect(try await server.client.jobs([:]).jobs.count == 1, "a refused submit creates no job")
         }
     }
+
+    @Test func workflowStartFollowsAnExecutionToItsEnd() async throws {
+        try await withServer { server in
+            let file = MediaFixtures.temporaryDirectory().appending(path: "flow.json")
+            try #"""
+                {"StartAt": "Prepare", "States": {
+                  "Prepare": {"Type": "Pass", "Next": "Pause"},
+                  "Pause": {"Type": "Wait", "Seconds": 1, "Next": "Check"},
+                  "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}],
+                            "Default": "Broken"},
+                  "Done": {"Type": "Succeed"},
+                  "Broken": {"Type": "Fail", "Error": "NotOK", "Cause": "ok was not true"}}}
+                """#.write(to: file, atomically: true, encoding: .utf8)
+            let created = try await ServerProcess.command(["workflow", "create", "paced", file.path, "--server", server.baseURL])
+            #expect(created.status == 0, "\(created.output)")
+            func start(_ input: String) async throws -> (status: Int32, output: String, entered: [Substring]) {
+                let (status, output) = try await ServerProcess.command(
+                    ["workflow", "start", "paced", "--input", input, "--wait", "--server", server.baseURL])
+                let entered = output.split(separator: "\n").filter { $0.contains("StateEntered") }.compactMap { $0.split(separator: " ").last }
+                return (status, output, entered)
+            }
+            let succeeded = try await start(#"{"ok": true}"#)
+            #expect(succeeded.status == 0)
+            #expect(succeeded.entered == ["Prepare", "Pause", "Check", "Done"], "each state once, in order: \(succeeded.output)")
+            #expect(succeeded.output.hasSuffix("status: SUCCEEDED\noutput: {\"ok\":true}\n"), "\(succeeded.output)")
+            let failed = try await start(#"{"ok": false}"#)
+            #expect(failed.status == 1)
+            #expect(failed.entered == ["Prepare", "Pause", "Check", "Broken"], "\(failed.output)")
+            #expect(failed.output.contains("status: FAILED\nerror:  NotOK\ncause:  ok was not true"), "\(failed.output)")
+        }
+    }
 }

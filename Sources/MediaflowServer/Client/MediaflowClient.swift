@@ -81,13 +81,25 @@ public struct MediaflowClient: Sendable {
     }
 
     /// Follows the job until it ends, calling `onChange` each time its status, progress or message changes.
-    /// Each request is a long poll (`If-None-Match` with the version last seen, `Prefer: wait=20`), answered
-    /// as soon as the job changes; a server that does not wait is asked again every 200 ms.
     public func wait(for idOrURL: String, onChange: (Job) -> Void = { _ in }) async throws -> Job {
-        let url = jobURL(idOrURL)
+        var last: (JobStatus, Double?, String?)?
+        return try await follow(jobURL(idOrURL)) { body in
+            let job = try ProtocolJSON.decode(Job.self, from: body)
+            if last == nil || last! != (job.status, job.progress, job.statusMessage) {
+                last = (job.status, job.progress, job.statusMessage)
+                onChange(job)
+            }
+            return job.status.isFinal ? job : nil
+        }
+    }
+
+    /// Reads the resource at `url` (a job, an execution) and again each time it changes, handing each version's
+    /// body to `read` until that returns a value. Each request is a long poll (`If-None-Match` with the version
+    /// last seen, `Prefer: wait=20`), answered as soon as the resource changes; a server that does not wait is
+    /// asked again every 200 ms. - Throws: `ClientError` for an answer other than 200 or 304.
+    public func follow<Value>(_ url: String, until read: (Data) async throws -> Value?) async throws -> Value {
         var polling = transport
         polling.timeout = .seconds(Self.longPollSeconds + 15)
-        var last: (JobStatus, Double?, String?)?
         var seen: String?
         while true {
             let conditions = seen.map { [("If-None-Match", $0), ("Prefer", "wait=\(Self.longPollSeconds)")] } ?? []
@@ -99,19 +111,14 @@ public struct MediaflowClient: Sendable {
                 }
                 continue
             }
-            let job = try expect(200, reply).decode(Job.self)
-            if last == nil || last! != (job.status, job.progress, job.statusMessage) {
-                last = (job.status, job.progress, job.statusMessage)
-                onChange(job)
-            }
-            if job.status.isFinal { return job }
+            if let value = try await read(try expect(200, reply).body) { return value }
             let tag = reply.headers.first(name: "ETag")
             if tag == nil || tag == seen { try await Task.sleep(for: .milliseconds(200)) }
             seen = tag
         }
     }
 
-    /// How long one request of `wait(for:)` waits for a change.
+    /// How long one request of `follow(_:until:)` waits for a change.
     static let longPollSeconds: Int64 = 20
 
     /// Sends `method path` with a JSON `body` and returns the answer's status and body whatever the status:

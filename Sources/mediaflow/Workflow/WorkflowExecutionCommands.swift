@@ -56,8 +56,7 @@ struct WorkflowHistory: AsyncParsableCommand {
     @OptionGroup var server: ServerOption
 
     func run() async throws {
-        let history = try await server.remote.send(.GET, WorkflowPaths.execution(execution) + "/history")
-        for event in history["events"]?.arrayValue ?? [] { WorkflowFollow.printEvent(event) }
+        try await WorkflowFollow.forEachEvent(of: execution, after: 0, server.remote) { WorkflowFollow.printEvent($0) }
     }
 }
 
@@ -76,24 +75,38 @@ struct WorkflowStop: AsyncParsableCommand {
     }
 }
 
-/// Following an execution's progress from its history.
+/// Following an execution's progress: a long poll of the execution, and its history's new events at each change.
 enum WorkflowFollow {
     static func follow(_ arn: String, _ remote: ServerRemote) async throws {
-        var seen = 0
+        var lastEvent = 0
+        let described = try await remote.client.follow(remote.baseURL + WorkflowPaths.execution(arn)) { body in
+            lastEvent = try await printStatesEntered(in: arn, after: lastEvent, remote)
+            let described = JSONText.parse(String(decoding: body, as: UTF8.self)) ?? .null
+            return described["status"]?.stringValue == "RUNNING" ? nil : described
+        }
+        printSummary(described)
+        if described["status"]?.stringValue != "SUCCEEDED" { throw ExitCode(1) }
+    }
+
+    /// Prints the states entered among the execution's events after the one numbered `after`.
+    /// - Returns: the last event's number.
+    private static func printStatesEntered(in arn: String, after: Int, _ remote: ServerRemote) async throws -> Int {
+        try await forEachEvent(of: arn, after: after, remote) { event in
+            if event["type"]?.stringValue?.hasSuffix("Entered") == true { printEvent(event) }
+        }
+    }
+
+    /// Calls `body` with each of the execution's events after the one numbered `after`, a page of history at a time.
+    /// - Returns: the last event's number.
+    @discardableResult
+    static func forEachEvent(of arn: String, after: Int, _ remote: ServerRemote, _ body: (JSONValue) -> Void) async throws -> Int {
+        var last = after
         while true {
-            let history = try await remote.send(.GET, WorkflowPaths.execution(arn) + "/history")
-            let events = history["events"]?.arrayValue ?? []
-            for event in events.dropFirst(seen) where event["type"]?.stringValue?.hasSuffix("Entered") == true {
-                printEvent(event)
-            }
-            seen = events.count
-            let described = try await remote.send(.GET, WorkflowPaths.execution(arn))
-            if described["status"]?.stringValue != "RUNNING" {
-                printSummary(described)
-                if described["status"]?.stringValue != "SUCCEEDED" { throw ExitCode(1) }
-                return
-            }
-            try await Task.sleep(for: .milliseconds(250))
+            let page = try await remote.send(.GET, WorkflowPaths.execution(arn) + "/history?nextToken=\(last)")
+            let events = page["events"]?.arrayValue ?? []
+            events.forEach(body)
+            last = events.last?["id"]?.numberValue.map { Int($0) } ?? last
+            if page["nextToken"] == nil { return last }
         }
     }
 
