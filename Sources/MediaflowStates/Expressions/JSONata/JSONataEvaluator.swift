@@ -1,0 +1,259 @@
+/// An error raised while a JSONata expression is evaluated, in JSONata's words (`T2001: …`).
+struct JSONataError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Evaluates a JSONata syntax tree. Results follow JSONata's sequences: nil is *undefined* (nothing), a path
+/// over several items gives them as an array, and a sequence of one is that one value.
+struct JSONataEvaluator {
+    /// The variables in scope, innermost block last.
+    private var frames: [[String: JSONValue]]
+    private let input: JSONValue?
+    var random: SplitMix64
+
+    init(variables: [String: JSONValue], input: JSONValue?, random: SplitMix64) {
+        frames = [variables]
+        self.input = input
+        self.random = random
+    }
+
+    mutating func evaluate(_ node: JSONataNode) throws(JSONataError) -> JSONValue? {
+        try evaluate(node, context: input)
+    }
+
+    mutating func evaluate(_ node: JSONataNode, context: JSONValue?) throws(JSONataError) -> JSONValue? {
+        switch node {
+        case .literal(let value): return value
+        case .regex: throw JSONataError("T1010: a regular expression is only an argument of a function such as $contains")
+        case .variable(""): return context
+        case .variable("$"): return input
+        case .variable(let name): return frames.last { $0[name] != nil }?[name]
+        case .field(let name): return context.flatMap { Self.lookup(name, in: $0) }
+        case .wildcard:
+            guard let context else { return nil }
+            return Self.sequence(Self.items(of: context).flatMap { item -> [JSONValue] in
+                guard case .object(let members) = item else { return [] }
+                return members.keys.sorted().flatMap { Self.items(of: members[$0]!) }
+            })
+        case .path:
+            return try path(node, context: context)
+        case .filter(let base, let predicate):
+            return try filter(try evaluate(base, context: context), predicate)
+        case .binary(let op, let left, let right):
+            return try binary(op, left, right, context: context)
+        case .negate(let operand):
+            guard let value = try evaluate(operand, context: context) else { return nil }
+            guard case .number(let number) = value else { throw JSONataError("D1002: cannot negate a non-numeric value: \(JSONText.serialize(value))") }
+            return .number(-number)
+        case .condition(let test, let then, let otherwise):
+            if Self.truthy(try evaluate(test, context: context)) { return try evaluate(then, context: context) }
+            return try otherwise.flatMap { node throws(JSONataError) in try evaluate(node, context: context) }
+        case .bind(let name, let valueNode):
+            let value = try evaluate(valueNode, context: context)
+            frames[frames.count - 1][name] = value
+            return value
+        case .block(let steps):
+            frames.append([:])
+            defer { frames.removeLast() }
+            var last: JSONValue?
+            for step in steps { last = try evaluate(step, context: context) }
+            return last
+        case .array(let elements):
+            var values: [JSONValue] = []
+            for element in elements {
+                if case .range(let low, let high) = element {
+                    values += try range(low, high, context: context)
+                } else if let value = try evaluate(element, context: context) {
+                    if case .path = element, case .array(let items) = value { values += items } else { values.append(value) }
+                }
+            }
+            return .array(values)
+        case .range: throw JSONataError("S0204: a range a..b is only an item of an array")
+        case .object(let members):
+            var object: [String: JSONValue] = [:]
+            for member in members {
+                guard case .string(let key)? = try evaluate(member.key, context: context) else {
+                    throw JSONataError("T1003: the key of an object must evaluate to a string")
+                }
+                object[key] = try evaluate(member.value, context: context)
+            }
+            return .object(object)
+        case .call(let name, let argumentNodes):
+            var arguments: [JSONataArgument] = []
+            for argument in argumentNodes {
+                if case .regex(let pattern, let flags) = argument {
+                    arguments.append(.regex(try Self.regex(pattern, flags)))
+                } else {
+                    arguments.append(.value(try evaluate(argument, context: context)))
+                }
+            }
+            return try JSONataFunctions.call(name, arguments, random: &random)
+        }
+    }
+
+    /// A path, step by step: each step is evaluated with every item the last one gave as its context.
+    private mutating func path(_ node: JSONataNode, context: JSONValue?) throws(JSONataError) -> JSONValue? {
+        var steps: [JSONataNode] = []
+        var rest = node
+        while case .path(let left, let right) = rest {
+            steps.insert(right, at: 0)
+            rest = left
+        }
+        steps.insert(rest, at: 0)
+        var current: [JSONValue?]
+        if case .variable = steps[0] {
+            current = [context]
+        } else {
+            current = context.map { Self.items(of: $0) } ?? [nil]
+        }
+        for (index, step) in steps.enumerated() {
+            var results: [JSONValue] = []
+            for item in current {
+                if let value = try evaluate(step, context: item) { results.append(value) }
+            }
+            if index == steps.count - 1, results.count == 1, case .array = results[0] { return results[0] }
+            current = results.flatMap(Self.items)
+            if current.isEmpty { return nil }
+        }
+        return Self.sequence(current.compactMap { $0 })
+    }
+
+    private mutating func filter(_ base: JSONValue?, _ predicate: JSONataNode) throws(JSONataError) -> JSONValue? {
+        guard let base else { return nil }
+        let items = Self.items(of: base)
+        if case .literal(.number(let number)) = predicate { return Self.item(items, at: number) }
+        var kept: [JSONValue] = []
+        for (position, item) in items.enumerated() {
+            let test = try evaluate(predicate, context: item)
+            if case .number(let number)? = test {
+                if Self.index(number, count: items.count) == position { kept.append(item) }
+            } else if Self.truthy(test) {
+                kept.append(item)
+            }
+        }
+        return Self.sequence(kept)
+    }
+
+    private mutating func range(_ low: JSONataNode, _ high: JSONataNode, context: JSONValue?) throws(JSONataError) -> [JSONValue] {
+        let bounds = (try evaluate(low, context: context), try evaluate(high, context: context))
+        guard case (.number(let from)?, .number(let to)?) = bounds else {
+            if bounds.0 == nil || bounds.1 == nil { return [] }
+            throw JSONataError("T2003: the bounds of a range must be integers")
+        }
+        guard from.rounded() == from, to.rounded() == to else { throw JSONataError("T2003: the bounds of a range must be integers") }
+        guard to - from < 10_000_000 else { throw JSONataError("D2014: the range has too many items") }
+        return from > to ? [] : stride(from: Int(from), through: Int(to), by: 1).map { .number(Double($0)) }
+    }
+
+    private mutating func binary(_ op: String, _ leftNode: JSONataNode, _ rightNode: JSONataNode, context: JSONValue?) throws(JSONataError)
+        -> JSONValue?
+    {
+        switch op {
+        case "and":
+            guard Self.truthy(try evaluate(leftNode, context: context)) else { return .bool(false) }
+            return .bool(Self.truthy(try evaluate(rightNode, context: context)))
+        case "or":
+            if Self.truthy(try evaluate(leftNode, context: context)) { return .bool(true) }
+            return .bool(Self.truthy(try evaluate(rightNode, context: context)))
+        default: break
+        }
+        let left = try evaluate(leftNode, context: context)
+        let right = try evaluate(rightNode, context: context)
+        switch op {
+        case "&": return .string(JSONataFunctions.string(left) + JSONataFunctions.string(right))
+        case "=": return .bool(left != nil && right != nil && left == right)
+        case "!=": return .bool(left != nil && right != nil && left != right)
+        case "in":
+            guard let left, let right else { return .bool(false) }
+            return .bool(Self.items(of: right).contains(left))
+        case "<", "<=", ">", ">=": return try Self.compare(op, left, right)
+        default: return try Self.arithmetic(op, left, right)
+        }
+    }
+}
+
+extension JSONataEvaluator {
+    /// A value as a sequence's items: an array's elements, or the value alone.
+    static func items(of value: JSONValue) -> [JSONValue] {
+        if case .array(let elements) = value { return elements }
+        return [value]
+    }
+
+    /// Items as a JSONata sequence gives them: none is undefined, one is itself.
+    static func sequence(_ items: [JSONValue]) -> JSONValue? {
+        switch items.count {
+        case 0: return nil
+        case 1: return items[0]
+        default: return .array(items)
+        }
+    }
+
+    static func lookup(_ name: String, in value: JSONValue) -> JSONValue? {
+        switch value {
+        case .object(let members): return members[name]
+        case .array(let elements): return sequence(elements.compactMap { lookup(name, in: $0) }.flatMap(items))
+        default: return nil
+        }
+    }
+
+    private static func index(_ number: Double, count: Int) -> Int {
+        let index = Int(number.rounded(.down))
+        return index < 0 ? count + index : index
+    }
+
+    private static func item(_ items: [JSONValue], at number: Double) -> JSONValue? {
+        let index = index(number, count: items.count)
+        return items.indices.contains(index) ? items[index] : nil
+    }
+
+    /// JSONata's truth (`$boolean`): empty strings, zero, null, empty arrays and objects are false.
+    static func truthy(_ value: JSONValue?) -> Bool {
+        switch value {
+        case nil, .null?: return false
+        case .bool(let flag)?: return flag
+        case .number(let number)?: return number != 0
+        case .string(let text)?: return !text.isEmpty
+        case .array(let elements)?: return elements.contains { truthy($0) }
+        case .object(let members)?: return !members.isEmpty
+        }
+    }
+
+    private static func compare(_ op: String, _ left: JSONValue?, _ right: JSONValue?) throws(JSONataError) -> JSONValue? {
+        let order: Bool
+        switch (left, right) {
+        case (nil, _), (_, nil): return .bool(false)
+        case (.number(let a)?, .number(let b)?): order = op == "<" ? a < b : op == "<=" ? a <= b : op == ">" ? a > b : a >= b
+        case (.string(let a)?, .string(let b)?): order = op == "<" ? a < b : op == "<=" ? a <= b : op == ">" ? a > b : a >= b
+        default: throw JSONataError("T2010: the operands of \(op) must both be numbers or both be strings")
+        }
+        return .bool(order)
+    }
+
+    private static func arithmetic(_ op: String, _ left: JSONValue?, _ right: JSONValue?) throws(JSONataError) -> JSONValue? {
+        if let left, case .number = left {} else if let left {
+            throw JSONataError("T2001: the left side of the \(op) operator must evaluate to a number, not \(JSONText.serialize(left))")
+        }
+        if let right, case .number = right {} else if let right {
+            throw JSONataError("T2002: the right side of the \(op) operator must evaluate to a number, not \(JSONText.serialize(right))")
+        }
+        guard case .number(let a)? = left, case .number(let b)? = right else { return nil }
+        let result: Double
+        switch op {
+        case "+": result = a + b
+        case "-": result = a - b
+        case "*": result = a * b
+        case "/": result = a / b
+        default: result = a.truncatingRemainder(dividingBy: b)
+        }
+        guard result.isFinite else { throw JSONataError("D1001: the result of \(op) is out of range") }
+        return .number(result)
+    }
+
+    private static func regex(_ pattern: String, _ flags: String) throws(JSONataError) -> JSONataRegex {
+        guard let regex = JSONataRegex(pattern: pattern, caseInsensitive: flags.contains("i"), multiline: flags.contains("m")) else {
+            throw JSONataError("S0302: /\(pattern)/ is not a valid regular expression")
+        }
+        return regex
+    }
+}

@@ -1,0 +1,191 @@
+/// A JSONata syntax error, with the offset in the expression where it was found.
+struct JSONataSyntaxError: Error, CustomStringConvertible {
+    let message: String
+    let offset: Int
+    var description: String { "JSONata syntax error at character \(offset + 1): \(message)" }
+}
+
+/// One token of a JSONata expression.
+enum JSONataToken: Equatable {
+    case number(Double)
+    case string(String)
+    /// A field name, bare or in backquotes.
+    case name(String)
+    /// `$name`; `$` alone is the context, `$$` the root.
+    case variable(String)
+    case regex(pattern: String, flags: String)
+    /// Punctuation and operators, and the words `and`, `or`, `in`.
+    case symbol(String)
+    case end
+}
+
+extension JSONataToken: CustomStringConvertible {
+    var description: String {
+        switch self {
+        case .number(let number): "the number \(JSONText.serialize(.number(number)))"
+        case .string(let text): "the string '\(text)'"
+        case .name(let name): "the name '\(name)'"
+        case .variable(let name): "$\(name)"
+        case .regex(let pattern, _): "the regular expression /\(pattern)/"
+        case .symbol(let symbol): "'\(symbol)'"
+        case .end: "the end of the expression"
+        }
+    }
+}
+
+/// Splits a JSONata expression into tokens. A `/` starts a regular expression where an operand is expected,
+/// and is division elsewhere.
+struct JSONataLexer {
+    private let chars: [Character]
+    private var position = 0
+    private(set) var offset = 0
+    private var previous: JSONataToken = .end
+
+    init(_ text: String) { chars = Array(text) }
+
+    private static let symbols = ["..", ":=", "!=", "<=", ">=", "~>", ".", "[", "]", "{", "}", "(", ")", ",", ":", ";", "?",
+                                  "+", "-", "*", "/", "%", "&", "=", "<", ">", "^"]
+
+    mutating func next() throws(JSONataSyntaxError) -> JSONataToken {
+        skipSpaceAndComments()
+        offset = position
+        guard let char = peek() else { return remember(.end) }
+        if char == "\"" || char == "'" { return remember(.string(try readString(quote: char))) }
+        if char == "`" {
+            position += 1
+            let name = readWhile { $0 != "`" }
+            guard peek() == "`" else { throw JSONataSyntaxError(message: "a name in backquotes is not closed", offset: offset) }
+            position += 1
+            return remember(.name(name))
+        }
+        if char.isNumber { return remember(.number(try readNumber())) }
+        if char == "$" {
+            position += 1
+            if peek() == "$" {
+                position += 1
+                return remember(.variable("$"))
+            }
+            return remember(.variable(readWhile(Self.isNameCharacter)))
+        }
+        if char == "/" && expectsOperand { return remember(try readRegex()) }
+        if Self.isNameCharacter(char) {
+            let word = readWhile(Self.isNameCharacter)
+            return remember(["and", "or", "in"].contains(word) ? .symbol(word) : .name(word))
+        }
+        for symbol in Self.symbols where matches(symbol) {
+            position += symbol.count
+            return remember(.symbol(symbol))
+        }
+        throw JSONataSyntaxError(message: "unexpected character '\(char)'", offset: offset)
+    }
+
+    /// Whether the last token leaves the expression wanting an operand (so `/` opens a regular expression).
+    private var expectsOperand: Bool {
+        switch previous {
+        case .number, .string, .name, .variable, .regex: return false
+        case .symbol(let symbol): return ![")", "]", "}"].contains(symbol)
+        case .end: return true
+        }
+    }
+
+    private mutating func remember(_ token: JSONataToken) -> JSONataToken {
+        previous = token
+        return token
+    }
+
+    private static func isNameCharacter(_ char: Character) -> Bool { char.isLetter || char.isNumber || char == "_" }
+
+    private func peek(_ ahead: Int = 0) -> Character? { position + ahead < chars.count ? chars[position + ahead] : nil }
+
+    private func matches(_ symbol: String) -> Bool {
+        for (index, char) in symbol.enumerated() where peek(index) != char { return false }
+        return true
+    }
+
+    private mutating func readWhile(_ accept: (Character) -> Bool) -> String {
+        let start = position
+        while let char = peek(), accept(char) { position += 1 }
+        return String(chars[start..<position])
+    }
+
+    private mutating func skipSpaceAndComments() {
+        while let char = peek() {
+            if char.isWhitespace {
+                position += 1
+            } else if char == "/" && peek(1) == "*" {
+                position += 2
+                while position < chars.count && !(peek() == "*" && peek(1) == "/") { position += 1 }
+                position = min(position + 2, chars.count)
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func readNumber() throws(JSONataSyntaxError) -> Double {
+        let start = position
+        _ = readWhile(\.isNumber)
+        if peek() == ".", peek(1)?.isNumber == true {
+            position += 1
+            _ = readWhile(\.isNumber)
+        }
+        if peek() == "e" || peek() == "E" {
+            position += 1
+            if peek() == "+" || peek() == "-" { position += 1 }
+            _ = readWhile(\.isNumber)
+        }
+        guard let number = Double(String(chars[start..<position])) else {
+            throw JSONataSyntaxError(message: "malformed number", offset: start)
+        }
+        return number
+    }
+
+    private mutating func readString(quote: Character) throws(JSONataSyntaxError) -> String {
+        position += 1
+        var text = ""
+        while let char = peek() {
+            position += 1
+            if char == quote { return text }
+            guard char == "\\" else {
+                text.append(char)
+                continue
+            }
+            guard let escaped = peek() else { break }
+            position += 1
+            switch escaped {
+            case "n": text.append("\n")
+            case "t": text.append("\t")
+            case "r": text.append("\r")
+            case "b": text.append("\u{8}")
+            case "f": text.append("\u{C}")
+            case "u":
+                let hex = String(chars[position..<min(position + 4, chars.count)])
+                guard hex.count == 4, let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else {
+                    throw JSONataSyntaxError(message: "malformed \\u escape", offset: position)
+                }
+                position += 4
+                text.unicodeScalars.append(scalar)
+            case "\"", "'", "\\", "/": text.append(escaped)
+            default: throw JSONataSyntaxError(message: "unknown escape \\\(escaped)", offset: position - 2)
+            }
+        }
+        throw JSONataSyntaxError(message: "a string is not closed", offset: offset)
+    }
+
+    private mutating func readRegex() throws(JSONataSyntaxError) -> JSONataToken {
+        position += 1
+        var pattern = ""
+        while let char = peek(), char != "/" {
+            position += 1
+            pattern.append(char)
+            if char == "\\", let escaped = peek() {
+                position += 1
+                pattern.append(escaped)
+            }
+        }
+        guard peek() == "/" else { throw JSONataSyntaxError(message: "a regular expression is not closed", offset: offset) }
+        position += 1
+        guard !pattern.isEmpty else { throw JSONataSyntaxError(message: "a regular expression is empty", offset: offset) }
+        return .regex(pattern: pattern, flags: readWhile { $0 == "i" || $0 == "m" })
+    }
+}

@@ -1,0 +1,154 @@
+/// A JSONata expression's syntax tree.
+indirect enum JSONataNode: Sendable {
+    case literal(JSONValue)
+    case regex(pattern: String, flags: String)
+    /// `$name`; `$` alone (the name "") is the context item, `$$` (the name "$") the input.
+    case variable(String)
+    case field(String)
+    case wildcard
+    /// `left.right`: `right` evaluated with each item of `left` as its context.
+    case path(JSONataNode, JSONataNode)
+    /// `left[predicate]`: an index, or the items for which the predicate holds.
+    case filter(JSONataNode, JSONataNode)
+    case binary(String, JSONataNode, JSONataNode)
+    case negate(JSONataNode)
+    case condition(JSONataNode, then: JSONataNode, otherwise: JSONataNode?)
+    case bind(String, JSONataNode)
+    case block([JSONataNode])
+    case array([JSONataNode])
+    case range(JSONataNode, JSONataNode)
+    case object([(key: JSONataNode, value: JSONataNode)])
+    case call(String, [JSONataNode])
+}
+
+/// Parses JSONata by precedence climbing (operator binding powers as in the JSONata reference).
+struct JSONataParser {
+    private var lexer: JSONataLexer
+    private var token: JSONataToken = .end
+
+    /// Parses `text` whole. - Throws: `JSONataSyntaxError`.
+    static func parse(_ text: String) throws(JSONataSyntaxError) -> JSONataNode {
+        var parser = JSONataParser(lexer: JSONataLexer(text))
+        try parser.advance()
+        guard parser.token != .end else { throw JSONataSyntaxError(message: "the expression is empty", offset: 0) }
+        let node = try parser.expression(0)
+        guard parser.token == .end else { throw parser.unexpected() }
+        return node
+    }
+
+    private static let bindingPowers: [String: Int] = [
+        ".": 75, "[": 80, "(": 80, "*": 60, "/": 60, "%": 60, "+": 50, "-": 50, "&": 50,
+        "=": 40, "!=": 40, "<": 40, "<=": 40, ">": 40, ">=": 40, "in": 40, "~>": 40, "and": 30, "or": 25, "?": 20, ":=": 10,
+    ]
+
+    private mutating func advance() throws(JSONataSyntaxError) { token = try lexer.next() }
+
+    private func unexpected() -> JSONataSyntaxError {
+        JSONataSyntaxError(message: token == .end ? "the expression ends too soon" : "unexpected \(token)", offset: lexer.offset)
+    }
+
+    private mutating func expect(_ symbol: String) throws(JSONataSyntaxError) {
+        guard token == .symbol(symbol) else {
+            throw JSONataSyntaxError(message: "expected '\(symbol)'", offset: lexer.offset)
+        }
+        try advance()
+    }
+
+    private mutating func expression(_ minimum: Int) throws(JSONataSyntaxError) -> JSONataNode {
+        var left = try operand()
+        while case .symbol(let symbol) = token, let power = Self.bindingPowers[symbol], power > minimum {
+            try advance()
+            switch symbol {
+            case ".": left = .path(left, try expression(power))
+            case "[":
+                if token == .symbol("]") {
+                    try advance()  // `a[]`, which asks JSONata to keep a sequence of one an array: not done here
+                } else {
+                    left = .filter(left, try expression(0))
+                    try expect("]")
+                }
+            case "(":
+                guard case .variable(let name) = left else { throw JSONataSyntaxError(message: "only $functions can be called", offset: lexer.offset) }
+                left = .call(name, try list(closing: ")"))
+            case "?":
+                let then = try expression(0)
+                var otherwise: JSONataNode?
+                if token == .symbol(":") {
+                    try advance()
+                    otherwise = try expression(0)
+                }
+                left = .condition(left, then: then, otherwise: otherwise)
+            case ":=":
+                guard case .variable(let name) = left else { throw JSONataSyntaxError(message: "only a $variable can be bound", offset: lexer.offset) }
+                left = .bind(name, try expression(power - 1))
+            case "~>":
+                guard case .call(let name, let arguments) = try expression(power) else {
+                    throw JSONataSyntaxError(message: "~> is followed by a function call", offset: lexer.offset)
+                }
+                left = .call(name, [left] + arguments)
+            default:
+                left = .binary(symbol, left, try expression(power))
+            }
+        }
+        return left
+    }
+
+    private mutating func operand() throws(JSONataSyntaxError) -> JSONataNode {
+        let current = token
+        try advance()
+        switch current {
+        case .number(let number): return .literal(.number(number))
+        case .string(let text): return .literal(.string(text))
+        case .regex(let pattern, let flags): return .regex(pattern: pattern, flags: flags)
+        case .variable(let name): return .variable(name)
+        case .name("true"): return .literal(.bool(true))
+        case .name("false"): return .literal(.bool(false))
+        case .name("null"): return .literal(.null)
+        case .name("function"):
+            throw JSONataSyntaxError(message: "function definitions are not supported", offset: lexer.offset)
+        case .name(let name): return .field(name)
+        case .symbol("*"): return .wildcard
+        case .symbol("-"): return .negate(try expression(70))
+        case .symbol("("):
+            var steps: [JSONataNode] = []
+            while token != .symbol(")") {
+                steps.append(try expression(0))
+                guard token == .symbol(";") else { break }
+                try advance()
+            }
+            try expect(")")
+            return .block(steps)
+        case .symbol("["): return .array(try list(closing: "]", ranges: true))
+        case .symbol("{"):
+            var members: [(key: JSONataNode, value: JSONataNode)] = []
+            while token != .symbol("}") {
+                let key = try expression(0)
+                try expect(":")
+                members.append((key, try expression(0)))
+                guard token == .symbol(",") else { break }
+                try advance()
+            }
+            try expect("}")
+            return .object(members)
+        default:
+            throw JSONataSyntaxError(message: current == .end ? "the expression ends too soon" : "unexpected \(current)", offset: lexer.offset)
+        }
+    }
+
+    /// Comma-separated expressions up to `closing`; in an array, an item may be a range `a..b`.
+    private mutating func list(closing: String, ranges: Bool = false) throws(JSONataSyntaxError) -> [JSONataNode] {
+        var items: [JSONataNode] = []
+        while token != .symbol(closing) {
+            var item = try expression(0)
+            if ranges, token == .symbol("..") {
+                try advance()
+                item = .range(item, try expression(0))
+            }
+            items.append(item)
+            guard token == .symbol(",") else { break }
+            try advance()
+        }
+        try expect(closing)
+        return items
+    }
+}
