@@ -174,3 +174,34 @@ struct InterpreterTests {
         #expect(events.first?.id == 3)
     }
 }
+
+extension InterpreterTests {
+    /// A JSONata Task: Arguments from `$states.input`, Output and Assign from `$states.result`, a Catch's Output from
+    /// `$states.errorOutput`; variables assigned in a state are seen by the next.
+    @Test func jsonataStatesShapeTheirTasksAndOutputs() throws {
+        let interpreter = try Self.machine(
+            """
+            {"QueryLanguage":"JSONata","StartAt":"T","States":{
+              "T":{"Type":"Task","Resource":"ExtractTechnicalMetadata",
+                "Arguments":{"file":"{% $states.input.path %}","token":"{% $states.context.Task.Token %}"},
+                "Assign":{"codec":"{% $states.result.video.codec %}"},
+                "Output":{"path":"{% $states.input.path %}","codec":"{% $uppercase($states.result.video.codec) %}"},
+                "Catch":[{"ErrorEquals":["States.ALL"],"Output":{"failed":"{% $states.errorOutput.Error %}"},"Next":"F"}],
+                "Next":"S"},
+              "S":{"Type":"Succeed","Output":"{% {'assigned': $codec, 'input': $states.input.codec} %}"},
+              "F":{"Type":"Succeed"}}}
+            """)
+        var (state, step) = interpreter.start(identity: Self.identity, input: ["path": "/a.mp4"], seed: 1, now: 100)
+        let task = try #require(Self.tasks(step).first)
+        #expect(task.input == ["file": "/a.mp4", "token": .string(task.token)])
+        _ = interpreter.handle(.taskSucceeded(token: task.token, output: ["video": ["codec": "h264"]]), in: &state, now: 101)
+        #expect(state.status == .succeeded)
+        #expect(state.output == ["assigned": "h264", "input": "H264"])
+
+        (state, step) = interpreter.start(identity: Self.identity, input: ["path": "/b.mp4"], seed: 1, now: 100)
+        let failing = try #require(Self.tasks(step).first)
+        _ = interpreter.handle(.taskFailed(token: failing.token, error: "Boom", cause: "it broke"), in: &state, now: 101)
+        #expect(state.status == .succeeded)
+        #expect(state.output == ["failed": "Boom"])
+    }
+}

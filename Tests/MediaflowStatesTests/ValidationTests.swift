@@ -25,9 +25,27 @@ struct ValidationTests {
             ])
     }
 
-    @Test func jsonataIsRejectedClearly() {
-        let issues = StateMachine.validate(["QueryLanguage": "JSONata", "StartAt": "A", "States": ["A": ["Type": "Succeed"]]])
-        #expect(issues == [ValidationIssue("$.QueryLanguage", "the JSONata query language is not supported yet; use JSONPath")])
+    @Test func eachQueryLanguageKeepsToItsOwnFields() throws {
+        let issues = StateMachine.validate(
+            try #require(
+                JSONValue.parse(
+                    """
+                    {"QueryLanguage":"JSONata","StartAt":"A","States":{
+                      "A":{"Type":"Pass","InputPath":"$.x","Output":"{% $states.input.( %}","Next":"B"},
+                      "B":{"Type":"Choice","Choices":[{"Variable":"$.x","BooleanEquals":true,"Next":"C"}],"Default":"C"},
+                      "C":{"Type":"Map","Items":"not an expression","ItemProcessor":{"StartAt":"D","States":{
+                        "D":{"Type":"Pass","QueryLanguage":"JSONPath","End":true}}},"End":true}}}
+                    """)))
+        #expect(
+            Set(issues.map(\.location)) == [
+                "$.States.A.InputPath", "$.States.A.Output", "$.States.B.Choices[0].Variable", "$.States.B.Choices[0].Condition",
+                "$.States.C.Items", "$.States.C.ItemProcessor.States.D.QueryLanguage",
+            ])
+        #expect(issues.contains(ValidationIssue("$.States.A.InputPath", "InputPath is a JSONPath field; a JSONata state uses Arguments")))
+        #expect(issues.first { $0.location == "$.States.A.Output" }?.message.hasPrefix("JSONata syntax error at character") == true)
+
+        let jsonPath = StateMachine.validate(["StartAt": "A", "States": ["A": ["Type": "Pass", "Output": "{% 1 %}", "End": true]]])
+        #expect(jsonPath == [ValidationIssue("$.States.A.Output", #"Output is a field of JSONata states: set "QueryLanguage": "JSONata""#)])
     }
 
     @Test func intrinsicFunctionsAreDeterministicPerSeed() throws {

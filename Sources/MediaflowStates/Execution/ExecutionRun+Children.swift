@@ -20,10 +20,7 @@ extension ExecutionRun {
     mutating func runMap(_ node: StateNode, _ fiberID: Int) throws(StatesError) {
         let fiber = state.fibers[fiberID]!
         let input = try select(node.inputPath, from: fiber.input, fiber)
-        let itemsValue = try node.itemsPath.map { path throws(StatesError) in try makeScope(fiber, input: input).require(path) } ?? input
-        guard case .array(var items) = itemsValue else {
-            throw StatesError.runtime("Map state input must be an array, but was \(JSONText.serialize(itemsValue))")
-        }
+        var items = try mapItems(node, fiber, input: input)
         let concurrency = try mapInteger(node.maxConcurrency, fiber, input: input, field: "MaxConcurrency") ?? 0
         let count = try mapInteger(node.toleratedFailureCount, fiber, input: input, field: "ToleratedFailureCount")
         if let count, count < 0 { throw StatesError.runtime("ToleratedFailureCount cannot be negative.") }
@@ -43,6 +40,25 @@ extension ExecutionRun {
         } else {
             try startItems(fiberID, node)
         }
+    }
+
+    /// The items a Map state iterates over: its input, or what ItemsPath or (in JSONata) Items gives.
+    private mutating func mapItems(_ node: StateNode, _ fiber: Fiber, input: JSONValue) throws(StatesError) -> [JSONValue] {
+        if let template = node.items {
+            var scope = makeScope(fiber, input: input)
+            let value = try template.evaluate(in: &scope)
+            state.random = scope.random
+            guard case .array(let items) = value else { throw template.unexpected(value, field: "Items", expected: "array") }
+            return items
+        }
+        let value = try node.itemsPath.map { path throws(StatesError) in try makeScope(fiber, input: input).require(path) } ?? input
+        guard case .array(let items) = value else {
+            if node.usesJSONata {
+                throw StatesError(StatesError.queryEvaluationError, "Map state input must be an array but was: \(JSONText.serialize(value))")
+            }
+            throw StatesError.runtime("Map state input must be an array, but was \(JSONText.serialize(value))")
+        }
+        return items
     }
 
     private mutating func batches(of items: [JSONValue], _ node: StateNode, _ fiber: Fiber, input: JSONValue) throws(StatesError) -> [JSONValue] {

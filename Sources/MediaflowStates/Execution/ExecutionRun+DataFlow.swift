@@ -106,8 +106,11 @@ extension ExecutionRun {
 
     func waitSeconds(_ amount: StateNode.Amount, _ fiber: Fiber) throws(StatesError) -> Int {
         guard case .path(let path) = amount else {
-            if case .literal(let seconds) = amount { return Int(seconds) }
-            return 0
+            switch amount {
+            case .literal(let seconds): return Int(seconds)
+            case .expression(let template): return Int(try number(of: template, field: "Seconds", fiber, input: fiber.input, atLeast: 0))
+            case .path: return 0
+            }
         }
         let value = try makeScope(fiber, input: fiber.input).require(path)
         guard case .number(let number) = value, number.rounded() == number else {
@@ -131,6 +134,13 @@ extension ExecutionRun {
                 )
             }
             return seconds
+        case .expression(let template):
+            var scope = makeScope(fiber, input: fiber.input)
+            let value = try template.evaluate(in: &scope)
+            guard case .string(let text) = value, let seconds = StatesTimestamp.parse(text) else {
+                throw template.unexpected(value, field: "Timestamp", expected: "an ISO-8601 extended offset date-time string")
+            }
+            return seconds
         case .intrinsic:
             return now
         }
@@ -139,6 +149,7 @@ extension ExecutionRun {
     func positiveSeconds(_ amount: StateNode.Amount, _ fiber: Fiber, _ field: String) throws(StatesError) -> Double {
         switch amount {
         case .literal(let seconds): return seconds
+        case .expression(let template): return try number(of: template, field: field, fiber, input: fiber.input, atLeast: 1)
         case .path(let path):
             let value = try makeScope(fiber, input: fiber.input).require(path)
             guard case .number(let number) = value, number > 0, number.rounded() == number else {
@@ -153,6 +164,7 @@ extension ExecutionRun {
         switch amount {
         case nil: return nil
         case .literal(let number): return Int(number)
+        case .expression(let template): return Int(try number(of: template, field: field, fiber, input: input, atLeast: 0))
         case .path(let path):
             let value = try makeScope(fiber, input: input).require(path)
             switch value {
@@ -168,6 +180,8 @@ extension ExecutionRun {
         switch amount {
         case nil: return nil
         case .literal(let number): return number
+        case .expression(let template):
+            return try number(of: template, field: "ToleratedFailurePercentage", fiber, input: input, atLeast: 0, integer: false)
         case .path(let path):
             let value = try makeScope(fiber, input: input).require(path)
             guard case .number(let number) = value else {
@@ -177,6 +191,19 @@ extension ExecutionRun {
             }
             return number
         }
+    }
+
+    /// The number a JSONata field's expression gives.
+    /// - Throws: `States.QueryEvaluationError` for anything but a number (an integer unless not `integer`) of at least `minimum`.
+    private func number(
+        of template: PayloadTemplate, field: String, _ fiber: Fiber, input: JSONValue, atLeast minimum: Double, integer: Bool = true
+    ) throws(StatesError) -> Double {
+        var scope = makeScope(fiber, input: input)
+        let value = try template.evaluate(in: &scope)
+        guard case .number(let number) = value, number >= minimum, !integer || number.rounded() == number else {
+            throw template.unexpected(value, field: field, expected: integer ? "integer" : "number")
+        }
+        return number
     }
 
     /// A value as Step Functions quotes it in messages: strings bare, the rest as JSON.

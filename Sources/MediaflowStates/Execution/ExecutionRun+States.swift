@@ -27,6 +27,9 @@ extension ExecutionRun {
             var result = effective
             if let literal = node.result { result = literal }
             try finish(fiberID, node, result: result)
+        case .succeed where node.usesJSONata:
+            var scope = makeScope(fiber, input: fiber.input)
+            exit(fiberID, node, output: try node.output?.evaluate(in: &scope) ?? fiber.input, next: nil)
         case .succeed:
             exit(fiberID, node, output: try select(node.outputPath, from: try select(node.inputPath, from: fiber.input, fiber), fiber), next: nil)
         case .fail:
@@ -47,6 +50,12 @@ extension ExecutionRun {
     /// Completes a state that produced `result`: ResultSelector, Assign, ResultPath, OutputPath, then on.
     mutating func finish(_ fiberID: Int, _ node: StateNode, result raw: JSONValue) throws(StatesError) {
         guard let fiber = state.fibers[fiberID] else { return }
+        if node.usesJSONata {
+            var scope = makeScope(fiber, input: fiber.input)
+            scope.result = raw
+            try finishJSONata(fiberID, node, scope: &scope, output: node.output, otherwise: raw, assign: [node.assign], next: node.next)
+            return
+        }
         var result = raw
         if let selector = node.resultSelector {
             var scope = makeScope(fiber, input: result)
@@ -58,6 +67,23 @@ extension ExecutionRun {
         let output = try select(node.outputPath, from: combined, fiber)
         commit(assigned, to: fiberID)
         exit(fiberID, node, output: output, next: node.next)
+    }
+
+    /// Completes a JSONata state: Assign (each of `assign` in turn) and Output, both seeing the variables as they
+    /// were when the state was entered, then on to `next`.
+    mutating func finishJSONata(
+        _ fiberID: Int, _ node: StateNode, scope: inout EvaluationScope, output: PayloadTemplate?, otherwise: JSONValue,
+        assign: [PayloadTemplate?], next: String?
+    ) throws(StatesError) {
+        var assigned: [String: JSONValue] = [:]
+        for case let template? in assign {
+            guard case .object(let values) = try template.evaluate(in: &scope) else { continue }
+            assigned.merge(values) { $1 }
+        }
+        let value = try output?.evaluate(in: &scope) ?? otherwise
+        state.random = scope.random
+        commit(assigned, to: fiberID)
+        exit(fiberID, node, output: value, next: next)
     }
 
     /// Emits the exit event and moves on (`next` nil ends the fiber).
@@ -80,6 +106,10 @@ extension ExecutionRun {
                 var scope = makeScope(fiber, input: fiber.input)
                 let value = try call.evaluate(in: &scope)
                 return value.stringValue ?? JSONText.serialize(value)
+            case .expression(let template):
+                var scope = makeScope(fiber, input: fiber.input)
+                let value = try template.evaluate(in: &scope)
+                return value.stringValue ?? JSONText.serialize(value)
             }
         }
         return StatesError(try text(node.error) ?? "", try text(node.cause) ?? "")
@@ -96,6 +126,13 @@ extension ExecutionRun {
         }
         guard let next = chosen?.next ?? node.defaultNext else {
             throw StatesError(StatesError.noChoiceMatched, "No Matches!")
+        }
+        if node.usesJSONata {
+            var scope = scope
+            try finishJSONata(
+                fiberID, node, scope: &scope, output: chosen?.output ?? node.output, otherwise: input, assign: [node.assign, chosen?.assign],
+                next: next)
+            return
         }
         var assigned = try assignments(node.assign, fiber, input: input)
         for (name, value) in try assignments(chosen?.assign, fiber, input: input) { assigned[name] = value }
@@ -114,7 +151,12 @@ extension ExecutionRun {
             until = try waitTimestamp(node.waitTimestamp!, fiber)
         }
         let assigned = try assignments(node.assign, fiber, input: input)
-        let output = try select(node.outputPath, from: input, fiber)
+        var output = try select(node.outputPath, from: input, fiber)
+        if node.usesJSONata {
+            var scope = makeScope(fiber, input: input)
+            output = try node.output?.evaluate(in: &scope) ?? input
+            state.random = scope.random
+        }
         commit(assigned, to: fiberID)
         if until <= now {
             exit(fiberID, node, output: output, next: node.next)
@@ -130,7 +172,7 @@ extension ExecutionRun {
         guard var fiber = state.fibers[fiberID] else { return }
         let node = node(of: fiber)
         var error = raw
-        if annotate, error.name == StatesError.runtime {
+        if annotate, error.name == StatesError.runtime || error.name == StatesError.queryEvaluationError {
             error.cause = "An error occurred while executing the state '\(node.name)' (entered at the event id #\(fiber.enteredEventID)). \(error.cause)"
         }
         guard !error.isTerminal else {
@@ -151,6 +193,12 @@ extension ExecutionRun {
         }
         if let catcher = node.catchers.first(where: { $0.errorEquals.matches(error) }) {
             do throws(StatesError) {
+                if node.usesJSONata {
+                    var scope = makeScope(fiber, input: fiber.input)
+                    scope.errorOutput = error.output
+                    try finishJSONata(fiberID, node, scope: &scope, output: catcher.output, otherwise: error.output, assign: [catcher.assign], next: catcher.next)
+                    return
+                }
                 let assigned = try assignments(catcher.assign, fiber, input: error.output)
                 let output = try place(error.output, into: fiber.input, at: catcher.resultPath)
                 commit(assigned, to: fiberID)

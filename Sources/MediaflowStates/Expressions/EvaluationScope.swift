@@ -1,9 +1,12 @@
 /// What an expression in a state can see: the input (`$`), the context object (`$$`, built only
-/// when asked for) and the variables in scope (`$name`), plus the execution's random source.
+/// when asked for) and the variables in scope (`$name`), plus the execution's random source. A JSONata
+/// expression sees them as `$states`, with the state's result or error output where it has one.
 struct EvaluationScope {
     var input: JSONValue
     var variables: [String: JSONValue]
     var random: SplitMix64
+    var result: JSONValue?
+    var errorOutput: JSONValue?
     private let makeContext: () -> JSONValue
 
     init(input: JSONValue, variables: [String: JSONValue], random: SplitMix64, context: @escaping () -> JSONValue) {
@@ -11,6 +14,14 @@ struct EvaluationScope {
         self.variables = variables
         self.random = random
         self.makeContext = context
+    }
+
+    /// JSONata's `$states`: `input`, `context`, and `result` or `errorOutput` when the state has one.
+    func statesVariable() -> JSONValue {
+        var states: [String: JSONValue] = ["input": input, "context": makeContext()]
+        if let result { states["result"] = result }
+        if let errorOutput { states["errorOutput"] = errorOutput }
+        return .object(states)
     }
 
     /// The root a path starts from. - Throws: `States.Runtime` for an undefined variable.

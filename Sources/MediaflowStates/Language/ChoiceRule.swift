@@ -4,6 +4,8 @@ indirect enum ChoiceCondition: Sendable, Hashable {
     case or([ChoiceCondition])
     case not(ChoiceCondition)
     case comparison(variable: JSONPath, ChoiceOperator, ChoiceOperand)
+    /// JSONata's `Condition`: `true`, `false` or an expression that gives one of them.
+    case jsonata(PayloadTemplate)
 
     /// Whether the condition holds. - Throws: `States.Runtime` when `Variable` or an operand path
     /// finds nothing (except for `IsPresent`).
@@ -29,6 +31,11 @@ indirect enum ChoiceCondition: Sendable, Hashable {
             case .path(let path): other = try scope.require(path)
             }
             return op.compare(value, other)
+        case .jsonata(let template):
+            var scope = scope
+            let value = try template.evaluate(in: &scope)
+            guard case .bool(let holds) = value else { throw template.unexpected(value, field: "Condition", expected: "boolean") }
+            return holds
         }
     }
 }

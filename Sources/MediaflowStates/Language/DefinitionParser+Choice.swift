@@ -15,6 +15,13 @@ extension DefinitionParser {
                 issue("\(ruleLocation).Next", "a choice rule names its Next state")
                 continue
             }
+            if state.usesJSONata {
+                if let branch = parseJSONataRule(ruleFields, next: next, at: ruleLocation) { state.choices.append(branch) }
+                continue
+            }
+            if ruleFields["Condition"] != nil || ruleFields["Output"] != nil {
+                issue(ruleLocation, "Condition and Output are fields of JSONata choice rules: set \"QueryLanguage\": \"JSONata\"")
+            }
             let assign = ruleFields["Assign"].map { template($0, at: "\(ruleLocation).Assign") }
             if let condition = parseCondition(ruleFields, at: ruleLocation) {
                 state.choices.append(ChoiceBranch(condition: condition, next: next, assign: assign))

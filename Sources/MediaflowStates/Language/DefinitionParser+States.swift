@@ -5,8 +5,8 @@ extension DefinitionParser {
             return
         }
         state.resource = resource
-        state.timeoutSeconds = amount(fields, "TimeoutSeconds", at: location)
-        state.heartbeatSeconds = amount(fields, "HeartbeatSeconds", at: location)
+        state.timeoutSeconds = amount(fields, "TimeoutSeconds", at: location, jsonata: state.usesJSONata)
+        state.heartbeatSeconds = amount(fields, "HeartbeatSeconds", at: location, jsonata: state.usesJSONata)
     }
 
     mutating func parseWait(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
@@ -17,7 +17,9 @@ extension DefinitionParser {
         }
         switch given[0] {
         case "Seconds", "SecondsPath":
-            state.waitSeconds = amount(fields, "Seconds", at: location)
+            state.waitSeconds = amount(fields, "Seconds", at: location, jsonata: state.usesJSONata)
+        case "Timestamp" where state.usesJSONata:
+            state.waitTimestamp = jsonataText(fields, "Timestamp", at: location)
         case "Timestamp":
             guard case .string(let text)? = fields["Timestamp"], StatesTimestamp.parse(text) != nil else {
                 issue("\(location).Timestamp", "Timestamp is an RFC 3339 date-time such as 2026-01-31T12:00:00Z")
@@ -34,6 +36,11 @@ extension DefinitionParser {
     }
 
     mutating func parseFail(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+        if state.usesJSONata {
+            state.error = jsonataText(fields, "Error", at: location)
+            state.cause = jsonataText(fields, "Cause", at: location)
+            return
+        }
         state.error = text(fields, "Error", at: location)
         state.cause = text(fields, "Cause", at: location)
     }
@@ -80,6 +87,11 @@ extension DefinitionParser {
             issue("\(location).ItemProcessor", "a Map state has an ItemProcessor with StartAt and States")
             return
         }
+        if state.usesJSONata {
+            state.iteratorScope = parseScope(processor, at: "\(location).\(processorKey)")
+            parseJSONataMapFields(&state, fields, at: location)
+            return
+        }
         if fields["ItemReader"] != nil { issue("\(location).ItemReader", "ItemReader (reading items from S3) is not supported") }
         if fields["ResultWriter"] != nil { issue("\(location).ResultWriter", "ResultWriter (writing results to S3) is not supported") }
         state.iteratorScope = parseScope(processor, at: "\(location).\(processorKey)")
@@ -112,6 +124,24 @@ extension DefinitionParser {
                 state.batchInput = template(input, at: "\(location).ItemBatcher.BatchInput")
             }
         }
+    }
+
+    /// A JSONata Map state's `Items`, `ItemSelector` and counts, which may be expressions.
+    private mutating func parseJSONataMapFields(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+        for key in ["ItemReader", "ResultWriter", "ItemBatcher"] where fields[key] != nil {
+            issue("\(location).\(key)", "\(key) is not supported")
+        }
+        switch fields["Items"] {
+        case nil: break
+        case .array(let items)?: state.items = jsonata(.array(items), field: "Items", at: "\(location).Items")
+        case .string(let text)? where JSONataExpression.source(of: text) != nil:
+            state.items = jsonata(.string(text), field: "Items", at: "\(location).Items")
+        default: issue("\(location).Items", "Items is an array or a {% JSONata %} expression")
+        }
+        state.itemSelector = fields["ItemSelector"].map { jsonata($0, field: "ItemSelector", at: "\(location).ItemSelector") }
+        state.maxConcurrency = amount(fields, "MaxConcurrency", at: location, jsonata: true)
+        state.toleratedFailureCount = amount(fields, "ToleratedFailureCount", at: location, jsonata: true)
+        state.toleratedFailurePercentage = amount(fields, "ToleratedFailurePercentage", at: location, integer: false, jsonata: true)
     }
 
     mutating func parseRetriers(_ value: JSONValue?, at location: String) -> [Retrier] {
@@ -154,7 +184,7 @@ extension DefinitionParser {
         }
     }
 
-    mutating func parseCatchers(_ value: JSONValue?, at location: String) -> [Catcher] {
+    mutating func parseCatchers(_ value: JSONValue?, at location: String, jsonata: Bool) -> [Catcher] {
         guard let value else { return [] }
         guard case .array(let entries) = value else {
             issue(location, "Catch is an array of catchers")
@@ -169,6 +199,12 @@ extension DefinitionParser {
                 return nil
             }
             var catcher = Catcher(errorEquals: errors, next: next)
+            if jsonata {
+                if fields["ResultPath"] != nil { issue("\(entryLocation).ResultPath", "ResultPath is a JSONPath field; a JSONata catcher uses Output") }
+                catcher.output = fields["Output"].map { self.jsonata($0, field: "Output", at: "\(entryLocation).Output") }
+                catcher.assign = fields["Assign"].flatMap { jsonataAssign($0, at: "\(entryLocation).Assign") }
+                return catcher
+            }
             catcher.resultPath = placement(fields["ResultPath"], present: fields.keys.contains("ResultPath"), at: "\(entryLocation).ResultPath")
             catcher.assign = fields["Assign"].map { template($0, at: "\(entryLocation).Assign") }
             return catcher

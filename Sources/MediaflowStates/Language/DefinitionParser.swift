@@ -3,6 +3,8 @@
 struct DefinitionParser {
     private(set) var issues: [ValidationIssue] = []
     private(set) var scopes: [StateMachine.Scope] = []
+    /// Whether states are written in JSONata unless they say otherwise (the top level's `QueryLanguage`).
+    private var jsonataByDefault = false
 
     /// Parses the whole definition; returns its `TimeoutSeconds` and `Comment`.
     mutating func parseTopLevel(_ definition: JSONValue) -> (Double?, String?) {
@@ -10,7 +12,7 @@ struct DefinitionParser {
             issue("$", "a state machine definition is a JSON object")
             return (nil, nil)
         }
-        rejectJSONata(members, at: "$")
+        jsonataByDefault = usesJSONata(members, at: "$", byDefault: false)
         if let version = members["Version"], version != "1.0" { issue("$.Version", "the only version is \"1.0\"") }
         let timeout = members["TimeoutSeconds"].flatMap { positiveInteger($0, at: "$.TimeoutSeconds") }
         let comment = members["Comment"]?.stringValue
@@ -65,10 +67,14 @@ struct DefinitionParser {
             issue("\(location).Type", "unknown state type '\(typeName)'")
             return nil
         }
-        rejectJSONata(fields, at: location)
         var state = StateNode(name: name, kind: kind)
+        state.usesJSONata = usesJSONata(fields, at: location, byDefault: jsonataByDefault)
         parseFlow(&state, fields, at: location)
-        parseDataFlow(&state, fields, at: location)
+        if state.usesJSONata {
+            parseJSONataDataFlow(&state, fields, at: location)
+        } else {
+            parseDataFlow(&state, fields, at: location)
+        }
         switch kind {
         case .pass: state.result = fields["Result"]
         case .task: parseTask(&state, fields, at: location)
@@ -81,7 +87,7 @@ struct DefinitionParser {
         }
         if [.task, .parallel, .map].contains(kind) {
             state.retriers = parseRetriers(fields["Retry"], at: "\(location).Retry")
-            state.catchers = parseCatchers(fields["Catch"], at: "\(location).Catch")
+            state.catchers = parseCatchers(fields["Catch"], at: "\(location).Catch", jsonata: state.usesJSONata)
         }
         return state
     }
@@ -105,6 +111,9 @@ struct DefinitionParser {
     }
 
     private mutating func parseDataFlow(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+        for key in ["Arguments", "Output", "Items"] where fields[key] != nil {
+            issue("\(location).\(key)", "\(key) is a field of JSONata states: set \"QueryLanguage\": \"JSONata\"")
+        }
         if state.kind != .fail {
             state.inputPath = selection(fields, "InputPath", at: location)
             state.outputPath = selection(fields, "OutputPath", at: location)
@@ -172,8 +181,18 @@ struct DefinitionParser {
         }
     }
 
-    mutating func amount(_ fields: [String: JSONValue], _ key: String, at location: String, integer: Bool = true) -> StateNode.Amount? {
+    /// A number field (`TimeoutSeconds`), given by its `…Path` field instead in JSONPath, or by an expression in JSONata.
+    mutating func amount(
+        _ fields: [String: JSONValue], _ key: String, at location: String, integer: Bool = true, jsonata: Bool = false
+    ) -> StateNode.Amount? {
         let pathKey = key + "Path"
+        if jsonata, case .string(let text)? = fields[key] {
+            guard JSONataExpression.source(of: text) != nil else {
+                issue("\(location).\(key)", "\(key) is a number or a {% JSONata %} expression")
+                return nil
+            }
+            return .expression(PayloadTemplate.compileJSONata(.string(text), field: key, at: "\(location).\(key)", into: &issues))
+        }
         switch (fields[key], fields[pathKey]) {
         case (nil, nil): return nil
         case (.number(let number)?, nil):
@@ -200,12 +219,18 @@ struct DefinitionParser {
         return number
     }
 
-    mutating func rejectJSONata(_ fields: [String: JSONValue], at location: String) {
-        guard let language = fields["QueryLanguage"] else { return }
-        switch language {
-        case "JSONPath": break
-        case "JSONata": issue("\(location).QueryLanguage", "the JSONata query language is not supported yet; use JSONPath")
-        default: issue("\(location).QueryLanguage", "QueryLanguage is \"JSONPath\" or \"JSONata\"")
+    /// Whether the fields' `QueryLanguage` is JSONata (`byDefault` when they name none). A state may not go back
+    /// to JSONPath when the state machine is written in JSONata.
+    mutating func usesJSONata(_ fields: [String: JSONValue], at location: String, byDefault: Bool) -> Bool {
+        switch fields["QueryLanguage"] {
+        case nil: return byDefault
+        case "JSONata"?: return true
+        case "JSONPath"?:
+            if byDefault { issue("\(location).QueryLanguage", "a state cannot use JSONPath when the state machine uses JSONata") }
+            return false
+        default:
+            issue("\(location).QueryLanguage", "QueryLanguage is \"JSONPath\" or \"JSONata\"")
+            return byDefault
         }
     }
 

@@ -1,9 +1,12 @@
 /// A JSON template whose `"key.$"` members are filled in from paths or intrinsic functions:
-/// Parameters, ResultSelector, ItemSelector and Assign are written this way.
+/// Parameters, ResultSelector, ItemSelector and Assign are written this way. In a JSONata state, any string
+/// that is a `{% … %}` expression is filled in instead (Arguments, Output, Assign, Items, …).
 indirect enum PayloadTemplate: Sendable, Hashable {
     case literal(JSONValue)
     case object([Member])
     case array([PayloadTemplate])
+    /// A JSONata expression, for the field (`Output/result`) named in its errors.
+    case expression(JSONataExpression, field: String)
 
     struct Member: Sendable, Hashable {
         let key: String
@@ -51,6 +54,41 @@ indirect enum PayloadTemplate: Sendable, Hashable {
         }
     }
 
+    /// Compiles a JSONata state's field `field`, reporting each malformed expression at its JSON path.
+    static func compileJSONata(_ value: JSONValue, field: String, at location: String, into issues: inout [ValidationIssue]) -> PayloadTemplate {
+        switch value {
+        case .string(let text):
+            guard let source = JSONataExpression.source(of: text) else { return .literal(value) }
+            do {
+                return .expression(try JSONataExpression(source), field: field)
+            } catch {
+                issues.append(ValidationIssue(location, error.description))
+                return .literal(value)
+            }
+        case .object(let members):
+            let compiled = members.keys.sorted().map { key in
+                Member(key: key, value: .template(compileJSONata(members[key]!, field: "\(field)/\(key)", at: "\(location).\(key)", into: &issues)))
+            }
+            let isLiteral = compiled.allSatisfy { if case .template(.literal) = $0.value { true } else { false } }
+            return isLiteral ? .literal(value) : .object(compiled)
+        case .array(let elements):
+            let compiled = elements.enumerated().map { compileJSONata($1, field: "\(field)/\($0)", at: "\(location)[\($0)]", into: &issues) }
+            let isLiteral = compiled.allSatisfy { if case .literal = $0 { true } else { false } }
+            return isLiteral ? .literal(value) : .array(compiled)
+        default:
+            return .literal(value)
+        }
+    }
+
+    /// The error for a JSONata field that gave `value` where it needed something of the type `expected`.
+    func unexpected(_ value: JSONValue, field: String, expected: String) -> StatesError {
+        let text = if case .expression(let expression, _) = self { expression.text } else { JSONText.serialize(value) }
+        return StatesError(
+            StatesError.queryEvaluationError,
+            "The JSONata expression '\(text)' specified for the field '\(field)' returned an unexpected result type. Expected '\(expected)', but was '\(JSONataFunctions.typeName(value))' for value: \(JSONText.serialize(value))"
+        )
+    }
+
     private static func compileExpression(
         _ expression: String, field: String, at location: String, into issues: inout [ValidationIssue]
     ) -> Value? {
@@ -72,6 +110,8 @@ indirect enum PayloadTemplate: Sendable, Hashable {
         switch self {
         case .literal(let value):
             return value
+        case .expression(let expression, let field):
+            return try expression.evaluate(in: &scope, field: field)
         case .array(let elements):
             var values: [JSONValue] = []
             values.reserveCapacity(elements.count)

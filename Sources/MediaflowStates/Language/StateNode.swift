@@ -22,21 +22,26 @@ struct StateNode: Sendable {
         case path(JSONPath)
     }
 
-    /// A number given literally or through a path (`TimeoutSeconds` / `TimeoutSecondsPath`).
+    /// A number given literally, through a path (`TimeoutSeconds` / `TimeoutSecondsPath`), or by a JSONata
+    /// expression.
     enum Amount: Sendable {
         case literal(Double)
         case path(JSONPath)
+        case expression(PayloadTemplate)
     }
 
-    /// A string given literally or computed (`Error` / `ErrorPath`).
+    /// A string given literally or computed (`Error` / `ErrorPath`, or a JSONata expression).
     enum Text: Sendable {
         case literal(String)
         case path(JSONPath)
         case intrinsic(IntrinsicCall)
+        case expression(PayloadTemplate)
     }
 
     let name: String
     let kind: Kind
+    /// Whether the state's fields are written in JSONata (`QueryLanguage`) rather than JSONPath.
+    var usesJSONata = false
     var next: String?
     var end = false
     var inputPath = Selection.whole
@@ -46,6 +51,8 @@ struct StateNode: Sendable {
     var resultSelector: PayloadTemplate?
     var result: JSONValue?
     var assign: PayloadTemplate?
+    /// JSONata's `Output`: the state's output, made from `$states.input` and `$states.result`.
+    var output: PayloadTemplate?
     var retriers: [Retrier] = []
     var catchers: [Catcher] = []
 
@@ -70,6 +77,8 @@ struct StateNode: Sendable {
     var branchScopes: [Int] = []
     var iteratorScope: Int?
     var itemsPath: JSONPath?
+    /// JSONata's `Items`: the array a Map state iterates over (by default its input).
+    var items: PayloadTemplate?
     var itemSelector: PayloadTemplate?
     var maxConcurrency: Amount?
     var toleratedFailureCount: Amount?
@@ -79,11 +88,12 @@ struct StateNode: Sendable {
     var isBatched = false
 }
 
-/// One Choice rule: its condition, the state it leads to, and what it assigns.
+/// One Choice rule: its condition, the state it leads to, and what it assigns (and in JSONata, outputs).
 struct ChoiceBranch: Sendable {
     let condition: ChoiceCondition
     let next: String
     let assign: PayloadTemplate?
+    var output: PayloadTemplate?
 }
 
 /// A Retry entry.
@@ -108,6 +118,8 @@ struct Catcher: Sendable {
     var next: String
     var resultPath = StateNode.ResultPlacement.replace
     var assign: PayloadTemplate?
+    /// JSONata's `Output`, made from `$states.errorOutput` (which it is by default).
+    var output: PayloadTemplate?
 }
 
 extension [String] {

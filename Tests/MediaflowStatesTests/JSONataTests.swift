@@ -1,0 +1,81 @@
+import MediaflowStates
+import Testing
+
+/// JSONata expressions as a JSONata state's `Output` evaluates them, through the public interpreter.
+struct JSONataTests {
+    static let input: JSONValue = [
+        "a": 1, "clip": "clip_01.mp4",
+        "items": [["name": "a", "price": 1], ["name": "b", "price": 2], ["name": "c", "price": 4]],
+    ]
+
+    /// Runs a one-state machine whose output is `expression`.
+    static func run(_ expression: String, input: JSONValue = input) throws -> ExecutionState {
+        let machine = try StateMachine(definition: [
+            "QueryLanguage": "JSONata", "StartAt": "P",
+            "States": ["P": ["Type": "Pass", "Output": .string("{% \(expression) %}"), "End": true]],
+        ])
+        return ConformanceRunner.runToCompletion(machine, input: input)
+    }
+
+    @Test(arguments: [
+        ("$states.input.a + 2 * 3", 7),
+        ("($states.input.a + 2) * 3 - 10 % 4", 7),
+        ("$states.input.items.price", [1, 2, 4]),
+        ("$sum($states.input.items.price) / $count($states.input.items)", .number(7.0 / 3)),
+        ("$states.input.items[price > 1].name", ["b", "c"]),
+        ("$states.input.items[price = 2].name", "b"),
+        ("$states.input.items[0].name & $states.input.items[-1].name", "ac"),
+        ("\"n=\" & $states.input.a & true", "n=1true"),
+        ("$states.input.a = 1 ? 'one' : 'other'", "one"),
+        ("$states.input.a > 1 and $states.input.a < 9 or $not(false)", true),
+        ("($x := 2; $y := $x + 1; $x * $y)", 6),
+        ("{'count': $count($states.input.items), 'cheap': $states.input.items[price < 3].name}", ["count": 3, "cheap": ["a", "b"]]),
+        ("[1..3, 7]", [1, 2, 3, 7]),
+        ("$uppercase($substring('media', 1, 3)) & $lowercase('X')", "EDIx"),
+        ("$split('a,b,c', ',')[1]", "b"),
+        ("$join($states.input.items.name, '-')", "a-b-c"),
+        ("$contains($states.input.clip, /^CLIP_\\d+\\.mp4$/i)", true),
+        ("$number('1.5') + $round(2.5)", 3.5),
+        ("[$round(3.14159, 2), $round(2.675, 2), $round(-0.5)]", [3.14, 2.68, 0]),
+        ("$exists($states.input.nothing)", false),
+        ("$keys($states.input)", ["a", "clip", "items"]),
+        ("$states.input.items ~> $count()", 3),
+        ("$partition([1, 2, 3], 2)", [[1, 2], [3]]),
+        ("$states.context.Execution.Name", "case"),
+        ("$string({'k': [1, null]})", #"{"k":[1,null]}"#),
+        ("$max($states.input.items.price) - $min([3, 2])", 2),
+        ("'b' in $states.input.items.name", true),
+        ("$merge([{'a': 1}, {'b': 2}])", ["a": 1, "b": 2]),
+        ("$type($states.input.items)", "array"),
+    ] as [(String, JSONValue)])
+    func evaluates(expression: String, expected: JSONValue) throws {
+        let state = try Self.run(expression)
+        #expect(state.status == .succeeded, "\(state.error?.cause ?? "")")
+        #expect(state.output == expected)
+    }
+
+    @Test(arguments: [
+        ("$states.input.nothing", "returned nothing (undefined)"),
+        ("1 + 'x'", "T2002: the right side of the + operator must evaluate to a number"),
+        ("$nosuch(1)", "T1006: $nosuch is not a function"),
+        ("$uppercase(1)", "T0410: argument 1 of function $uppercase is not a string"),
+    ])
+    func failsWithAQueryEvaluationError(expression: String, cause: String) throws {
+        let state = try Self.run(expression)
+        #expect(state.status == .failed)
+        #expect(state.error?.name == "States.QueryEvaluationError")
+        #expect(state.error?.cause.contains("The JSONata expression '\(expression)' specified for the field 'Output'") == true)
+        #expect(state.error?.cause.contains(cause) == true, "\(state.error?.cause ?? "")")
+    }
+
+    @Test(arguments: ["", "1 +", "(1", "'open", "$f(", "{'a' 1}", "function($x) { $x }", "1 # 2"])
+    func aMalformedExpressionIsRejectedWithTheDefinition(expression: String) {
+        let issues = StateMachine.validate([
+            "QueryLanguage": "JSONata", "StartAt": "P",
+            "States": ["P": ["Type": "Pass", "Output": .string("{% \(expression) %}"), "End": true]],
+        ])
+        #expect(issues.count == 1)
+        #expect(issues.first?.location == "$.States.P.Output")
+        #expect(issues.first?.message.hasPrefix("JSONata syntax error at character") == true, "\(issues)")
+    }
+}
