@@ -40,6 +40,7 @@ struct JSONataTests {
         ("$exists($states.input.nothing)", false),
         ("$keys($states.input)", ["a", "clip", "items"]),
         ("$states.input.items ~> $count()", 3),
+        (Array(repeating: "1", count: 500).joined(separator: "+"), 500),
         ("$partition([1, 2, 3], 2)", [[1, 2], [3]]),
         ("$states.context.Execution.Name", "case"),
         ("$string({'k': [1, null]})", #"{"k":[1,null]}"#),
@@ -59,6 +60,7 @@ struct JSONataTests {
         ("1 + 'x'", "T2002: the right side of the + operator must evaluate to a number"),
         ("$nosuch(1)", "T1006: $nosuch is not a function"),
         ("$uppercase(1)", "T0410: argument 1 of function $uppercase is not a string"),
+        ("[0..1000000]", "D2014: a range has at most 1,000,000 items"),
     ])
     func failsWithAQueryEvaluationError(expression: String, cause: String) throws {
         let state = try Self.run(expression)
@@ -68,7 +70,7 @@ struct JSONataTests {
         #expect(state.error?.cause.contains(cause) == true, "\(state.error?.cause ?? "")")
     }
 
-    @Test(arguments: ["", "1 +", "(1", "'open", "$f(", "{'a' 1}", "function($x) { $x }", "1 # 2"])
+    @Test(arguments: ["", "1 +", "(1", "'open", "$f(", "{'a' 1}", "function($x) { $x }", "1 # 2", String(repeating: "(", count: 100_000), Array(repeating: "1", count: 501).joined(separator: "+")])
     func aMalformedExpressionIsRejectedWithTheDefinition(expression: String) {
         let issues = StateMachine.validate([
             "QueryLanguage": "JSONata", "StartAt": "P",

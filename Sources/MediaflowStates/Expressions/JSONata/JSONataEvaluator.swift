@@ -142,7 +142,7 @@ struct JSONataEvaluator {
             throw JSONataError("T2003: the bounds of a range must be integers")
         }
         guard from.rounded() == from, to.rounded() == to else { throw JSONataError("T2003: the bounds of a range must be integers") }
-        guard to - from < 10_000_000 else { throw JSONataError("D2014: the range has too many items") }
+        guard to - from < 1_000_000 else { throw JSONataError("D2014: a range has at most 1,000,000 items") }
         return from > to ? [] : stride(from: Int(from), through: Int(to), by: 1).map { .number(Double($0)) }
     }
 

@@ -40,6 +40,9 @@ struct JSONataLexer {
     private var position = 0
     private(set) var offset = 0
     private var previous: JSONataToken = .end
+    private var count = 0
+    /// The most tokens an expression may have, which bounds how deep its syntax tree can be.
+    static let longest = 1_000
 
     init(_ text: String) { chars = Array(text) }
 
@@ -49,6 +52,8 @@ struct JSONataLexer {
     mutating func next() throws(JSONataSyntaxError) -> JSONataToken {
         skipSpaceAndComments()
         offset = position
+        count += 1
+        guard count <= Self.longest else { throw JSONataSyntaxError(message: "an expression has at most \(Self.longest) tokens", offset: offset) }
         guard let char = peek() else { return remember(.end) }
         if char == "\"" || char == "'" { return remember(.string(try readString(quote: char))) }
         if char == "`" {

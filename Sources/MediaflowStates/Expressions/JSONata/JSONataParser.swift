@@ -25,6 +25,9 @@ indirect enum JSONataNode: Sendable {
 struct JSONataParser {
     private var lexer: JSONataLexer
     private var token: JSONataToken = .end
+    /// How deeply the expression being read is nested: a pathological one must not exhaust the stack.
+    private var depth = 0
+    private static let deepest = 100
 
     /// Parses `text` whole. - Throws: `JSONataSyntaxError`.
     static func parse(_ text: String) throws(JSONataSyntaxError) -> JSONataNode {
@@ -55,6 +58,9 @@ struct JSONataParser {
     }
 
     private mutating func expression(_ minimum: Int) throws(JSONataSyntaxError) -> JSONataNode {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.deepest else { throw JSONataSyntaxError(message: "the expression is nested too deeply", offset: lexer.offset) }
         var left = try operand()
         while case .symbol(let symbol) = token, let power = Self.bindingPowers[symbol], power > minimum {
             try advance()
