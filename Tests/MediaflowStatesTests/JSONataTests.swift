@@ -48,6 +48,14 @@ struct JSONataTests {
         ("'b' in $states.input.items.name", true),
         ("$merge([{'a': 1}, {'b': 2}])", ["a": 1, "b": 2]),
         ("$type($states.input.items)", "array"),
+        ("$map($states.input.items, function($v, $i) { $v.name & $i })", ["a0", "b1", "c2"]),
+        ("$filter($states.input.items, function($v) { $v.price > 1 }).name", ["b", "c"]),
+        ("$reduce($states.input.items.price, function($sum, $p) { $sum + $p })", 7),
+        ("$reduce([1, 2, 3], function($product, $n) { $product * $n }, 10)", 60),
+        ("$sort($states.input.items, function($l, $r) { $l.price < $r.price }).name", ["c", "b", "a"]),
+        ("$sort(['b', 'c', 'a'])", ["a", "b", "c"]),
+        ("[$now(), $millis(), $fromMillis(0), $toMillis('2023-11-14T22:13:20Z')]",
+         ["2023-11-14T22:13:20.000Z", 1_700_000_000_000, "1970-01-01T00:00:00.000Z", 1_700_000_000_000]),
     ] as [(String, JSONValue)])
     func evaluates(expression: String, expected: JSONValue) throws {
         let state = try Self.run(expression)
@@ -61,6 +69,7 @@ struct JSONataTests {
         ("$nosuch(1)", "T1006: $nosuch is not a function"),
         ("$uppercase(1)", "T0410: argument 1 of function $uppercase is not a string"),
         ("[0..1000000]", "D2014: a range has at most 1,000,000 items"),
+        ("function($x) { $x }", "T1005: a function is only an argument of $map, $filter, $reduce or $sort"),
     ])
     func failsWithAQueryEvaluationError(expression: String, cause: String) throws {
         let state = try Self.run(expression)
@@ -70,7 +79,7 @@ struct JSONataTests {
         #expect(state.error?.cause.contains(cause) == true, "\(state.error?.cause ?? "")")
     }
 
-    @Test(arguments: ["", "1 +", "(1", "'open", "$f(", "{'a' 1}", "function($x) { $x }", "1 # 2", String(repeating: "(", count: 100_000), Array(repeating: "1", count: 501).joined(separator: "+")])
+    @Test(arguments: ["", "1 +", "(1", "'open", "$f(", "{'a' 1}", "function($x) $x", "1 # 2", String(repeating: "(", count: 100_000), Array(repeating: "1", count: 501).joined(separator: "+")])
     func aMalformedExpressionIsRejectedWithTheDefinition(expression: String) {
         let issues = StateMachine.validate([
             "QueryLanguage": "JSONata", "StartAt": "P",

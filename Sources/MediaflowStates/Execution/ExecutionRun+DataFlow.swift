@@ -77,7 +77,7 @@ extension ExecutionRun {
         let stateName = fiber.stateName
         let enteredAt = fiber.enteredAt
         let retries = fiber.retryCounts.reduce(0, +)
-        return EvaluationScope(input: input, variables: fiber.variables, random: state.random) {
+        return EvaluationScope(input: input, variables: fiber.variables, random: state.random, now: now) {
             var context: [String: JSONValue] = [
                 "Execution": [
                     "Id": .string(execution.identity.executionArn), "Input": execution.input,

@@ -7,12 +7,15 @@ struct EvaluationScope {
     var random: SplitMix64
     var result: JSONValue?
     var errorOutput: JSONValue?
+    /// The execution's clock, seconds since 1970 (JSONata's `$now()`).
+    let now: Double
     private let makeContext: () -> JSONValue
 
-    init(input: JSONValue, variables: [String: JSONValue], random: SplitMix64, context: @escaping () -> JSONValue) {
+    init(input: JSONValue, variables: [String: JSONValue], random: SplitMix64, now: Double, context: @escaping () -> JSONValue) {
         self.input = input
         self.variables = variables
         self.random = random
+        self.now = now
         self.makeContext = context
     }
 

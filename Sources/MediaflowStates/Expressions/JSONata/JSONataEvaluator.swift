@@ -8,14 +8,14 @@ struct JSONataError: Error {
 /// over several items gives them as an array, and a sequence of one is that one value.
 struct JSONataEvaluator {
     /// The variables in scope, innermost block last.
-    private var frames: [[String: JSONValue]]
+    var frames: [[String: JSONValue]]
     private let input: JSONValue?
-    var random: SplitMix64
+    private(set) var environment: JSONataEnvironment
 
-    init(variables: [String: JSONValue], input: JSONValue?, random: SplitMix64) {
+    init(variables: [String: JSONValue], input: JSONValue?, environment: JSONataEnvironment) {
         frames = [variables]
         self.input = input
-        self.random = random
+        self.environment = environment
     }
 
     mutating func evaluate(_ node: JSONataNode) throws(JSONataError) -> JSONValue? {
@@ -70,6 +70,7 @@ struct JSONataEvaluator {
             }
             return .array(values)
         case .range: throw JSONataError("S0204: a range a..b is only an item of an array")
+        case .lambda: throw JSONataError("T1005: a function is only an argument of $map, $filter, $reduce or $sort")
         case .object(let members):
             var object: [String: JSONValue] = [:]
             for member in members {
@@ -82,13 +83,14 @@ struct JSONataEvaluator {
         case .call(let name, let argumentNodes):
             var arguments: [JSONataArgument] = []
             for argument in argumentNodes {
-                if case .regex(let pattern, let flags) = argument {
-                    arguments.append(.regex(try Self.regex(pattern, flags)))
-                } else {
-                    arguments.append(.value(try evaluate(argument, context: context)))
+                switch argument {
+                case .regex(let pattern, let flags): arguments.append(.regex(try Self.regex(pattern, flags)))
+                case .lambda(let parameters, let body): arguments.append(.function(parameters: parameters, body: body))
+                default: arguments.append(.value(try evaluate(argument, context: context)))
                 }
             }
-            return try JSONataFunctions.call(name, arguments, random: &random)
+            if let applied = try higherOrder(name, arguments, context: context) { return applied }
+            return try JSONataFunctions.call(name, arguments, in: &environment)
         }
     }
 

@@ -22,7 +22,7 @@ struct JSONataExpression: Sendable, Hashable {
     func evaluate(in scope: inout EvaluationScope, field: String) throws(StatesError) -> JSONValue {
         var variables = scope.variables
         variables["states"] = scope.statesVariable()
-        var evaluator = JSONataEvaluator(variables: variables, input: nil, random: scope.random)
+        var evaluator = JSONataEvaluator(variables: variables, input: nil, environment: JSONataEnvironment(random: scope.random, now: scope.now))
         let value: JSONValue?
         do {
             value = try evaluator.evaluate(root)
@@ -31,7 +31,7 @@ struct JSONataExpression: Sendable, Hashable {
                 StatesError.queryEvaluationError,
                 "The JSONata expression '\(text)' specified for the field '\(field)' threw an error during evaluation. \(error.message)")
         }
-        scope.random = evaluator.random
+        scope.random = evaluator.environment.random
         guard let value else {
             throw StatesError(
                 StatesError.queryEvaluationError, "The JSONata expression '\(text)' specified for the field '\(field)' returned nothing (undefined).")

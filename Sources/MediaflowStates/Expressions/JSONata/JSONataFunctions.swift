@@ -17,10 +17,11 @@ struct JSONataRegex {
     }
 }
 
-/// A function argument: a value (nil when undefined) or a regular expression.
+/// A function argument: a value (nil when undefined), a regular expression or a function.
 enum JSONataArgument {
     case value(JSONValue?)
     case regex(JSONataRegex)
+    case function(parameters: [String], body: JSONataNode)
 
     var value: JSONValue? {
         if case .value(let value) = self { return value }
@@ -28,12 +29,20 @@ enum JSONataArgument {
     }
 }
 
+/// What JSONata's functions draw on beyond their arguments: the execution's random source and clock.
+struct JSONataEnvironment {
+    var random: SplitMix64
+    /// Seconds since 1970.
+    let now: Double
+}
+
 /// JSONata's built-in functions, and those Step Functions adds (`$partition`, `$range`, `$hash`, `$random`,
-/// `$uuid`, `$parse`). Functions that take functions (`$map`, `$filter`, `$reduce`, `$sort` with a comparator)
-/// are not among them.
+/// `$uuid`, `$parse`). Those that take a function (`$map`, `$filter`, `$reduce`, `$sort`) are the evaluator's.
 enum JSONataFunctions {
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    static func call(_ name: String, _ arguments: [JSONataArgument], random: inout SplitMix64) throws(JSONataError) -> JSONValue? {
+    static func call(_ name: String, _ arguments: [JSONataArgument], in environment: inout JSONataEnvironment) throws(JSONataError)
+        -> JSONValue?
+    {
         let args = Arguments(function: name, list: arguments)
         switch name {
         case "string": return try args.optional(0).map { .string(string($0)) }
@@ -144,8 +153,16 @@ enum JSONataFunctions {
         case "type":
             guard let value = try args.optional(0) else { return nil }
             return .string(typeName(value))
+        case "now": return .string(Timestamp.format(Date(timeIntervalSince1970: environment.now)))
+        case "millis": return .number((environment.now * 1000).rounded(.down))
+        case "fromMillis":
+            return try args.number(0).map { .string(Timestamp.format(Date(timeIntervalSince1970: $0 / 1000))) }
+        case "toMillis":
+            guard let text = try args.string(0) else { return nil }
+            guard let seconds = StatesTimestamp.parse(text) else { throw JSONataError("D3110: '\(text)' is not an ISO 8601 timestamp") }
+            return .number((seconds * 1000).rounded())
         default:
-            return try StepFunctionsJSONata.call(name, args, random: &random)
+            return try StepFunctionsJSONata.call(name, args, random: &environment.random)
         }
     }
 

@@ -19,6 +19,8 @@ indirect enum JSONataNode: Sendable {
     case range(JSONataNode, JSONataNode)
     case object([(key: JSONataNode, value: JSONataNode)])
     case call(String, [JSONataNode])
+    /// `function($a, $b) { body }`, as an argument of a function that takes one.
+    case lambda([String], JSONataNode)
 }
 
 /// Parses JSONata by precedence climbing (operator binding powers as in the JSONata reference).
@@ -111,7 +113,19 @@ struct JSONataParser {
         case .name("false"): return .literal(.bool(false))
         case .name("null"): return .literal(.null)
         case .name("function"):
-            throw JSONataSyntaxError(message: "function definitions are not supported", offset: lexer.offset)
+            try expect("(")
+            var parameters: [String] = []
+            while case .variable(let name) = token {
+                parameters.append(name)
+                try advance()
+                guard token == .symbol(",") else { break }
+                try advance()
+            }
+            try expect(")")
+            try expect("{")
+            let body = try expression(0)
+            try expect("}")
+            return .lambda(parameters, body)
         case .name(let name): return .field(name)
         case .symbol("*"): return .wildcard
         case .symbol("-"): return .negate(try expression(70))

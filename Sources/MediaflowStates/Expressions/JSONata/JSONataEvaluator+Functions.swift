@@ -1,0 +1,71 @@
+/// The built-in functions that take a function, written in place as their argument
+/// (`$map($states.input.clips, function($clip) { $clip.name })`).
+extension JSONataEvaluator {
+    /// Calls `$map`, `$filter`, `$reduce` or `$sort` when given a function; nil for any other call.
+    mutating func higherOrder(_ name: String, _ arguments: [JSONataArgument], context: JSONValue?) throws(JSONataError) -> JSONValue? {
+        guard ["map", "filter", "reduce", "sort"].contains(name), arguments.count >= 2,
+            case .function(let parameters, let body) = arguments[1]
+        else { return nil }
+        guard let value = arguments[0].value else { return nil }
+        let items = Self.items(of: value)
+        func apply(_ values: [JSONValue?]) throws(JSONataError) -> JSONValue? {
+            try call(parameters, body, with: values, context: context)
+        }
+        switch name {
+        case "map":
+            var results: [JSONValue] = []
+            for (index, item) in items.enumerated() {
+                if let result = try apply([item, .number(Double(index)), value]) { results.append(result) }
+            }
+            return Self.sequence(results)
+        case "filter":
+            var kept: [JSONValue] = []
+            for (index, item) in items.enumerated() where Self.truthy(try apply([item, .number(Double(index)), value])) {
+                kept.append(item)
+            }
+            return Self.sequence(kept)
+        case "reduce":
+            guard parameters.count >= 2 else { throw JSONataError("D3050: the function given to $reduce takes at least two arguments") }
+            var rest = items[...]
+            guard var accumulated = arguments.count > 2 ? arguments[2].value : rest.popFirst() else { return nil }
+            for (offset, item) in rest.enumerated() {
+                accumulated = try apply([accumulated, item, .number(Double(items.count - rest.count + offset)), value]) ?? .null
+            }
+            return accumulated
+        default:
+            return .array(try mergeSort(items) { left, right throws(JSONataError) in Self.truthy(try apply([left, right])) })
+        }
+    }
+
+    /// Calls a function written in place, its parameters bound to `values` in a scope of their own.
+    private mutating func call(_ parameters: [String], _ body: JSONataNode, with values: [JSONValue?], context: JSONValue?)
+        throws(JSONataError) -> JSONValue?
+    {
+        var frame: [String: JSONValue] = [:]
+        for (parameter, value) in zip(parameters, values) { frame[parameter] = value }
+        frames.append(frame)
+        defer { frames.removeLast() }
+        return try evaluate(body, context: context)
+    }
+
+    /// A stable sort in which `swaps(a, b)` says whether `a` belongs after `b`, as JSONata's `$sort` asks.
+    private func mergeSort(_ items: [JSONValue], _ swaps: (JSONValue, JSONValue) throws(JSONataError) -> Bool) throws(JSONataError) -> [JSONValue] {
+        guard items.count > 1 else { return items }
+        let middle = items.count / 2
+        let left = try mergeSort(Array(items[..<middle]), swaps)
+        let right = try mergeSort(Array(items[middle...]), swaps)
+        var merged: [JSONValue] = []
+        merged.reserveCapacity(items.count)
+        var (i, j) = (0, 0)
+        while i < left.count, j < right.count {
+            if try swaps(left[i], right[j]) {
+                merged.append(right[j])
+                j += 1
+            } else {
+                merged.append(left[i])
+                i += 1
+            }
+        }
+        return merged + left[i...] + right[j...]
+    }
+}
