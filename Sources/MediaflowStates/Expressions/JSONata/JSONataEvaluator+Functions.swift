@@ -1,9 +1,15 @@
-/// The built-in functions that take a function, written in place as their argument
-/// (`$map($states.input.clips, function($clip) { $clip.name })`).
+/// Functions written in an expression (`function($clip) { $clip.name }`), given to the built-in functions that
+/// take one or kept in a variable, and those built-in functions.
 extension JSONataEvaluator {
-    /// Calls `$map`, `$filter`, `$reduce` or `$sort` when given a function; nil for any other call.
+    /// The function a variable in scope holds.
+    func function(named name: String) -> (parameters: [String], body: JSONataNode)? {
+        frames.last { $0.functions[name] != nil }?.functions[name]
+    }
+
+    /// Calls `$map`, `$filter`, `$reduce`, `$sort`, `$single`, `$each` or `$sift` when given a function; nil for any
+    /// other call.
     mutating func higherOrder(_ name: String, _ arguments: [JSONataArgument], context: JSONValue?) throws(JSONataError) -> JSONValue? {
-        guard ["map", "filter", "reduce", "sort"].contains(name), arguments.count >= 2,
+        guard ["map", "filter", "reduce", "sort", "single", "each", "sift"].contains(name), arguments.count >= 2,
             case .function(let parameters, let body) = arguments[1]
         else { return nil }
         guard let value = arguments[0].value else { return nil }
@@ -24,6 +30,28 @@ extension JSONataEvaluator {
                 kept.append(item)
             }
             return Self.sequence(kept)
+        case "single":
+            var found: [JSONValue] = []
+            for (index, item) in items.enumerated() where Self.truthy(try apply([item, .number(Double(index)), value])) {
+                found.append(item)
+            }
+            guard found.count == 1 else {
+                throw JSONataError(found.isEmpty ? "D3139: $single found no match" : "D3138: $single found more than one match")
+            }
+            return found[0]
+        case "each", "sift":
+            guard case .object(let members) = value else { throw JSONataError("T0410: argument 1 of function $\(name) is not an object") }
+            var results: [JSONValue] = []
+            var kept: [String: JSONValue] = [:]
+            for key in members.keys.sorted() {
+                let result = try apply([members[key]!, .string(key), value])
+                if name == "sift" {
+                    if Self.truthy(result) { kept[key] = members[key] }
+                } else if let result {
+                    results.append(result)
+                }
+            }
+            return name == "sift" ? (kept.isEmpty ? nil : .object(kept)) : Self.sequence(results)
         case "reduce":
             guard parameters.count >= 2 else { throw JSONataError("D3050: the function given to $reduce takes at least two arguments") }
             var rest = items[...]
@@ -37,12 +65,13 @@ extension JSONataEvaluator {
         }
     }
 
-    /// Calls a function written in place, its parameters bound to `values` in a scope of their own.
-    private mutating func call(_ parameters: [String], _ body: JSONataNode, with values: [JSONValue?], context: JSONValue?)
+    /// Calls a function written in the expression, its parameters bound to `values` in a scope of their own.
+    mutating func call(_ parameters: [String], _ body: JSONataNode, with values: [JSONValue?], context: JSONValue?)
         throws(JSONataError) -> JSONValue?
     {
-        var frame: [String: JSONValue] = [:]
-        for (parameter, value) in zip(parameters, values) { frame[parameter] = value }
+        guard frames.count < Self.deepest else { throw JSONataError("U1001: functions call each other over \(Self.deepest) deep") }
+        var frame = Frame()
+        for (parameter, value) in zip(parameters, values) { frame.values[parameter] = value }
         frames.append(frame)
         defer { frames.removeLast() }
         return try evaluate(body, context: context)

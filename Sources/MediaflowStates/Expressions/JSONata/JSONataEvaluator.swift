@@ -7,13 +7,24 @@ struct JSONataError: Error {
 /// Evaluates a JSONata syntax tree. Results follow JSONata's sequences: nil is *undefined* (nothing), a path
 /// over several items gives them as an array, and a sequence of one is that one value.
 struct JSONataEvaluator {
+    /// A block's variables: values, and functions (`$f := function($x) { … }`).
+    struct Frame {
+        var values: [String: JSONValue] = [:]
+        var functions: [String: (parameters: [String], body: JSONataNode)] = [:]
+    }
+
     /// The variables in scope, innermost block last.
-    var frames: [[String: JSONValue]]
+    var frames: [Frame]
     private let input: JSONValue?
     private(set) var environment: JSONataEnvironment
+    /// Steps taken so far: an expression may take a bounded number (`longest`), so none can hold its node forever.
+    private var steps = 0
+    private static let longest = 1_000_000
+    /// How deeply functions may call each other (each call is a frame).
+    static let deepest = 100
 
     init(variables: [String: JSONValue], input: JSONValue?, environment: JSONataEnvironment) {
-        frames = [variables]
+        frames = [Frame(values: variables)]
         self.input = input
         self.environment = environment
     }
@@ -23,12 +34,14 @@ struct JSONataEvaluator {
     }
 
     mutating func evaluate(_ node: JSONataNode, context: JSONValue?) throws(JSONataError) -> JSONValue? {
+        steps += 1
+        guard steps <= Self.longest else { throw JSONataError("U1001: the expression takes over \(Self.longest) steps") }
         switch node {
         case .literal(let value): return value
         case .regex: throw JSONataError("T1010: a regular expression is only an argument of a function such as $contains")
         case .variable(""): return context
         case .variable("$"): return input
-        case .variable(let name): return frames.last { $0[name] != nil }?[name]
+        case .variable(let name): return frames.last { $0.values[name] != nil }?.values[name]
         case .field(let name): return context.flatMap { Self.lookup(name, in: $0) }
         case .wildcard:
             guard let context else { return nil }
@@ -49,12 +62,15 @@ struct JSONataEvaluator {
         case .condition(let test, let then, let otherwise):
             if Self.truthy(try evaluate(test, context: context)) { return try evaluate(then, context: context) }
             return try otherwise.flatMap { node throws(JSONataError) in try evaluate(node, context: context) }
+        case .bind(let name, .lambda(let parameters, let body)):
+            frames[frames.count - 1].functions[name] = (parameters, body)
+            return nil
         case .bind(let name, let valueNode):
             let value = try evaluate(valueNode, context: context)
-            frames[frames.count - 1][name] = value
+            frames[frames.count - 1].values[name] = value
             return value
         case .block(let steps):
-            frames.append([:])
+            frames.append(Frame())
             defer { frames.removeLast() }
             var last: JSONValue?
             for step in steps { last = try evaluate(step, context: context) }
@@ -70,7 +86,7 @@ struct JSONataEvaluator {
             }
             return .array(values)
         case .range: throw JSONataError("S0204: a range a..b is only an item of an array")
-        case .lambda: throw JSONataError("T1005: a function is only an argument of $map, $filter, $reduce or $sort")
+        case .lambda: throw JSONataError("T1005: a function is only bound to a variable or given to a function that takes one")
         case .object(let members):
             var object: [String: JSONValue] = [:]
             for member in members {
@@ -86,8 +102,14 @@ struct JSONataEvaluator {
                 switch argument {
                 case .regex(let pattern, let flags): arguments.append(.regex(try Self.regex(pattern, flags)))
                 case .lambda(let parameters, let body): arguments.append(.function(parameters: parameters, body: body))
+                case .variable(let variable) where function(named: variable) != nil:
+                    let (parameters, body) = function(named: variable)!
+                    arguments.append(.function(parameters: parameters, body: body))
                 default: arguments.append(.value(try evaluate(argument, context: context)))
                 }
+            }
+            if let (parameters, body) = function(named: name) {
+                return try call(parameters, body, with: arguments.map(\.value), context: context)
             }
             if let applied = try higherOrder(name, arguments, context: context) { return applied }
             return try JSONataFunctions.call(name, arguments, in: &environment)

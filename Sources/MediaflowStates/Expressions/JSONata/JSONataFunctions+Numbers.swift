@@ -1,0 +1,80 @@
+import Foundation
+
+/// JSONata's numeric, aggregating, Boolean and date functions.
+extension JSONataFunctions {
+    static let numbers: [String: JSONataFunction] = [
+        "number": { args, _ throws(JSONataError) in try number(args.optional(0)) },
+        "abs": { args, _ throws(JSONataError) in try args.number(0).map { .number(abs($0)) } },
+        "floor": { args, _ throws(JSONataError) in try args.number(0).map { .number($0.rounded(.down)) } },
+        "ceil": { args, _ throws(JSONataError) in try args.number(0).map { .number($0.rounded(.up)) } },
+        "round": { args, _ throws(JSONataError) in
+            guard let value = try args.number(0) else { return nil }
+            let precision = Int(try args.number(1) ?? 0)
+            // Shifted through its decimal text, as JSONata does, so that 2.675 is 267.5 and not 267.49999…
+            let shifted = Double("\(value)e\(precision)") ?? value * pow(10, Double(precision))
+            let rounded = shifted.rounded(.toNearestOrEven)
+            return .number(Double("\(rounded)e\(-precision)") ?? rounded / pow(10, Double(precision)))
+        },
+        "power": { args, _ throws(JSONataError) in
+            guard let base = try args.number(0), let exponent = try args.number(1) else { return nil }
+            let result = pow(base, exponent)
+            guard result.isFinite else { throw JSONataError("D3061: $power(\(base), \(exponent)) is not a finite number") }
+            return .number(result)
+        },
+        "sqrt": { args, _ throws(JSONataError) in
+            guard let value = try args.number(0) else { return nil }
+            guard value >= 0 else { throw JSONataError("D3060: $sqrt of a negative number") }
+            return .number(value.squareRoot())
+        },
+        "formatBase": { args, _ throws(JSONataError) in
+            guard let value = try args.number(0) else { return nil }
+            let radix = Int(try args.number(1) ?? 10)
+            guard (2...36).contains(radix) else { throw JSONataError("D3100: the radix of $formatBase is between 2 and 36") }
+            return .string(String(Int(value.rounded(.toNearestOrEven)), radix: radix))
+        },
+        "sum": { args, _ throws(JSONataError) in try numbers(args).map { .number($0.reduce(0, +)) } },
+        "max": { args, _ throws(JSONataError) in try numbers(args).flatMap { $0.max() }.map { .number($0) } },
+        "min": { args, _ throws(JSONataError) in try numbers(args).flatMap { $0.min() }.map { .number($0) } },
+        "average": { args, _ throws(JSONataError) in
+            guard let values = try numbers(args), !values.isEmpty else { return nil }
+            return .number(values.reduce(0, +) / Double(values.count))
+        },
+        "count": { args, _ throws(JSONataError) in .number(Double(args.array(0)?.count ?? 0)) },
+        "boolean": { args, _ throws(JSONataError) in try args.optional(0).map { .bool(JSONataEvaluator.truthy($0)) } },
+        "not": { args, _ throws(JSONataError) in try args.optional(0).map { .bool(!JSONataEvaluator.truthy($0)) } },
+        "exists": { args, _ throws(JSONataError) in .bool(args.list.first?.value != nil) },
+        "now": { _, environment throws(JSONataError) in .string(Timestamp.format(Date(timeIntervalSince1970: environment.now))) },
+        "millis": { _, environment throws(JSONataError) in .number((environment.now * 1000).rounded(.down)) },
+        "fromMillis": { args, _ throws(JSONataError) in
+            try args.number(0).map { .string(Timestamp.format(Date(timeIntervalSince1970: $0 / 1000))) }
+        },
+        "toMillis": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0) else { return nil }
+            guard let seconds = StatesTimestamp.parse(text) else { throw JSONataError("D3110: '\(text)' is not an ISO 8601 timestamp") }
+            return .number((seconds * 1000).rounded())
+        },
+    ]
+
+    private static func number(_ value: JSONValue?) throws(JSONataError) -> JSONValue? {
+        switch value {
+        case nil: return nil
+        case .number?: return value
+        case .bool(let flag)?: return .number(flag ? 1 : 0)
+        case .string(let text)?:
+            guard let number = Double(text), number.isFinite else { throw JSONataError("D3030: unable to cast \"\(text)\" to a number") }
+            return .number(number)
+        case let other?: throw JSONataError("D3030: unable to cast \(JSONText.serialize(other)) to a number")
+        }
+    }
+
+    /// The first argument as an array of numbers, for `$sum` and the like.
+    private static func numbers(_ args: Arguments) throws(JSONataError) -> [Double]? {
+        guard let values = args.array(0) else { return nil }
+        var numbers: [Double] = []
+        for value in values {
+            guard case .number(let number) = value else { throw JSONataError("T0412: $\(args.function) takes an array of numbers") }
+            numbers.append(number)
+        }
+        return numbers
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// JSONata's string functions.
+extension JSONataFunctions {
+    static let strings: [String: JSONataFunction] = [
+        "string": { args, _ throws(JSONataError) in try args.optional(0).map { .string(string($0)) } },
+        "length": { args, _ throws(JSONataError) in try args.string(0).map { .number(Double($0.count)) } },
+        "uppercase": { args, _ throws(JSONataError) in try args.string(0).map { .string($0.uppercased()) } },
+        "lowercase": { args, _ throws(JSONataError) in try args.string(0).map { .string($0.lowercased()) } },
+        "trim": { args, _ throws(JSONataError) in
+            try args.string(0).map { .string($0.split(whereSeparator: \.isWhitespace).joined(separator: " ")) }
+        },
+        "pad": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0), let width = try args.number(1) else { return nil }
+            let filler = try args.string(2).flatMap(\.first) ?? " "
+            let padding = String(repeating: filler, count: max(Int(abs(width)) - text.count, 0))
+            return .string(width < 0 ? padding + text : text + padding)
+        },
+        "substring": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0) else { return nil }
+            let characters = Array(text)
+            var start = Int(try args.number(1) ?? 0)
+            if start < 0 { start = max(characters.count + start, 0) }
+            start = min(start, characters.count)
+            let length = try args.number(2).map { max(Int($0), 0) } ?? characters.count
+            return .string(String(characters[start..<min(start + length, characters.count)]))
+        },
+        "substringBefore": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0), let marker = try args.string(1) else { return nil }
+            return .string(text.range(of: marker).map { String(text[..<$0.lowerBound]) } ?? text)
+        },
+        "substringAfter": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0), let marker = try args.string(1) else { return nil }
+            return .string(text.range(of: marker).map { String(text[$0.upperBound...]) } ?? text)
+        },
+        "contains": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0) else { return nil }
+            if let regex = args.regex(1) { return .bool(regex.matches(text)) }
+            return .bool(text.contains(try args.string(1) ?? ""))
+        },
+        "split": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0) else { return nil }
+            var parts: [String]
+            if let regex = args.regex(1) {
+                parts = regex.split(text)
+            } else {
+                let separator = try args.string(1) ?? ""
+                parts = separator.isEmpty ? text.map(String.init) : text.components(separatedBy: separator)
+            }
+            if let limit = try args.number(2) { parts = Array(parts.prefix(max(Int(limit), 0))) }
+            return .array(parts.map { .string($0) })
+        },
+        "join": { args, _ throws(JSONataError) in
+            guard let values = args.array(0) else { return nil }
+            let separator = try args.string(1) ?? ""
+            var texts: [String] = []
+            for value in values {
+                guard case .string(let text) = value else { throw JSONataError("T0412: $join takes an array of strings") }
+                texts.append(text)
+            }
+            return .string(texts.joined(separator: separator))
+        },
+        "replace": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0), let replacement = try args.string(2) else { return nil }
+            let limit = try args.number(3).map { Int($0) }
+            if let regex = args.regex(1) { return .string(regex.replacing(in: text, with: replacement, limit: limit)) }
+            guard let pattern = try args.string(1), !pattern.isEmpty else { throw JSONataError("D3010: $replace needs a pattern") }
+            var output = ""
+            var rest = Substring(text)
+            var count = 0
+            while limit.map({ count < $0 }) ?? true, let range = rest.range(of: pattern) {
+                output += rest[..<range.lowerBound] + replacement
+                rest = rest[range.upperBound...]
+                count += 1
+            }
+            return .string(output + rest)
+        },
+        "match": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0) else { return nil }
+            guard let regex = args.regex(1) else { throw args.mismatch(1, "a regular expression") }
+            var found = regex.matchList(in: text)
+            if let limit = try args.number(2) { found = Array(found.prefix(max(Int(limit), 0))) }
+            return JSONataEvaluator.sequence(found.map { match in
+                ["match": .string(match.match), "index": .number(Double(match.index)), "groups": .array(match.groups.map { .string($0) })]
+            })
+        },
+        "base64encode": { args, _ throws(JSONataError) in try args.string(0).map { .string(Data($0.utf8).base64EncodedString()) } },
+        "base64decode": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0) else { return nil }
+            guard let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8) else {
+                throw JSONataError("D3137: '\(text)' is not Base64 text")
+            }
+            return .string(decoded)
+        },
+        "encodeUrlComponent": { args, _ throws(JSONataError) in try encoded(args, keeping: .urlUnreservedCharacters) },
+        "encodeUrl": { args, _ throws(JSONataError) in try encoded(args, keeping: .urlKeptCharacters) },
+        "decodeUrlComponent": { args, _ throws(JSONataError) in try decoded(args) },
+        "decodeUrl": { args, _ throws(JSONataError) in try decoded(args) },
+    ]
+
+    private static func encoded(_ args: Arguments, keeping allowed: CharacterSet) throws(JSONataError) -> JSONValue? {
+        guard let text = try args.string(0) else { return nil }
+        guard let encoded = text.addingPercentEncoding(withAllowedCharacters: allowed) else {
+            throw JSONataError("D3140: '\(text)' cannot be URL-encoded")
+        }
+        return .string(encoded)
+    }
+
+    private static func decoded(_ args: Arguments) throws(JSONataError) -> JSONValue? {
+        guard let text = try args.string(0) else { return nil }
+        guard let decoded = text.removingPercentEncoding else { throw JSONataError("D3140: '\(text)' is not URL-encoded text") }
+        return .string(decoded)
+    }
+}
+
+extension CharacterSet {
+    /// What `encodeURIComponent` leaves as it is: letters, digits and `-_.!~*'()`.
+    static let urlUnreservedCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
+    /// What `encodeURI` leaves as it is: those, and the characters that delimit a URL's parts.
+    static let urlKeptCharacters = urlUnreservedCharacters.union(CharacterSet(charactersIn: ";,/?:@&=+$#"))
+}
