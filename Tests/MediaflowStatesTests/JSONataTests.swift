@@ -40,6 +40,8 @@ struct JSONataTests {
         ("$exists($states.input.nothing)", false),
         ("$keys($states.input)", ["a", "clip", "items"]),
         ("$states.input.items ~> $count()", 3),
+        ("$states.input.items^(>price).name", ["c", "b", "a"]),
+        ("$states.input.items[price = 2][]", [["name": "b", "price": 2]]),
         (Array(repeating: "1", count: 500).joined(separator: "+"), 500),
         ("$partition([1, 2, 3], 2)", [[1, 2], [3]]),
         ("$states.context.Execution.Name", "case"),

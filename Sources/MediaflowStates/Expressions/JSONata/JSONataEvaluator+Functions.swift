@@ -61,7 +61,7 @@ extension JSONataEvaluator {
             }
             return accumulated
         default:
-            return .array(try mergeSort(items) { left, right throws(JSONataError) in Self.truthy(try apply([left, right])) })
+            return .array(try Self.mergeSort(items) { left, right throws(JSONataError) in Self.truthy(try apply([left, right])) })
         }
     }
 
@@ -77,13 +77,37 @@ extension JSONataEvaluator {
         return try evaluate(body, context: context)
     }
 
+    /// `items^(keys)`: ordered by each key in turn, the items whose keys tie keeping their order.
+    mutating func order(_ items: [JSONValue], by keys: [(key: JSONataNode, descending: Bool)]) throws(JSONataError) -> [JSONValue] {
+        var keyed: [(item: JSONValue, keys: [JSONValue?])] = []
+        for item in items {
+            var values: [JSONValue?] = []
+            for key in keys { values.append(try evaluate(key.key, context: item)) }
+            keyed.append((item, values))
+        }
+        let sorted = try Self.mergeSort(keyed) { left, right throws(JSONataError) in
+            for (index, key) in keys.enumerated() {
+                switch (left.keys[index], right.keys[index]) {
+                case (.number(let a)?, .number(let b)?) where a != b: return key.descending ? a < b : a > b
+                case (.string(let a)?, .string(let b)?) where a != b: return key.descending ? a < b : a > b
+                case (.number?, .number?), (.string?, .string?), (nil, nil): continue
+                case (nil, _?): return true
+                case (_?, nil): return false
+                default: throw JSONataError("T2008: the keys of ^( ) must be all numbers or all strings")
+                }
+            }
+            return false
+        }
+        return sorted.map(\.item)
+    }
+
     /// A stable sort in which `swaps(a, b)` says whether `a` belongs after `b`, as JSONata's `$sort` asks.
-    private func mergeSort(_ items: [JSONValue], _ swaps: (JSONValue, JSONValue) throws(JSONataError) -> Bool) throws(JSONataError) -> [JSONValue] {
+    static func mergeSort<Element>(_ items: [Element], _ swaps: (Element, Element) throws(JSONataError) -> Bool) throws(JSONataError) -> [Element] {
         guard items.count > 1 else { return items }
         let middle = items.count / 2
         let left = try mergeSort(Array(items[..<middle]), swaps)
         let right = try mergeSort(Array(items[middle...]), swaps)
-        var merged: [JSONValue] = []
+        var merged: [Element] = []
         merged.reserveCapacity(items.count)
         var (i, j) = (0, 0)
         while i < left.count, j < right.count {

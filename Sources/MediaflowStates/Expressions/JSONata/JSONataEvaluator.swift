@@ -86,6 +86,13 @@ struct JSONataEvaluator {
             }
             return .array(values)
         case .range: throw JSONataError("S0204: a range a..b is only an item of an array")
+        case .keepArray(let inner):
+            guard let value = try evaluate(inner, context: context) else { return nil }
+            if case .array = value { return value }
+            return .array([value])
+        case .order(let base, let keys):
+            guard let value = try evaluate(base, context: context) else { return nil }
+            return .array(try order(Self.items(of: value), by: keys))
         case .lambda: throw JSONataError("T1005: a function is only bound to a variable or given to a function that takes one")
         case .object(let members):
             var object: [String: JSONValue] = [:]

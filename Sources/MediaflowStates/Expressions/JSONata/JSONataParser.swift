@@ -21,6 +21,10 @@ indirect enum JSONataNode: Sendable {
     case call(String, [JSONataNode])
     /// `function($a, $b) { body }`, as an argument of a function that takes one.
     case lambda([String], JSONataNode)
+    /// `items[]`: the result an array even when it is a single value.
+    case keepArray(JSONataNode)
+    /// `items^(>price, name)`: the items ordered by the keys, each ascending or (`>`) descending.
+    case order(JSONataNode, [(key: JSONataNode, descending: Bool)])
 }
 
 /// Parses JSONata by precedence climbing (operator binding powers as in the JSONata reference).
@@ -42,7 +46,7 @@ struct JSONataParser {
     }
 
     private static let bindingPowers: [String: Int] = [
-        ".": 75, "[": 80, "(": 80, "*": 60, "/": 60, "%": 60, "+": 50, "-": 50, "&": 50,
+        ".": 75, "[": 80, "(": 80, "^": 80, "*": 60, "/": 60, "%": 60, "+": 50, "-": 50, "&": 50,
         "=": 40, "!=": 40, "<": 40, "<=": 40, ">": 40, ">=": 40, "in": 40, "~>": 40, "and": 30, "or": 25, "?": 20, ":=": 10,
     ]
 
@@ -70,11 +74,24 @@ struct JSONataParser {
             case ".": left = .path(left, try expression(power))
             case "[":
                 if token == .symbol("]") {
-                    try advance()  // `a[]`, which asks JSONata to keep a sequence of one an array: not done here
+                    try advance()
+                    left = .keepArray(left)
                 } else {
                     left = .filter(left, try expression(0))
                     try expect("]")
                 }
+            case "^":
+                try expect("(")
+                var keys: [(key: JSONataNode, descending: Bool)] = []
+                while token != .symbol(")") {
+                    let descending = token == .symbol(">")
+                    if descending || token == .symbol("<") { try advance() }
+                    keys.append((try expression(0), descending))
+                    guard token == .symbol(",") else { break }
+                    try advance()
+                }
+                try expect(")")
+                left = .order(left, keys)
             case "(":
                 guard case .variable(let name) = left else { throw JSONataSyntaxError(message: "only $functions can be called", offset: lexer.offset) }
                 left = .call(name, try list(closing: ")"))
