@@ -60,7 +60,7 @@ public struct TechnicalMetadata: Codable, Sendable, Equatable {
     }
 
     private static func int(_ value: JSONValue?) -> Int? {
-        double(value).map { Int($0.rounded()) }
+        double(value).map { Int(saturating: $0.rounded()) }
     }
 
     /// The summary as a JSON value, for a job's output.

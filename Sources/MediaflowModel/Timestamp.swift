@@ -7,8 +7,11 @@ public enum Timestamp {
     private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
     private static let plainStyle = Date.ISO8601FormatStyle(timeZone: .gmt)
 
-    /// Formats a date with millisecond precision.
+    /// Formats a date with millisecond precision; one beyond ±2^53 ms of 1970 (some 285,000 years) as that bound.
     public static func format(_ date: Date) -> String {
+        let bound = 9_007_199_254_740.992
+        let seconds = date.timeIntervalSince1970
+        let date = abs(seconds) <= bound ? date : Date(timeIntervalSince1970: seconds < 0 ? -bound : bound)
         let text = String(unsafeUninitializedCapacity: 24) { write(date, into: $0) ?? 0 }
         return text.isEmpty ? style.format(date) : text
     }
@@ -16,7 +19,7 @@ public enum Timestamp {
     /// Writes a date as `format` does into `text` (24 bytes), answering the count; nil for a year outside
     /// 0000–9999, which takes Foundation's style.
     static func write(_ date: Date, into text: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let millis = Int64(Int(saturating: (date.timeIntervalSince1970 * 1000).rounded()))
         let (days, millisOfDay) = millis.floorDivided(by: 86_400_000)
         let (year, month, day) = CivilDate.from(days: days)
         guard (0...9999).contains(year) else { return nil }

@@ -27,7 +27,7 @@ enum JobReportPrinter {
         Swift.print("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(value)")
     }
 
-    private static func int(_ value: JSONValue?) -> String { value?.numberValue.map { String(Int($0)) } ?? "?" }
+    private static func int(_ value: JSONValue?) -> String { value?.numberValue.map { String(Int(saturating: $0)) } ?? "?" }
 }
 
 extension JobStatus {

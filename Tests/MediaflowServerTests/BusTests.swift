@@ -174,6 +174,22 @@ import Testing
         }
     }
 
+    /// A number beyond what an integer holds is read as the largest there is, not a fault that stops the node.
+    @Test func anEnormousTimeoutIsTheLongestTimeout() async throws {
+        try await withServer { server in
+            let service = try await BusSocket.connect(Self.socketURL(server))
+            try await service.register(Calculator.description) { request in try Calculator.answer(request) }
+            let caller = try await BusSocket.connect(Self.socketURL(server))
+            let frame = try await caller.exchange { id in
+                #"{"action": "request", "requestId": "\#(id)", "timeoutMs": 1e300, "serviceType": "avid.acs.calculator", "# +
+                    #""serviceRealm": "global.test", "serviceVersion": 3, "op": "add", "paramSet": {"num1": 5, "num2": 3}}"#
+            }
+            #expect(frame["resultSet"]?["sum"] == 8, "\(frame)")
+            await caller.close()
+            await service.close()
+        }
+    }
+
     @Test func channelsDeliverToEverySubscriberAndInTurnWithinAGroup() async throws {
         try await withServer { server in
             let inbox = Inbox()

@@ -204,4 +204,23 @@ extension InterpreterTests {
         #expect(state.status == .succeeded)
         #expect(state.output == ["failed": "Boom"])
     }
+
+    /// Numbers beyond what an integer holds (1e300 seconds, attempts, a concurrency) are read as the largest there is:
+    /// converting them stopped the process, and with it the node, on every replay of the execution.
+    @Test func enormousNumbersAreNotFatal() throws {
+        let interpreter = try Self.machine(
+            """
+            {"StartAt":"W","States":{
+              "W":{"Type":"Wait","SecondsPath":"$.seconds","Next":"M"},
+              "M":{"Type":"Map","MaxConcurrencyPath":"$.seconds","ItemsPath":"$.items",
+                "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}
+            """)
+        var (state, _) = interpreter.start(identity: Self.identity, input: ["seconds": 1e300, "items": [1]], seed: 1, now: 100)
+        #expect(state.status == .running)
+        let wakeup = try #require(state.nextWakeup)
+        #expect(wakeup > 1e15)
+        _ = interpreter.handle(.tick, in: &state, now: wakeup)
+        #expect(state.status == .succeeded)
+        #expect(state.output == [1])
+    }
 }

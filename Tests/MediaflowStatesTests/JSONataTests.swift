@@ -70,6 +70,9 @@ struct JSONataTests {
         ("$spread({'b': 2, 'a': 1})", [["a": 1], ["b": 2]]),
         ("$formatBase(255, 16)", "ff"),
         ("$count($shuffle([1, 2, 3]))", 3),
+        ("[$substring('abc', 1e300), $pad('x', 1e300) = 'x', $count($split('a,b', ',', 1e300)), $states.input.items[1e300] = null]",
+         ["", false, 2, false]),
+        ("$fromMillis(1e300) ~> $substring(0, 7)", "287396-"),
         ("[$now(), $millis(), $fromMillis(0), $toMillis('2023-11-14T22:13:20Z')]",
          ["2023-11-14T22:13:20.000Z", 1_700_000_000_000, "1970-01-01T00:00:00.000Z", 1_700_000_000_000]),
     ] as [(String, JSONValue)])

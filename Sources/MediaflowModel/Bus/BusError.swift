@@ -55,10 +55,10 @@ public struct BusError: Sendable, Equatable {
                     message: fields["message"]?.stringValue ?? "Service error",
                     incident: fields["incident"]?.stringValue ?? UniqueID.make(),
                     severity: fields["severity"]?.stringValue ?? "ERROR",
-                    status: fields["status"]?.numberValue.map { Int($0) } ?? 500,
+                    status: fields["status"]?.numberValue.map { Int(saturating: $0) } ?? 500,
                     origin: BusAddress(
                         type: origin?["type"]?.stringValue ?? "", realm: origin?["realm"]?.stringValue ?? "",
-                        version: origin?["version"]?.numberValue.map { Int($0) } ?? 0))
+                        version: origin?["version"]?.numberValue.map { Int(saturating: $0) } ?? 0))
             }
         case let other?: throw .malformed("errorSet", "must be an array, not \(other.kindName)")
         }

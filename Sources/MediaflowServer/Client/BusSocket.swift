@@ -114,7 +114,7 @@ public final class BusSocket: Sendable {
             }
         }
         try Self.check(answer, expecting: "published")
-        return Int(answer["delivered"]?.numberValue ?? 0)
+        return Int(saturating: answer["delivered"]?.numberValue ?? 0)
     }
 
     /// Writes a frame as it is, for tests of what the gateway does with it.

@@ -156,7 +156,7 @@ struct WorkflowOperations: Sendable {
         if let status, ExecutionStatus(rawValue: status) == nil {
             throw APIError(type: "ValidationException", message: "Unknown statusFilter \(status)", pointer: "/statusFilter")
         }
-        let limit = min(max(Int(body["maxResults"]?.numberValue ?? 100), 1), 1000)
+        let limit = min(max(Int(saturating: body["maxResults"]?.numberValue ?? 100), 1), 1000)
         let records = try await engine.store.executions(stateMachineArn: machine, status: status, limit: limit)
         return [
             "executions": .array(records.map { record in
@@ -180,7 +180,7 @@ struct WorkflowOperations: Sendable {
             }
             after = number
         }
-        let limit = min(max(Int(body["maxResults"]?.numberValue ?? 1000), 1), 1000)
+        let limit = min(max(Int(saturating: body["maxResults"]?.numberValue ?? 1000), 1), 1000)
         let documents = try await engine.store.history(arn: arn, after: after, limit: limit)
         var events = documents.compactMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
         if body["reverseOrder"] == .bool(true) { events.reverse() }

@@ -107,8 +107,8 @@ extension ExecutionRun {
     func waitSeconds(_ amount: StateNode.Amount, _ fiber: Fiber) throws(StatesError) -> Int {
         guard case .path(let path) = amount else {
             switch amount {
-            case .literal(let seconds): return Int(seconds)
-            case .expression(let template): return Int(try number(of: template, field: "Seconds", fiber, input: fiber.input, atLeast: 0))
+            case .literal(let seconds): return Int(saturating: seconds)
+            case .expression(let template): return Int(saturating: try number(of: template, field: "Seconds", fiber, input: fiber.input, atLeast: 0))
             case .path: return 0
             }
         }
@@ -119,7 +119,7 @@ extension ExecutionRun {
         guard number >= 0 else {
             throw StatesError.runtime("The SecondsPath parameter references a negative value: \(path.text) == \(Self.plain(value))")
         }
-        return Int(number)
+        return Int(saturating: number)
     }
 
     func waitTimestamp(_ source: StateNode.Text, _ fiber: Fiber) throws(StatesError) -> Double {
@@ -163,12 +163,12 @@ extension ExecutionRun {
     func mapInteger(_ amount: StateNode.Amount?, _ fiber: Fiber, input: JSONValue, field: String) throws(StatesError) -> Int? {
         switch amount {
         case nil: return nil
-        case .literal(let number): return Int(number)
-        case .expression(let template): return Int(try number(of: template, field: field, fiber, input: input, atLeast: 0))
+        case .literal(let number): return Int(saturating: number)
+        case .expression(let template): return Int(saturating: try number(of: template, field: field, fiber, input: input, atLeast: 0))
         case .path(let path):
             let value = try makeScope(fiber, input: input).require(path)
             switch value {
-            case .number(let number) where number.rounded() == number: return Int(number)
+            case .number(let number) where number.rounded() == number: return Int(saturating: number)
             case .string(let text) where Int(text) != nil: return Int(text)
             default:
                 throw StatesError.runtime("The \(field)Path field refers to value \"\(Self.plain(value))\" which is not a valid integer: \(path.text)")

@@ -160,7 +160,7 @@ extension DefinitionParser {
             }
             if let attempts = fields["MaxAttempts"] {
                 if case .number(let number) = attempts, number >= 0, number.rounded() == number {
-                    retrier.maxAttempts = Int(number)
+                    retrier.maxAttempts = Int(saturating: number)
                 } else {
                     issue("\(entryLocation).MaxAttempts", "MaxAttempts is a non-negative integer")
                 }

@@ -105,13 +105,13 @@ enum WorkflowFollow {
             let page = try await remote.send(.GET, WorkflowPaths.execution(arn) + "/history?nextToken=\(last)")
             let events = page["events"]?.arrayValue ?? []
             events.forEach(body)
-            last = events.last?["id"]?.numberValue.map { Int($0) } ?? last
+            last = events.last?["id"]?.numberValue.map { Int(saturating: $0) } ?? last
             if page["nextToken"] == nil { return last }
         }
     }
 
     static func printEvent(_ event: JSONValue) {
-        let id = Int(event["id"]?.numberValue ?? 0)
+        let id = Int(saturating: event["id"]?.numberValue ?? 0)
         let type = event["type"]?.stringValue ?? ""
         let name = event["stateEnteredEventDetails"]?["name"]?.stringValue ?? event["stateExitedEventDetails"]?["name"]?.stringValue ?? ""
         print("  \(String(id).padding(toLength: 4, withPad: " ", startingAt: 0)) \(type) \(name)")

@@ -174,7 +174,7 @@ struct JSONataEvaluator {
         }
         guard from.rounded() == from, to.rounded() == to else { throw JSONataError("T2003: the bounds of a range must be integers") }
         guard to - from < 1_000_000 else { throw JSONataError("D2014: a range has at most 1,000,000 items") }
-        return from > to ? [] : stride(from: Int(from), through: Int(to), by: 1).map { .number(Double($0)) }
+        return from > to ? [] : stride(from: Int(saturating: from), through: Int(saturating: to), by: 1).map { .number(Double($0)) }
     }
 
     private mutating func binary(_ op: String, _ leftNode: JSONataNode, _ rightNode: JSONataNode, context: JSONValue?) throws(JSONataError)
@@ -229,7 +229,7 @@ extension JSONataEvaluator {
     }
 
     private static func index(_ number: Double, count: Int) -> Int {
-        let index = Int(number.rounded(.down))
+        let index = Int(saturating: number.rounded(.down))
         return index < 0 ? count + index : index
     }
 

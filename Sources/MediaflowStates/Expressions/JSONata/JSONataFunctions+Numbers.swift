@@ -9,7 +9,7 @@ extension JSONataFunctions {
         "ceil": { args, _ throws(JSONataError) in try args.number(0).map { .number($0.rounded(.up)) } },
         "round": { args, _ throws(JSONataError) in
             guard let value = try args.number(0) else { return nil }
-            let precision = Int(try args.number(1) ?? 0)
+            let precision = Swift.min(Swift.max(Int(saturating: try args.number(1) ?? 0), -308), 308)
             // Shifted through its decimal text, as JSONata does, so that 2.675 is 267.5 and not 267.49999…
             let shifted = Double("\(value)e\(precision)") ?? value * pow(10, Double(precision))
             let rounded = shifted.rounded(.toNearestOrEven)
@@ -28,9 +28,9 @@ extension JSONataFunctions {
         },
         "formatBase": { args, _ throws(JSONataError) in
             guard let value = try args.number(0) else { return nil }
-            let radix = Int(try args.number(1) ?? 10)
+            let radix = Int(saturating: try args.number(1) ?? 10)
             guard (2...36).contains(radix) else { throw JSONataError("D3100: the radix of $formatBase is between 2 and 36") }
-            return .string(String(Int(value.rounded(.toNearestOrEven)), radix: radix))
+            return .string(String(Int(saturating: value.rounded(.toNearestOrEven)), radix: radix))
         },
         "sum": { args, _ throws(JSONataError) in try numbers(args).map { .number($0.reduce(0, +)) } },
         "max": { args, _ throws(JSONataError) in try numbers(args).flatMap { $0.max() }.map { .number($0) } },

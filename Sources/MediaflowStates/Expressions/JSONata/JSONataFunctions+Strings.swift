@@ -13,16 +13,16 @@ extension JSONataFunctions {
         "pad": { args, _ throws(JSONataError) in
             guard let text = try args.string(0), let width = try args.number(1) else { return nil }
             let filler = try args.string(2).flatMap(\.first) ?? " "
-            let padding = String(repeating: filler, count: max(Int(abs(width)) - text.count, 0))
+            let padding = String(repeating: filler, count: max(Swift.min(Int(saturating: abs(width)), 1_000_000) - text.count, 0))
             return .string(width < 0 ? padding + text : text + padding)
         },
         "substring": { args, _ throws(JSONataError) in
             guard let text = try args.string(0) else { return nil }
             let characters = Array(text)
-            var start = Int(try args.number(1) ?? 0)
+            var start = Int(saturating: try args.number(1) ?? 0)
             if start < 0 { start = max(characters.count + start, 0) }
             start = min(start, characters.count)
-            let length = try args.number(2).map { max(Int($0), 0) } ?? characters.count
+            let length = try args.number(2).map { max(Int(saturating: $0), 0) } ?? characters.count
             return .string(String(characters[start..<min(start + length, characters.count)]))
         },
         "substringBefore": { args, _ throws(JSONataError) in
@@ -47,7 +47,7 @@ extension JSONataFunctions {
                 let separator = try args.string(1) ?? ""
                 parts = separator.isEmpty ? text.map(String.init) : text.components(separatedBy: separator)
             }
-            if let limit = try args.number(2) { parts = Array(parts.prefix(max(Int(limit), 0))) }
+            if let limit = try args.number(2) { parts = Array(parts.prefix(max(Int(saturating: limit), 0))) }
             return .array(parts.map { .string($0) })
         },
         "join": { args, _ throws(JSONataError) in
@@ -62,7 +62,7 @@ extension JSONataFunctions {
         },
         "replace": { args, _ throws(JSONataError) in
             guard let text = try args.string(0), let replacement = try args.string(2) else { return nil }
-            let limit = try args.number(3).map { Int($0) }
+            let limit = try args.number(3).map { Int(saturating: $0) }
             if let regex = args.regex(1) { return .string(regex.replacing(in: text, with: replacement, limit: limit)) }
             guard let pattern = try args.string(1), !pattern.isEmpty else { throw JSONataError("D3010: $replace needs a pattern") }
             var output = ""
@@ -79,7 +79,7 @@ extension JSONataFunctions {
             guard let text = try args.string(0) else { return nil }
             guard let regex = args.regex(1) else { throw args.mismatch(1, "a regular expression") }
             var found = regex.matchList(in: text)
-            if let limit = try args.number(2) { found = Array(found.prefix(max(Int(limit), 0))) }
+            if let limit = try args.number(2) { found = Array(found.prefix(max(Int(saturating: limit), 0))) }
             return JSONataEvaluator.sequence(found.map { match in
                 ["match": .string(match.match), "index": .number(Double(match.index)), "groups": .array(match.groups.map { .string($0) })]
             })
