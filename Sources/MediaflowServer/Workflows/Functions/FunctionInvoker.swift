@@ -30,7 +30,8 @@ struct FunctionInvoker: Sendable {
         _ arguments: [String], name: String, input: JSONValue, directory: String, timeout: Double?
     ) async throws -> JSONValue {
         let seconds = timeout ?? defaultTimeoutSeconds
-        let tools = ToolRunner(outputLimit: 16 << 20, timeout: .seconds(seconds))
+        // A duration holds some 10^20 seconds; a binding may write more, meaning no limit worth the name.
+        let tools = ToolRunner(outputLimit: 16 << 20, timeout: .seconds(min(seconds, 1e12)))
         let outcome: ToolOutcome
         do {
             outcome = try await tools.execute(
