@@ -58,6 +58,8 @@ struct JSONataTests {
         ("$sort(['b', 'c', 'a'])", ["a", "b", "c"]),
         ("($double := function($n) { $n * 2 }; [$double(4), $map([1, 2], $double)])", [8, [2, 4]]),
         ("$single($states.input.items, function($v) { $v.price = 4 }).name", "c"),
+        ("[$exists($filter([1, 2], function($v) { $v > 5 })), $exists($map([], function($v) { $v }))]", [false, false]),
+        ("[$exists($sift({'a': 0}, function($v) { $v })), $exists($reduce([], function($a, $b) { $a }))]", [false, false]),
         ("$each({'b': 2, 'a': 1}, function($v, $k) { $k & '=' & $v })", ["a=1", "b=2"]),
         ("$sift({'keep': 1, 'drop': 0}, function($v) { $v > 0 })", ["keep": 1]),
         ("[$pad('7', -3, '0'), $pad('ab', 4) & '|']", ["007", "ab  |"]),

@@ -6,13 +6,13 @@ extension JSONataEvaluator {
         frames.last { $0.functions[name] != nil }?.functions[name]
     }
 
-    /// Calls `$map`, `$filter`, `$reduce`, `$sort`, `$single`, `$each` or `$sift` when given a function; nil for any
-    /// other call.
-    mutating func higherOrder(_ name: String, _ arguments: [JSONataArgument], context: JSONValue?) throws(JSONataError) -> JSONValue? {
+    /// Calls `$map`, `$filter`, `$reduce`, `$sort`, `$single`, `$each` or `$sift` when given a function, and gives
+    /// its result (which may be nil, undefined); `.none` for any other call.
+    mutating func higherOrder(_ name: String, _ arguments: [JSONataArgument], context: JSONValue?) throws(JSONataError) -> JSONValue?? {
         guard ["map", "filter", "reduce", "sort", "single", "each", "sift"].contains(name), arguments.count >= 2,
             case .function(let parameters, let body) = arguments[1]
-        else { return nil }
-        guard let value = arguments[0].value else { return nil }
+        else { return .none }
+        guard let value = arguments[0].value else { return .some(nil) }
         let items = Self.items(of: value)
         func apply(_ values: [JSONValue?]) throws(JSONataError) -> JSONValue? {
             try call(parameters, body, with: values, context: context)
@@ -51,11 +51,12 @@ extension JSONataEvaluator {
                     results.append(result)
                 }
             }
-            return name == "sift" ? (kept.isEmpty ? nil : .object(kept)) : Self.sequence(results)
+            let sifted: JSONValue? = kept.isEmpty ? nil : .object(kept)
+            return name == "sift" ? sifted : Self.sequence(results)
         case "reduce":
             guard parameters.count >= 2 else { throw JSONataError("D3050: the function given to $reduce takes at least two arguments") }
             var rest = items[...]
-            guard var accumulated = arguments.count > 2 ? arguments[2].value : rest.popFirst() else { return nil }
+            guard var accumulated = arguments.count > 2 ? arguments[2].value : rest.popFirst() else { return .some(nil) }
             for (offset, item) in rest.enumerated() {
                 accumulated = try apply([accumulated, item, .number(Double(items.count - rest.count + offset)), value]) ?? .null
             }

@@ -69,11 +69,11 @@ struct JSONataEvaluator {
             let value = try evaluate(valueNode, context: context)
             frames[frames.count - 1].values[name] = value
             return value
-        case .block(let steps):
+        case .block(let expressions):
             frames.append(Frame())
             defer { frames.removeLast() }
             var last: JSONValue?
-            for step in steps { last = try evaluate(step, context: context) }
+            for expression in expressions { last = try evaluate(expression, context: context) }
             return last
         case .array(let elements):
             var values: [JSONValue] = []
@@ -118,7 +118,7 @@ struct JSONataEvaluator {
             if let (parameters, body) = function(named: name) {
                 return try call(parameters, body, with: arguments.map(\.value), context: context)
             }
-            if let applied = try higherOrder(name, arguments, context: context) { return applied }
+            if case .some(let applied) = try higherOrder(name, arguments, context: context) { return applied }
             return try JSONataFunctions.call(name, arguments, in: &environment)
         }
     }
