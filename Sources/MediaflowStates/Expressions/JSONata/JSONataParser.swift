@@ -80,18 +80,7 @@ struct JSONataParser {
                     left = .filter(left, try expression(0))
                     try expect("]")
                 }
-            case "^":
-                try expect("(")
-                var keys: [(key: JSONataNode, descending: Bool)] = []
-                while token != .symbol(")") {
-                    let descending = token == .symbol(">")
-                    if descending || token == .symbol("<") { try advance() }
-                    keys.append((try expression(0), descending))
-                    guard token == .symbol(",") else { break }
-                    try advance()
-                }
-                try expect(")")
-                left = .order(left, keys)
+            case "^": left = .order(left, try orderKeys())
             case "(":
                 guard case .variable(let name) = left else { throw JSONataSyntaxError(message: "only $functions can be called", offset: lexer.offset) }
                 left = .call(name, try list(closing: ")"))
@@ -170,6 +159,21 @@ struct JSONataParser {
         default:
             throw JSONataSyntaxError(message: current == .end ? "the expression ends too soon" : "unexpected \(current)", offset: lexer.offset)
         }
+    }
+
+    /// The keys of `^( … )`, each ascending or, after `>`, descending.
+    private mutating func orderKeys() throws(JSONataSyntaxError) -> [(key: JSONataNode, descending: Bool)] {
+        try expect("(")
+        var keys: [(key: JSONataNode, descending: Bool)] = []
+        while token != .symbol(")") {
+            let descending = token == .symbol(">")
+            if descending || token == .symbol("<") { try advance() }
+            keys.append((try expression(0), descending))
+            guard token == .symbol(",") else { break }
+            try advance()
+        }
+        try expect(")")
+        return keys
     }
 
     /// Comma-separated expressions up to `closing`; in an array, an item may be a range `a..b`.
