@@ -227,9 +227,16 @@ import Testing
             let openAPI = try await http.get("/openapi.json")
             #expect(openAPI.status == 200)
             let paths = try #require(openAPI.json["paths"]?.objectValue)
-            for path in ["/Job", "/Job/{id}", "/StartJob", "/UpdateJob", "/StopJob", "/CancelJob", "/ProcessJob", "/Service", "/JobProfile", "/bus", "/bus/services"] {
+            let routes = [
+                "/Job", "/Job/{id}", "/StartJob", "/UpdateJob", "/StopJob", "/CancelJob", "/ProcessJob", "/Service", "/JobProfile", "/bus",
+                "/bus/services", "/StateMachine", "/Execution", "/Execution/{machine}/{name}", "/Activity/{name}/task", "/",
+            ]
+            for path in routes {
                 #expect(paths[path] != nil, "missing \(path)")
             }
+            let execution = paths["/Execution/{machine}/{name}"]?["get"]
+            #expect(execution?["responses"]?["304"] != nil)
+            #expect(execution?["parameters"]?.arrayValue?.contains { $0["name"] == "Prefer" } == true)
             let context = try await http.get("/context/default")
             #expect(context.json["@context"]?["job"]?["@type"] == "@id")
             let health = try await http.get("/health")
