@@ -75,6 +75,11 @@ struct JSONataTests {
         ("[$substring('abc', 1e300), $pad('x', 1e300) = 'x', $count($split('a,b', ',', 1e300)), $states.input.items[1e300] = null]",
          ["", false, 2, false]),
         ("$fromMillis(1e300) ~> $substring(0, 7)", "287396-"),
+        ("[$formatNumber(1234.5, '#,##0.00'), $formatNumber(0.256, '0.0%'), $formatNumber(-3, '000'), $formatNumber(2, '#.##')]",
+         ["1,234.50", "25.6%", "-003", "2"]),
+        ("[$formatInteger(1234567, '#,##0'), $formatInteger(7, '000')]", ["1,234,567", "007"]),
+        ("[$now('[Y0001][M01][D01]-[H01][m01]'), $fromMillis(1500, '[H]:[m01]:[s01].[f001] [[UTC]]')]",
+         ["20231114-2213", "0:00:01.500 [UTC]"]),
         ("[$now(), $millis(), $fromMillis(0), $toMillis('2023-11-14T22:13:20Z')]",
          ["2023-11-14T22:13:20.000Z", 1_700_000_000_000, "1970-01-01T00:00:00.000Z", 1_700_000_000_000]),
     ] as [(String, JSONValue)])

@@ -43,10 +43,21 @@ extension JSONataFunctions {
         "boolean": { args, _ throws(JSONataError) in try args.optional(0).map { .bool(JSONataEvaluator.truthy($0)) } },
         "not": { args, _ throws(JSONataError) in try args.optional(0).map { .bool(!JSONataEvaluator.truthy($0)) } },
         "exists": { args, _ throws(JSONataError) in .bool(args.list.first?.value != nil) },
-        "now": { _, environment throws(JSONataError) in .string(Timestamp.format(Date(timeIntervalSince1970: environment.now))) },
+        "now": { args, environment throws(JSONataError) in try timestamp(environment.now * 1000, picture: args.string(0)) },
         "millis": { _, environment throws(JSONataError) in .number((environment.now * 1000).rounded(.down)) },
         "fromMillis": { args, _ throws(JSONataError) in
-            try args.number(0).map { .string(Timestamp.format(Date(timeIntervalSince1970: $0 / 1000))) }
+            guard let millis = try args.number(0) else { return nil }
+            return try timestamp(millis, picture: args.string(1))
+        },
+        "formatNumber": { args, _ throws(JSONataError) in
+            guard let value = try args.number(0) else { return nil }
+            guard let picture = try args.string(1) else { throw args.mismatch(1, "a picture string") }
+            return .string(try JSONataPictures.format(number: value, picture: picture))
+        },
+        "formatInteger": { args, _ throws(JSONataError) in
+            guard let value = try args.number(0) else { return nil }
+            guard let picture = try args.string(1), !picture.contains(".") else { throw args.mismatch(1, "a picture of decimal digits") }
+            return .string(try JSONataPictures.format(number: value.rounded(.towardZero), picture: picture))
         },
         "toMillis": { args, _ throws(JSONataError) in
             guard let text = try args.string(0) else { return nil }
@@ -54,6 +65,13 @@ extension JSONataFunctions {
             return .number((seconds * 1000).rounded())
         },
     ]
+
+    /// A time, in milliseconds since 1970, as ISO 8601 text or in a picture's form.
+    private static func timestamp(_ millis: Double, picture: String?) throws(JSONataError) -> JSONValue {
+        let date = Date(timeIntervalSince1970: millis / 1000)
+        guard let picture else { return .string(Timestamp.format(date)) }
+        return .string(try JSONataPictures.format(date: date, picture: picture))
+    }
 
     private static func number(_ value: JSONValue?) throws(JSONataError) -> JSONValue? {
         switch value {
