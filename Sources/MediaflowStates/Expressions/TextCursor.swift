@@ -1,4 +1,4 @@
-/// Text read one character at a time: the JSONPath and intrinsic-function parsers' common ground.
+/// Text read one character at a time: the JSONPath, intrinsic-function and JSONata parsers' common ground.
 struct TextCursor {
     let text: String
     let chars: [Character]
@@ -9,7 +9,8 @@ struct TextCursor {
         self.chars = Array(text)
     }
 
-    func peek() -> Character? { position < chars.count ? chars[position] : nil }
+    /// The character `ahead` places on, or nil past the end.
+    func peek(_ ahead: Int = 0) -> Character? { position + ahead < chars.count ? chars[position + ahead] : nil }
 
     mutating func skipSpaces() { _ = readWhile { $0 == " " } }
 

@@ -36,49 +36,48 @@ extension JSONataToken: CustomStringConvertible {
 /// Splits a JSONata expression into tokens. A `/` starts a regular expression where an operand is expected,
 /// and is division elsewhere.
 struct JSONataLexer {
-    private let chars: [Character]
-    private var position = 0
+    private var cursor: TextCursor
     private(set) var offset = 0
     private var previous: JSONataToken = .end
     private var count = 0
     /// The most tokens an expression may have, which bounds how deep its syntax tree can be.
     static let longest = 1_000
 
-    init(_ text: String) { chars = Array(text) }
+    init(_ text: String) { cursor = TextCursor(text) }
 
     private static let symbols = ["..", ":=", "!=", "<=", ">=", "~>", ".", "[", "]", "{", "}", "(", ")", ",", ":", ";", "?",
                                   "+", "-", "*", "/", "%", "&", "=", "<", ">", "^"]
 
     mutating func next() throws(JSONataSyntaxError) -> JSONataToken {
         skipSpaceAndComments()
-        offset = position
+        offset = cursor.position
         count += 1
         guard count <= Self.longest else { throw JSONataSyntaxError(message: "an expression has at most \(Self.longest) tokens", offset: offset) }
-        guard let char = peek() else { return remember(.end) }
+        guard let char = cursor.peek() else { return remember(.end) }
         if char == "\"" || char == "'" { return remember(.string(try readString(quote: char))) }
         if char == "`" {
-            position += 1
-            let name = readWhile { $0 != "`" }
-            guard peek() == "`" else { throw JSONataSyntaxError(message: "a name in backquotes is not closed", offset: offset) }
-            position += 1
+            cursor.position += 1
+            let name = cursor.readWhile { $0 != "`" }
+            guard cursor.peek() == "`" else { throw JSONataSyntaxError(message: "a name in backquotes is not closed", offset: offset) }
+            cursor.position += 1
             return remember(.name(name))
         }
         if char.isNumber { return remember(.number(try readNumber())) }
         if char == "$" {
-            position += 1
-            if peek() == "$" {
-                position += 1
+            cursor.position += 1
+            if cursor.peek() == "$" {
+                cursor.position += 1
                 return remember(.variable("$"))
             }
-            return remember(.variable(readWhile(Self.isNameCharacter)))
+            return remember(.variable(cursor.readWhile(Self.isNameCharacter)))
         }
         if char == "/" && expectsOperand { return remember(try readRegex()) }
         if Self.isNameCharacter(char) {
-            let word = readWhile(Self.isNameCharacter)
+            let word = cursor.readWhile(Self.isNameCharacter)
             return remember(["and", "or", "in"].contains(word) ? .symbol(word) : .name(word))
         }
         for symbol in Self.symbols where matches(symbol) {
-            position += symbol.count
+            cursor.position += symbol.count
             return remember(.symbol(symbol))
         }
         throw JSONataSyntaxError(message: "unexpected character '\(char)'", offset: offset)
@@ -100,27 +99,19 @@ struct JSONataLexer {
 
     private static func isNameCharacter(_ char: Character) -> Bool { char.isLetter || char.isNumber || char == "_" }
 
-    private func peek(_ ahead: Int = 0) -> Character? { position + ahead < chars.count ? chars[position + ahead] : nil }
-
     private func matches(_ symbol: String) -> Bool {
-        for (index, char) in symbol.enumerated() where peek(index) != char { return false }
+        for (index, char) in symbol.enumerated() where cursor.peek(index) != char { return false }
         return true
     }
 
-    private mutating func readWhile(_ accept: (Character) -> Bool) -> String {
-        let start = position
-        while let char = peek(), accept(char) { position += 1 }
-        return String(chars[start..<position])
-    }
-
     private mutating func skipSpaceAndComments() {
-        while let char = peek() {
+        while let char = cursor.peek() {
             if char.isWhitespace {
-                position += 1
-            } else if char == "/" && peek(1) == "*" {
-                position += 2
-                while position < chars.count && !(peek() == "*" && peek(1) == "/") { position += 1 }
-                position = min(position + 2, chars.count)
+                cursor.position += 1
+            } else if char == "/" && cursor.peek(1) == "*" {
+                cursor.position += 2
+                while cursor.position < cursor.chars.count && !(cursor.peek() == "*" && cursor.peek(1) == "/") { cursor.position += 1 }
+                cursor.position = min(cursor.position + 2, cursor.chars.count)
             } else {
                 return
             }
@@ -128,35 +119,35 @@ struct JSONataLexer {
     }
 
     private mutating func readNumber() throws(JSONataSyntaxError) -> Double {
-        let start = position
-        _ = readWhile(\.isNumber)
-        if peek() == ".", peek(1)?.isNumber == true {
-            position += 1
-            _ = readWhile(\.isNumber)
+        let start = cursor.position
+        _ = cursor.readWhile(\.isNumber)
+        if cursor.peek() == ".", cursor.peek(1)?.isNumber == true {
+            cursor.position += 1
+            _ = cursor.readWhile(\.isNumber)
         }
-        if peek() == "e" || peek() == "E" {
-            position += 1
-            if peek() == "+" || peek() == "-" { position += 1 }
-            _ = readWhile(\.isNumber)
+        if cursor.peek() == "e" || cursor.peek() == "E" {
+            cursor.position += 1
+            if cursor.peek() == "+" || cursor.peek() == "-" { cursor.position += 1 }
+            _ = cursor.readWhile(\.isNumber)
         }
-        guard let number = Double(String(chars[start..<position])) else {
+        guard let number = Double(cursor.text(from: start)) else {
             throw JSONataSyntaxError(message: "malformed number", offset: start)
         }
         return number
     }
 
     private mutating func readString(quote: Character) throws(JSONataSyntaxError) -> String {
-        position += 1
+        cursor.position += 1
         var text = ""
-        while let char = peek() {
-            position += 1
+        while let char = cursor.peek() {
+            cursor.position += 1
             if char == quote { return text }
             guard char == "\\" else {
                 text.append(char)
                 continue
             }
-            guard let escaped = peek() else { break }
-            position += 1
+            guard let escaped = cursor.peek() else { break }
+            cursor.position += 1
             switch escaped {
             case "n": text.append("\n")
             case "t": text.append("\t")
@@ -164,33 +155,33 @@ struct JSONataLexer {
             case "b": text.append("\u{8}")
             case "f": text.append("\u{C}")
             case "u":
-                let hex = String(chars[position..<min(position + 4, chars.count)])
+                let hex = String(cursor.chars[cursor.position..<min(cursor.position + 4, cursor.chars.count)])
                 guard hex.count == 4, let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else {
-                    throw JSONataSyntaxError(message: "malformed \\u escape", offset: position)
+                    throw JSONataSyntaxError(message: "malformed \\u escape", offset: cursor.position)
                 }
-                position += 4
+                cursor.position += 4
                 text.unicodeScalars.append(scalar)
             case "\"", "'", "\\", "/": text.append(escaped)
-            default: throw JSONataSyntaxError(message: "unknown escape \\\(escaped)", offset: position - 2)
+            default: throw JSONataSyntaxError(message: "unknown escape \\\(escaped)", offset: cursor.position - 2)
             }
         }
         throw JSONataSyntaxError(message: "a string is not closed", offset: offset)
     }
 
     private mutating func readRegex() throws(JSONataSyntaxError) -> JSONataToken {
-        position += 1
+        cursor.position += 1
         var pattern = ""
-        while let char = peek(), char != "/" {
-            position += 1
+        while let char = cursor.peek(), char != "/" {
+            cursor.position += 1
             pattern.append(char)
-            if char == "\\", let escaped = peek() {
-                position += 1
+            if char == "\\", let escaped = cursor.peek() {
+                cursor.position += 1
                 pattern.append(escaped)
             }
         }
-        guard peek() == "/" else { throw JSONataSyntaxError(message: "a regular expression is not closed", offset: offset) }
-        position += 1
+        guard cursor.peek() == "/" else { throw JSONataSyntaxError(message: "a regular expression is not closed", offset: offset) }
+        cursor.position += 1
         guard !pattern.isEmpty else { throw JSONataSyntaxError(message: "a regular expression is empty", offset: offset) }
-        return .regex(pattern: pattern, flags: readWhile { $0 == "i" || $0 == "m" })
+        return .regex(pattern: pattern, flags: cursor.readWhile { $0 == "i" || $0 == "m" })
     }
 }
