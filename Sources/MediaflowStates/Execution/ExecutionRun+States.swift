@@ -96,20 +96,13 @@ extension ExecutionRun {
 
     private func failure(of node: StateNode, _ fiber: Fiber) throws(StatesError) -> StatesError {
         func text(_ source: StateNode.Text?) throws(StatesError) -> String? {
+            var scope = makeScope(fiber, input: fiber.input)
             switch source {
             case nil: return nil
             case .literal(let literal): return literal
-            case .path(let path):
-                let value = try makeScope(fiber, input: fiber.input).require(path)
-                return value.stringValue ?? JSONText.serialize(value)
-            case .intrinsic(let call):
-                var scope = makeScope(fiber, input: fiber.input)
-                let value = try call.evaluate(in: &scope)
-                return value.stringValue ?? JSONText.serialize(value)
-            case .expression(let template):
-                var scope = makeScope(fiber, input: fiber.input)
-                let value = try template.evaluate(in: &scope)
-                return value.stringValue ?? JSONText.serialize(value)
+            case .path(let path): return Self.plain(try scope.require(path))
+            case .intrinsic(let call): return Self.plain(try call.evaluate(in: &scope))
+            case .expression(let template): return Self.plain(try template.evaluate(in: &scope))
             }
         }
         return StatesError(try text(node.error) ?? "", try text(node.cause) ?? "")

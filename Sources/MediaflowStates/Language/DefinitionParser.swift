@@ -191,7 +191,7 @@ struct DefinitionParser {
                 issue("\(location).\(key)", "\(key) is a number or a {% JSONata %} expression")
                 return nil
             }
-            return .expression(PayloadTemplate.compileJSONata(.string(text), field: key, at: "\(location).\(key)", into: &issues))
+            return .expression(self.jsonata(.string(text), field: key, at: "\(location).\(key)"))
         }
         switch (fields[key], fields[pathKey]) {
         case (nil, nil): return nil

@@ -109,10 +109,12 @@ struct JSONataEvaluator {
                 switch argument {
                 case .regex(let pattern, let flags): arguments.append(.regex(try Self.regex(pattern, flags)))
                 case .lambda(let parameters, let body): arguments.append(.function(parameters: parameters, body: body))
-                case .variable(let variable) where function(named: variable) != nil:
-                    let (parameters, body) = function(named: variable)!
-                    arguments.append(.function(parameters: parameters, body: body))
-                default: arguments.append(.value(try evaluate(argument, context: context)))
+                default:
+                    if case .variable(let variable) = argument, let (parameters, body) = function(named: variable) {
+                        arguments.append(.function(parameters: parameters, body: body))
+                    } else {
+                        arguments.append(.value(try evaluate(argument, context: context)))
+                    }
                 }
             }
             if let (parameters, body) = function(named: name) {

@@ -6,7 +6,7 @@ extension JSONataFunctions {
         "hash": { args, environment throws(JSONataError) in try intrinsic(.hash, args, &environment) },
         "uuid": { args, environment throws(JSONataError) in try intrinsic(.uuid, args, &environment) },
         "parse": { args, environment throws(JSONataError) in try intrinsic(.stringToJson, args, &environment) },
-        "random": { _, environment throws(JSONataError) in .number(Double(environment.random.next() >> 11) / Double(UInt64(1) << 53)) },
+        "random": { _, environment throws(JSONataError) in .number(Double.random(in: 0..<1, using: &environment.random)) },
     ]
 
     private static func intrinsic(_ function: IntrinsicFunction, _ args: Arguments, _ environment: inout JSONataEnvironment)
