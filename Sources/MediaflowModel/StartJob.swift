@@ -104,6 +104,14 @@ public struct JobReport: Codable, Sendable, Equatable {
             progress: status == .completed ? 100 : nil, statusMessage: message, jobOutput: output)
     }
 
+    /// A hand-back: the service stopped the job unfinished as its node shut down, and gives it back to be
+    /// queued again at once rather than when its lease runs out (an `UpdateJob` with `jobStatus` QUEUED).
+    public static func handBack(job: String, processJob: String) -> JobReport {
+        JobReport(
+            type: "UpdateJob", job: job, processJob: processJob, jobStatus: .queued, progress: nil,
+            statusMessage: "Service shut down; queued again")
+    }
+
     /// Makes a report from all its fields.
     public init(
         type: String, job: String, processJob: String?, jobStatus: JobStatus, progress: Double?,

@@ -39,6 +39,7 @@ import Testing
         Case(name: "StartJob with a timeout that is not a number", path: "/StartJob", body: #"{"type":"StartJob","job":"x","timeoutSeconds":"1h"}"#, status: 422, pointer: "/timeoutSeconds"),
         Case(name: "StartJob of the wrong type", path: "/StartJob", body: #"{"type":"StopJob","job":"x"}"#, status: 422, pointer: "/type"),
         Case(name: "UpdateJob with a final status", path: "/UpdateJob", body: #"{"type":"UpdateJob","job":"http://h/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14","jobStatus":"COMPLETED"}"#, status: 422, pointer: "/jobStatus"),
+        Case(name: "hand-back without its ProcessJob", path: "/UpdateJob", body: #"{"type":"UpdateJob","job":"http://h/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14","jobStatus":"QUEUED"}"#, status: 422, pointer: "/processJob"),
         Case(name: "StopJob for a job that does not exist", path: "/StopJob", body: #"{"type":"StopJob","job":"http://h/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14","jobStatus":"COMPLETED"}"#, status: 404, pointer: nil),
         Case(name: "ProcessJob without asyncEndpoint", path: "/ProcessJob", body: #"{"type":"ProcessJob","job":"http://h/Job/50f8a0cb-d722-43a9-bef9-2f4c0ebb3e14"}"#, status: 422, pointer: "/asyncEndpoint"),
         Case(name: "Service with an unknown profile", path: "/Service", body: #"{"label":"X","jobType":"AmeJob","jobProfiles":["Nope"],"processJobEndpoint":"http://h/ProcessJob"}"#, status: 422, pointer: "/jobProfiles/0"),

@@ -98,6 +98,58 @@ import Testing
         }
     }
 
+    /// A service apart from its processor that shuts down with a job running hands the job back (`UpdateJob`
+    /// with `jobStatus` QUEUED): the processor queues it again at once, where it waited out its lease, and the
+    /// service, once back, runs it to the end.
+    @Test func aServiceApartHandsBackItsJobAsItStops() async throws {
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
+        var core = try TestServer.configuration(roles: [.jobRepository, .serviceRegistry, .jobProcessor])
+        core.leaseSeconds = 60
+        var ame = try TestServer.configuration(roles: [.ameService])
+        ame.repositoryURL = core.baseURL
+        ame.registryURL = core.baseURL
+        let (coreConfiguration, ameConfiguration) = (core, ame)
+
+        try await withSlowMediaServer(serving: clip) { media in
+            try await withServer(coreConfiguration) { server in
+                let url = try await withServer(ameConfiguration) { _ in
+                    try await eventually("the AME service registers itself") {
+                        !(try await RawHTTP(baseURL: server.baseURL).get("/Service").json.arrayValue ?? []).isEmpty
+                    }
+                    let job = try await server.client.create(
+                        Job(type: .ameJob, profile: "ExtractTechnicalMetadata",
+                            relatedResource: RelatedResource(locator: "\(media)/media/6/clip.mp4")))
+                    _ = try await server.client.start(jobURL: job.id!)
+                    try await eventually("the job runs") { try await server.client.job(job.id!).status == .running }
+                    return job.id!
+                }
+                let handedBack = try await server.client.job(url)
+                #expect(handedBack.status == .queued)
+                #expect(handedBack.statusMessage == "Service shut down; queued again")
+                #expect(handedBack.processJob == nil)
+
+                try await withServer(ameConfiguration) { _ in
+                    let done = try await server.client.wait(for: url)
+                    #expect(done.status == .completed, "\(done.statusMessage ?? "")")
+                }
+            }
+        }
+    }
+
+    /// A hand-back from a `ProcessJob` that does not run the job changes nothing.
+    @Test func aStaleHandBackChangesNothing() async throws {
+        try await withServer { server in
+            let job = try await server.client.create(Job(type: .ameJob, profile: "NoOp"))
+            let reply = try await RawHTTP(baseURL: server.baseURL).send(
+                "POST", "/UpdateJob",
+                ["type": "UpdateJob", "job": .string(job.id!), "jobStatus": "QUEUED",
+                 "processJob": .string("\(server.baseURL)/ProcessJob/0b9f5d7e-2a4c-4c1e-9d1a-6f3e2b1c0a99")])
+            #expect(reply.status == 200)
+            #expect(reply.json["jobStatus"] == "NEW")
+            #expect(try await server.client.job(job.id!).statusMessage == nil)
+        }
+    }
+
     @Test func aRoleThatDoesNotAnswerIsABadGateway() async throws {
         var processor = try TestServer.configuration(roles: [.jobProcessor, .serviceRegistry])
         processor.repositoryURL = "http://127.0.0.1:\(try FreePort.pick())"

@@ -221,18 +221,17 @@ final class JobDispatcher: Service, Sendable {
         }
     }
 
-    /// Queues again, at once, a job that a service of this node stopped unfinished (under `processJob`) as the
-    /// node shut down, so that another node takes it up without waiting out its lease (which takes it up if this
-    /// fails).
-    func handBack(jobAt url: String, processJob: String) async {
-        guard let jobID = ResourceLink.id(in: url, collection: "Job") else { return }
-        inFlight.withLock { _ = $0.remove(jobID) }
-        do {
-            _ = try await ledger.apply(.handedBack(processJob: processJob), toJobAt: url, lease: nil, now: Timestamp.now())
-            logger.info("Job \(jobID) stopped by the shutdown; queued again")
-        } catch {
-            logger.warning("Could not queue job \(jobID) again: \(error); it is when its lease runs out")
+    /// Queues again, at once, a job that a service stopped unfinished (under `processJob`) as its node shut
+    /// down, so that a node with room takes it up without waiting out its lease.
+    func handBack(jobAt url: String, processJob: String) async throws -> JobTransition {
+        let transition = try await ledger.apply(
+            .handedBack(processJob: processJob), toJobAt: url, lease: nil, now: Timestamp.now())
+        if transition.changed, let jobID = ResourceLink.id(in: url, collection: "Job") {
+            release(jobID: jobID)
+            logger.info("Job \(jobID) stopped by its service's shutdown; queued again")
+            wake()
         }
+        return transition
     }
 
     /// Queues again the jobs whose lease ran out: their service stopped reporting, or their node died.

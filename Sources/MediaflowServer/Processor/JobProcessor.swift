@@ -76,14 +76,21 @@ final class JobProcessor: Sendable {
         return record
     }
 
-    /// Takes a service's `UpdateJob` or `StopJob`.
+    /// Takes a service's `UpdateJob` or `StopJob`. An `UpdateJob` with `jobStatus` QUEUED hands the job back:
+    /// its service stopped it unfinished, and it is queued again at once.
     /// - Returns: the job as it now is.
     func report(_ report: JobReport, final: Bool) async throws -> Job {
         guard ResourceLink.isLink(report.job, collection: "Job") else {
             throw Problem.invalidField("/job", "must be the URL of a job")
         }
+        if !final, report.jobStatus == .queued {
+            guard let processJob = report.processJob else {
+                throw Problem.invalidField("/processJob", "is required to hand a job back (jobStatus QUEUED)")
+            }
+            return try await storeCall { try await dispatcher.handBack(jobAt: report.job, processJob: processJob) }.job
+        }
         if final != report.jobStatus.isFinal {
-            let allowed = final ? "COMPLETED, FAILED or CANCELED" : "RUNNING"
+            let allowed = final ? "COMPLETED, FAILED or CANCELED" : "RUNNING or QUEUED"
             throw Problem.invalidField("/jobStatus", "must be \(allowed) in \(final ? "StopJob" : "UpdateJob")")
         }
         if let progress = report.progress, !(0...100).contains(progress) {

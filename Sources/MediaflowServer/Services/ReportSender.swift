@@ -43,12 +43,12 @@ struct ReportSender: Sendable {
 }
 
 extension ReportSender {
-    /// Hands the job of `record`, which its service stopped unfinished as the node shut down, back to the
-    /// processor of this process when the record reports to it, to be queued again at once; a processor
-    /// elsewhere queues it again when its lease runs out.
+    /// Hands the job of `record`, which its service stopped unfinished as the node shut down, back to its
+    /// processor, here or over HTTP, to be queued again at once; tried once, as the node is stopping (a
+    /// processor that did not hear of it queues the job again when its lease runs out).
     func handBack(_ record: ProcessJob) async {
         guard let update = record.asyncEndpoint.update, let processJob = record.id else { return }
-        await localProcessor.processor(for: update)?.dispatcher.handBack(jobAt: record.job, processJob: processJob)
+        await deliver(.handBack(job: record.job, processJob: processJob), to: update)
     }
 }
 
