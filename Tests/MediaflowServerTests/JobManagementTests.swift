@@ -218,6 +218,29 @@ import Testing
             }
         }
     }
+
+    /// A service that cannot be reached is rested, and the jobs go to one that can. An unreachable service
+    /// holds no job, so it looked the least loaded to every dispatch: each job was sent to it until its
+    /// attempts ran out, and failed ("No service accepted the job…") while the built-in service had room.
+    @Test func jobsGoAroundAServiceThatCannotBeReached() async throws {
+        try await withServer { server in
+            let gone = try await RawHTTP(baseURL: server.baseURL).send(
+                "POST", "/Service",
+                ["type": "Service", "label": "Gone", "jobType": "AmeJob", "jobProfiles": ["NoOp"],
+                 "processJobEndpoint": .string("http://127.0.0.1:\(try FreePort.pick())/ProcessJob"), "capacity": 100])
+            #expect(gone.status == 201)
+            var jobs: [String] = []
+            for _ in 0..<20 {
+                let job = try await server.client.create(Job(type: .ameJob, profile: "NoOp")).id!
+                _ = try await server.client.start(jobURL: job)
+                jobs.append(job)
+            }
+            for job in jobs {
+                let done = try await server.client.wait(for: job)
+                #expect(done.status == .completed, "\(done.statusMessage ?? "")")
+            }
+        }
+    }
 }
 
 @Suite struct SystemRouteTests {

@@ -28,6 +28,8 @@ final class JobDispatcher: Service, Sendable {
     private let signal = WorkSignal()
     /// The jobs this node handed out and has not heard the end of, by service.
     private let inFlight = Mutex(InFlightJobs())
+    /// The services resting after failing to take a job.
+    private let rests = Mutex(ServiceRests())
     /// The profiles some service had room for after the last round.
     private let profilesWithRoom = Mutex<Set<String>>([])
     /// Entries this dispatcher claimed as they were queued, to send off in the next round.
@@ -124,8 +126,13 @@ final class JobDispatcher: Service, Sendable {
     private func dispatchRound(drained: inout DrainedWork<String>, group: inout DiscardingTaskGroup) async throws -> Bool {
         let services = try await usableServices()
         let load = inFlight.withLock(\.load)
+        let resting = rests.withLock { $0 }
+        let moment = ContinuousClock.now
         var free = Dictionary(uniqueKeysWithValues: services.compactMap { service in
-            service.id.map { ($0, max(0, service.capacity - load[$0, default: 0])) }
+            service.id.map { id in
+                let held = load[id, default: 0]
+                return (id, resting.room(max(0, service.capacity - held), load: held, of: id, at: moment))
+            }
         })
         func roomyProfiles() -> Set<String> { Set(services.filter { free[$0.id ?? ""]! > 0 }.flatMap(\.jobProfiles)) }
         let profiles = roomyProfiles()
@@ -194,7 +201,7 @@ final class JobDispatcher: Service, Sendable {
     /// Sends `processJob` to a service in another process, and records the job SCHEDULED with it.
     private func send(_ processJob: ProcessJob, entry: DispatchEntry, to service: MediaService) async {
         do {
-            let accepted = try await invoker.send(processJob, to: service.processJobEndpoint)
+            let accepted = try await offer(processJob, to: service)
             let now = Timestamp.now()
             _ = try await ledger.apply(
                 .scheduled(processJob: accepted.id ?? service.processJobEndpoint), toJobAt: entry.jobURL,
@@ -202,6 +209,18 @@ final class JobDispatcher: Service, Sendable {
         } catch {
             inFlight.withLock { _ = $0.remove(entry.jobID) }
             await dispatchFailed(entry, service: service, error: error)
+        }
+    }
+
+    /// Sends `processJob` to `service`, resting the service when it cannot take a job (see `ServiceRests`).
+    private func offer(_ processJob: ProcessJob, to service: MediaService) async throws -> ProcessJob {
+        do {
+            let accepted = try await invoker.send(processJob, to: service.processJobEndpoint)
+            rests.withLock { $0.succeeded(service.id!) }
+            return accepted
+        } catch {
+            if !(error is ProcessJobRefused) { rests.withLock { $0.failed(service.id!, at: .now) } }
+            throw error
         }
     }
 

@@ -12,10 +12,15 @@ struct ServiceInvoker: Sendable {
 
     /// Hands `processJob` to the service at `endpoint` in another process (seed messages 11–12); a built-in
     /// service of this process takes it from `localHost.accept`.
+    /// A refused connection fails at once: the dispatcher tries the job again, and rests the service.
     /// - Returns: the service's record of it, with its `id`.
-    /// - Throws: `TransportError` when the service is unreachable or refuses.
+    /// - Throws: `ProcessJobRefused` when the service answers 4xx; `TransportError` when it is unreachable or
+    ///   answers otherwise.
     func send(_ processJob: ProcessJob, to endpoint: String) async throws -> ProcessJob {
+        var transport = transport
+        transport.waitsForListener = false
         let reply = try await transport.send(.POST, endpoint, processJob)
+        if (400..<500).contains(reply.status) { throw ProcessJobRefused(endpoint: endpoint, status: reply.status) }
         guard reply.status == 201 || reply.status == 200 else {
             throw TransportError(url: endpoint, reason: "ProcessJob answered \(reply.status)")
         }
@@ -38,4 +43,12 @@ struct ServiceInvoker: Sendable {
             logger.warning("Cancel of \(processJobURL) failed: \(error)")
         }
     }
+}
+
+/// A service that is up refused a `ProcessJob` (a 4xx): the job, not the service, is at fault.
+struct ProcessJobRefused: Error, CustomStringConvertible {
+    var endpoint: String
+    var status: Int
+
+    var description: String { "\(endpoint): ProcessJob answered \(status)" }
 }
