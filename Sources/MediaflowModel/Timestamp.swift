@@ -179,8 +179,19 @@ public enum ProtocolJSON {
 
     /// Decodes a value with the protocol's conventions; a type that reads itself (`JSONReadable`) does, and
     /// the decoder only decodes what it could not read, to report why.
+    ///
+    /// Foundation's decoder is handed only what `JSONParser` reads as JSON: it traps on some text that is not
+    /// (arrays left open 512 deep at its end), which a client could send to stop a node.
+    /// - Throws: `DecodingError.dataCorrupted` at the root, saying where, for text that is not JSON.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         if let readable = type as? any JSONReadable.Type, let value = readable.read(data) as? T { return value }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser.parse(data)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
+        }
+        if let value = parsed as? T { return value }
         return try sharedDecoder.decode(type, from: data)
     }
 }

@@ -56,11 +56,17 @@ import Testing
         #expect(try JSONParser.parse(#"{ }"#) == [:])
     }
 
-    @Test func whatOnlyTheDecoderAcceptsIsStillAccepted() throws {
-        // JSONDecoder lets a trailing comma pass; the strict parser does not, and the decoder decides.
-        let text = #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},}"#
-        #expect(Job.read(Array(text.utf8)) == nil)
-        #expect(try ProtocolJSON.decode(Job.self, from: Data(text.utf8)).jobProfile.label == "NoOp")
+    @Test func onlyJSONReachesTheDecoder() throws {
+        // JSONDecoder lets a trailing comma pass, and traps on arrays left open 512 deep at the end of the text;
+        // what the strict parser refuses is refused before the decoder sees it, saying where.
+        for text in [#"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"},}"#, #"{"a":"# + String(repeating: "[", count: 512)] {
+            #expect(Job.read(Array(text.utf8)) == nil)
+            let error = #expect(throws: DecodingError.self) { try ProtocolJSON.decode(Job.self, from: Data(text.utf8)) }
+            guard case .dataCorrupted(let context)? = error else { continue }
+            #expect(context.codingPath.isEmpty)
+            #expect(context.debugDescription.contains(" at byte "))
+        }
+        #expect(try ProtocolJSON.decode(JSONValue.self, from: Data(#"{"a":[1]}"#.utf8)) == ["a": [1]])
     }
 
     @Test func startRequestsReadAsTheDecoderDecodesThem() throws {

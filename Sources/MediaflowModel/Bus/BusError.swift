@@ -85,8 +85,11 @@ public struct BusFault: Error, Sendable, Equatable {
 
     public static let serviceErrorCode = "mediaflow.bus/I0002"
 
+    /// The code of a message that is not JSON.
+    public static let notJSONCode = "mediaflow.bus/E0400"
+
     public static func notJSON(_ reason: String) -> BusFault {
-        BusFault(code: "mediaflow.bus/E0400", message: "Malformed message", details: "The message is not JSON: \(reason)", status: 400)
+        BusFault(code: notJSONCode, message: "Malformed message", details: "The message is not JSON: \(reason)", status: 400)
     }
     public static func missing(_ field: String) -> BusFault {
         BusFault(

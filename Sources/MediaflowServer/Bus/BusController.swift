@@ -49,8 +49,11 @@ struct BusController<Context: RequestContext>: Sendable {
             }
             var request = request
             let body = try await request.collectBody(upTo: maxBodyBytes)
-            guard let message = try? JSONParser.parse(body.readableBytesView) else {
-                throw Problem.invalidField("", "the body must be the JSON message to publish")
+            let message: JSONValue
+            do {
+                message = try JSONParser.parse(body.readableBytesView)
+            } catch {
+                throw Problem.malformedBody("The body must be the JSON message to publish: \(error)")
             }
             let count = await gateway.publish(message, on: channel.text, caller: UniqueID.make())
             return Self.json(["delivered": .number(Double(count))], status: .accepted)
@@ -102,6 +105,8 @@ struct BusController<Context: RequestContext>: Sendable {
         do throws(BusFault) {
             fields = try await members(of: request)
             description = try BusServiceDescription(json: fields)
+        } catch where error.code == BusFault.notJSONCode {
+            throw Problem.malformedBody(error.details)
         } catch {
             throw Problem.invalidField(error.field.map { "/" + $0 } ?? "", error.details)
         }

@@ -96,7 +96,7 @@ extension Problem {
             self = .invalidField(Self.pointer(context.codingPath), "expected \(Self.name(of: type)), found null")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                self = .malformedBody("The body is not valid JSON")
+                self = .malformedBody("The body is not valid JSON: \(context.debugDescription)")
             } else {
                 self = .invalidField(Self.pointer(context.codingPath), Self.cleaned(context.debugDescription))
             }
