@@ -223,4 +223,46 @@ extension InterpreterTests {
         #expect(state.status == .succeeded)
         #expect(state.output == [1])
     }
+
+    /// A range is counted before it is made: `States.ArrayRange(1, 1000000000, 1)` (or JSONata's `$range`) was made
+    /// whole, a billion numbers, before its 1,000 were checked, and held the node.
+    @Test func aRangeTooLongFailsBeforeItIsMade() throws {
+        func run(_ ranges: JSONValue, jsonata: Bool = false) throws -> ExecutionState {
+            let language = jsonata ? #""QueryLanguage":"JSONata","# : ""
+            let field = jsonata ? #""Output":"# : #""Parameters":"#
+            let interpreter = try Self.machine(
+                #"{\#(language)"StartAt":"P","States":{"P":{"Type":"Pass",\#(field)\#(JSONText.serialize(ranges)),"End":true}}}"#)
+            return interpreter.start(identity: Self.identity, input: [:], seed: 1, now: 100).0
+        }
+        for tooLong in [try run(["r.$": "States.ArrayRange(1, 1000000000, 1)"]), try run(["r": "{% $range(1, 1000000000, 1) %}"], jsonata: true)] {
+            #expect(tooLong.status == .failed)
+            #expect(tooLong.error?.cause.contains("more than 1000") == true, "\(String(describing: tooLong.error))")
+        }
+        let fitting = try run([
+            "full.$": "States.ArrayRange(1, 1000, 1)", "down.$": "States.ArrayRange(10, 1, -3)",
+            "none.$": "States.ArrayRange(1, 0, 1)", "one.$": "States.ArrayRange(5, 6, 2)",
+        ])
+        #expect(fitting.output?["full"]?.arrayValue?.count == 1000)
+        #expect(fitting.output?["down"] == [10, 7, 4, 1])
+        #expect(fitting.output?["none"] == [])
+        #expect(fitting.output?["one"] == [5])
+    }
+
+    /// A loop of states that never waits ends at the history's limit of 25,000 events, as in Step Functions, the
+    /// last being `ExecutionFailed`: it ran on for ever, holding the node that ran it.
+    @Test func aLoopThatNeverWaitsFailsAtTheHistorysLimit() throws {
+        let interpreter = try Self.machine(
+            """
+            {"StartAt":"Again","States":{
+              "Again":{"Type":"Pass","Next":"Check"},
+              "Check":{"Type":"Choice","Choices":[{"Variable":"$.stop","BooleanEquals":true,"Next":"Done"}],"Default":"Again"},
+              "Done":{"Type":"Succeed"}}}
+            """)
+        let (state, step) = interpreter.start(identity: Self.identity, input: ["stop": false], seed: 1, now: 100)
+        #expect(state.status == .failed)
+        #expect(state.error?.name == "States.Runtime")
+        #expect(step.events.count == 25_000)
+        #expect(step.events.last?.type == "ExecutionFailed")
+        #expect(step.events.last?.id == 25_000)
+    }
 }

@@ -6,6 +6,8 @@ struct ExecutionRun {
     let now: Double
     var step = ExecutionStep()
     var ready: [Int] = []
+    /// Set when an event was dropped at the history's limit (see `emit`).
+    var historyIsFull = false
 
     init(machine: StateMachine, state: ExecutionState, now: Double) {
         self.machine = machine
@@ -39,15 +41,21 @@ struct ExecutionRun {
         }
     }
 
-    /// Runs ready fibers in order until none is left.
+    /// Runs ready fibers in order until none is left, or until the history is full, which fails the execution.
     mutating func drain() {
         var index = 0
-        while index < ready.count, isRunning {
+        while index < ready.count, isRunning, !historyIsFull {
             let fiberID = ready[index]
             index += 1
             if state.fibers[fiberID] != nil { enterState(fiberID) }
         }
         ready.removeAll()
+        if historyIsFull {
+            let error = StatesError.runtime("The execution reached the limit of \(Self.historyLimit) events in its history")
+            endExecution(
+                .failed, error: error, type: "ExecutionFailed",
+                details: ["error": .string(error.name), "cause": .string(error.cause)])
+        }
     }
 
     // MARK: - Fibers
@@ -128,9 +136,21 @@ struct ExecutionRun {
 
     // MARK: - History
 
-    /// Appends a history event for a fiber (or the execution when `fiberID` is nil).
+    /// The most events an execution's history holds, as in Step Functions: the last must end the execution, so
+    /// one that would be anything else fails it. It also ends a loop of states that never waits, which would
+    /// otherwise hold the node that runs it.
+    static let historyLimit = 25_000
+
+    /// Appends a history event for a fiber (or the execution when `fiberID` is nil). At the history's limit an
+    /// event that does not end the execution is dropped, and the run fails the execution once the state that
+    /// made it is done (`drain`).
     @discardableResult
     mutating func emit(_ fiberID: Int?, _ type: String, _ detailsKey: String?, _ details: [String: JSONValue]?) -> Int {
+        let endsExecution = fiberID == nil && type.hasPrefix("Execution") && type != "ExecutionStarted"
+        if state.lastEventID >= Self.historyLimit - 1, !endsExecution {
+            historyIsFull = true
+            return state.lastEventID
+        }
         state.lastEventID += 1
         let id = state.lastEventID
         var previous = state.lastEventID - 1

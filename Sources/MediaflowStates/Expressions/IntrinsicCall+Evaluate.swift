@@ -50,9 +50,11 @@ extension IntrinsicFunction {
             try arity(args, 3)
             let (start, end, step) = (try integer(args[0], "start"), try integer(args[1], "end"), try integer(args[2], "step"))
             guard step != 0 else { throw failure("the step must not be 0") }
-            let values = Array(stride(from: start, through: end, by: step))
-            guard values.count <= 1000 else { throw failure("the range has more than 1000 elements") }
-            return .array(values.map { .number(Double($0)) })
+            // Counted before it is made: a range of a billion would hold the node (integers are within ±9e15).
+            let span = end - start
+            let count = span != 0 && (span < 0) != (step < 0) ? 0 : span / step + 1
+            guard count <= 1000 else { throw failure("the range has more than 1000 elements") }
+            return .array(stride(from: start, through: end, by: step).map { .number(Double($0)) })
         case .arrayGetItem:
             try arity(args, 2)
             let elements = try array(args[0])
