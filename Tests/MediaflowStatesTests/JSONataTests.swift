@@ -98,6 +98,8 @@ struct JSONataTests {
         ("function($x) { $x }", "T1005: a function is only bound to a variable or given to a function that takes one"),
         ("($f := function($n) { $f($n + 1) }; $f(0))", "U1001: functions call each other over 100 deep"),
         ("$count($map([1..2000], function($a) { $map([1..2000], function($b) { $b }) }))", "U1001: the expression takes over 1000000 steps"),
+        // Each range is one step: a million of a million items each held the node before the items were counted.
+        ("[1..1000000].[1..1000000]", "U1001: the expression's ranges make over 10000000 items"),
         ("$single([1, 2], function($v) { $v > 0 })", "D3138: $single found more than one match"),
         ("$error('stop here')", "D3137: stop here"),
         ("$assert(1 = 2, 'one is not two')", "D3141: one is not two"),

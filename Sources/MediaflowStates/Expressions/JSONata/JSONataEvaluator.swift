@@ -20,6 +20,9 @@ struct JSONataEvaluator {
     /// Steps taken so far: an expression may take a bounded number (`longest`), so none can hold its node forever.
     private var steps = 0
     private static let longest = 1_000_000
+    /// Items made by ranges so far: a range is one step however long, so they are bounded apart (`mostItems`).
+    private var itemsMade = 0
+    private static let mostItems = 10_000_000
     /// How deeply functions may call each other (each call is a frame).
     static let deepest = 100
 
@@ -176,6 +179,10 @@ struct JSONataEvaluator {
         }
         guard from.rounded() == from, to.rounded() == to else { throw JSONataError("T2003: the bounds of a range must be integers") }
         guard to - from < 1_000_000 else { throw JSONataError("D2014: a range has at most 1,000,000 items") }
+        itemsMade += from > to ? 0 : Int(to - from) + 1
+        guard itemsMade <= Self.mostItems else {
+            throw JSONataError("U1001: the expression's ranges make over \(Self.mostItems) items")
+        }
         return from > to ? [] : stride(from: Int(saturating: from), through: Int(saturating: to), by: 1).map { .number(Double($0)) }
     }
 
