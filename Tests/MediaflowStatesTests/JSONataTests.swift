@@ -31,6 +31,12 @@ struct JSONataTests {
         ("($x := 2; $y := $x + 1; $x * $y)", 6),
         ("{'count': $count($states.input.items), 'cheap': $states.input.items[price < 3].name}", ["count": 3, "cheap": ["a", "b"]]),
         ("[1..3, 7]", [1, 2, 3, 7]),
+        // Grouping: an object constructor after a path groups its items by key, the value taken over each group.
+        ("$states.input.items{(price > 1 ? 'dear' : 'cheap'): name}", ["cheap": "a", "dear": ["b", "c"]]),
+        ("$states.input.items{(price > 1 ? 'dear' : 'cheap'): $sum(price)}", ["cheap": 1, "dear": 6]),
+        ("$states.input.items{name: price * 10}", ["a": 10, "b": 20, "c": 40]),
+        ("$states.input.items.{name: price}", [["a": 1], ["b": 2], ["c": 4]]),
+        ("$states.input.nothing{'k': 1}", ["k": 1]),
         ("$uppercase($substring('media', 1, 3)) & $lowercase('X')", "EDIx"),
         ("$split('a,b,c', ',')[1]", "b"),
         ("$join($states.input.items.name, '-')", "a-b-c"),
@@ -101,6 +107,8 @@ struct JSONataTests {
         // Each range is one step: a million of a million items each held the node before the items were counted.
         ("[1..1000000].[1..1000000]", "U1001: the expression's ranges make over 10000000 items"),
         ("$single([1, 2], function($v) { $v > 0 })", "D3138: $single found more than one match"),
+        ("$states.input.items{name: 1, 'a': 2}", "D1009: several keys of an object evaluate to 'a'"),
+        ("$states.input.items{price: name}", "T1003: the key of an object must evaluate to a string"),
         ("$error('stop here')", "D3137: stop here"),
         ("$assert(1 = 2, 'one is not two')", "D3141: one is not two"),
     ])

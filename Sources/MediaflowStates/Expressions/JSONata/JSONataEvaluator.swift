@@ -98,14 +98,9 @@ struct JSONataEvaluator {
             return .array(try order(Self.items(of: value), by: keys))
         case .lambda: throw JSONataError("T1005: a function is only bound to a variable or given to a function that takes one")
         case .object(let members):
-            var object: [String: JSONValue] = [:]
-            for member in members {
-                guard case .string(let key)? = try evaluate(member.key, context: context) else {
-                    throw JSONataError("T1003: the key of an object must evaluate to a string")
-                }
-                object[key] = try evaluate(member.value, context: context)
-            }
-            return .object(object)
+            return try group(context.map(Self.items) ?? [], by: members)
+        case .group(let base, let members):
+            return try group(try evaluate(base, context: context).map(Self.items) ?? [], by: members)
         case .call(let name, let argumentNodes):
             var arguments: [JSONataArgument] = []
             for argument in argumentNodes {
@@ -126,6 +121,38 @@ struct JSONataEvaluator {
             if case .some(let applied) = try higherOrder(name, arguments, context: context) { return applied }
             return try JSONataFunctions.call(name, arguments, in: &environment)
         }
+    }
+
+    /// An object made from `items` (undefined when there are none): every member's key is evaluated with each
+    /// item as its context, the items are grouped by the keys they give, and each key's value is evaluated with its
+    /// group as the context (the item, when it is alone). A key that gives nothing leaves the item out.
+    private mutating func group(
+        _ items: [JSONValue], by members: [(key: JSONataNode, value: JSONataNode)]
+    ) throws(JSONataError) -> JSONValue {
+        var groups: [String: (member: Int, items: [JSONValue?])] = [:]
+        var keys: [String] = []
+        for item in items.isEmpty ? [nil] : items.map(Optional.some) {
+            for (index, member) in members.enumerated() {
+                guard let key = try evaluate(member.key, context: item) else { continue }
+                guard case .string(let name) = key else { throw JSONataError("T1003: the key of an object must evaluate to a string") }
+                guard let existing = groups[name] else {
+                    groups[name] = (index, [item])
+                    keys.append(name)
+                    continue
+                }
+                guard existing.member == index else {
+                    throw JSONataError("D1009: several keys of an object evaluate to '\(name)'")
+                }
+                groups[name]?.items.append(item)
+            }
+        }
+        var object: [String: JSONValue] = [:]
+        for name in keys {
+            let (member, grouped) = groups[name]!
+            let context = grouped.count == 1 ? grouped[0] : .array(grouped.compactMap { $0 }.flatMap(Self.items))
+            object[name] = try evaluate(members[member].value, context: context)
+        }
+        return .object(object)
     }
 
     /// A path, step by step: each step is evaluated with every item the last one gave as its context.

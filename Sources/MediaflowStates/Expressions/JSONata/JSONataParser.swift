@@ -17,7 +17,10 @@ indirect enum JSONataNode: Sendable {
     case block([JSONataNode])
     case array([JSONataNode])
     case range(JSONataNode, JSONataNode)
+    /// `{key: value, …}`, over the context's items (see `group`).
     case object([(key: JSONataNode, value: JSONataNode)])
+    /// `items{key: value, …}`: the items grouped by each key, the value evaluated over each group.
+    case group(JSONataNode, [(key: JSONataNode, value: JSONataNode)])
     case call(String, [JSONataNode])
     /// `function($a, $b) { body }`, as an argument of a function that takes one.
     case lambda([String], JSONataNode)
@@ -46,7 +49,7 @@ struct JSONataParser {
     }
 
     private static let bindingPowers: [String: Int] = [
-        ".": 75, "[": 80, "(": 80, "^": 80, "*": 60, "/": 60, "%": 60, "+": 50, "-": 50, "&": 50,
+        ".": 75, "[": 80, "(": 80, "^": 80, "{": 70, "*": 60, "/": 60, "%": 60, "+": 50, "-": 50, "&": 50,
         "=": 40, "!=": 40, "<": 40, "<=": 40, ">": 40, ">=": 40, "in": 40, "~>": 40, "and": 30, "or": 25, "?": 20, ":=": 10,
     ]
 
@@ -81,6 +84,7 @@ struct JSONataParser {
                     try expect("]")
                 }
             case "^": left = .order(left, try orderKeys())
+            case "{": left = .group(left, try objectMembers())
             case "(":
                 guard case .variable(let name) = left else { throw JSONataSyntaxError(message: "only $functions can be called", offset: lexer.offset) }
                 left = .call(name, try list(closing: ")"))
@@ -145,20 +149,24 @@ struct JSONataParser {
             try expect(")")
             return .block(steps)
         case .symbol("["): return .array(try list(closing: "]", ranges: true))
-        case .symbol("{"):
-            var members: [(key: JSONataNode, value: JSONataNode)] = []
-            while token != .symbol("}") {
-                let key = try expression(0)
-                try expect(":")
-                members.append((key, try expression(0)))
-                guard token == .symbol(",") else { break }
-                try advance()
-            }
-            try expect("}")
-            return .object(members)
+        case .symbol("{"): return .object(try objectMembers())
         default:
             throw JSONataSyntaxError(message: current == .end ? "the expression ends too soon" : "unexpected \(current)", offset: lexer.offset)
         }
+    }
+
+    /// The `key: value` members of an object constructor, after its `{`.
+    private mutating func objectMembers() throws(JSONataSyntaxError) -> [(key: JSONataNode, value: JSONataNode)] {
+        var members: [(key: JSONataNode, value: JSONataNode)] = []
+        while token != .symbol("}") {
+            let key = try expression(0)
+            try expect(":")
+            members.append((key, try expression(0)))
+            guard token == .symbol(",") else { break }
+            try advance()
+        }
+        try expect("}")
+        return members
     }
 
     /// The keys of `^( … )`, each ascending or, after `>`, descending.
