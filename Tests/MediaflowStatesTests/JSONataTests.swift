@@ -37,6 +37,9 @@ struct JSONataTests {
         ("$states.input.items{name: price * 10}", ["a": 10, "b": 20, "c": 40]),
         ("$states.input.items.{name: price}", [["a": 1], ["b": 2], ["c": 4]]),
         ("$states.input.nothing{'k': 1}", ["k": 1]),
+        // `**`: everything at any depth.
+        ("$states.input.**.price", [1, 2, 4]),
+        ("$count({'x': {'y': [{'z': 1}, 2]}}.**)", 5),
         ("$uppercase($substring('media', 1, 3)) & $lowercase('X')", "EDIx"),
         ("$split('a,b,c', ',')[1]", "b"),
         ("$join($states.input.items.name, '-')", "a-b-c"),

@@ -52,6 +52,8 @@ struct JSONataEvaluator {
                 guard case .object(let members) = item else { return [] }
                 return members.keys.sorted().flatMap { Self.items(of: members[$0]!) }
             })
+        case .descendants:
+            return context.flatMap { Self.sequence(Self.descendants(of: $0)) }
         case .path:
             return try path(node, context: context)
         case .filter(let base, let predicate):
@@ -245,6 +247,15 @@ extension JSONataEvaluator {
     static func items(of value: JSONValue) -> [JSONValue] {
         if case .array(let elements) = value { return elements }
         return [value]
+    }
+
+    /// A value and everything in it, depth first, an array as its items and an object's members in key order.
+    static func descendants(of value: JSONValue) -> [JSONValue] {
+        switch value {
+        case .array(let elements): return elements.flatMap(descendants)
+        case .object(let members): return [value] + members.keys.sorted().flatMap { descendants(of: members[$0]!) }
+        default: return [value]
+        }
     }
 
     /// Items as a JSONata sequence gives them: none is undefined, one is itself.

@@ -45,7 +45,7 @@ struct JSONataLexer {
 
     init(_ text: String) { cursor = TextCursor(text) }
 
-    private static let symbols = ["..", ":=", "!=", "<=", ">=", "~>", ".", "[", "]", "{", "}", "(", ")", ",", ":", ";", "?",
+    private static let symbols = ["**", "..", ":=", "!=", "<=", ">=", "~>", ".", "[", "]", "{", "}", "(", ")", ",", ":", ";", "?",
                                   "+", "-", "*", "/", "%", "&", "=", "<", ">", "^"]
 
     mutating func next() throws(JSONataSyntaxError) -> JSONataToken {

@@ -6,6 +6,8 @@ indirect enum JSONataNode: Sendable {
     case variable(String)
     case field(String)
     case wildcard
+    /// `**`: the context and everything in it, at any depth (arrays as their items).
+    case descendants
     /// `left.right`: `right` evaluated with each item of `left` as its context.
     case path(JSONataNode, JSONataNode)
     /// `left[predicate]`: an index, or the items for which the predicate holds.
@@ -138,6 +140,7 @@ struct JSONataParser {
             return .lambda(parameters, body)
         case .name(let name): return .field(name)
         case .symbol("*"): return .wildcard
+        case .symbol("**"): return .descendants
         case .symbol("-"): return .negate(try expression(70))
         case .symbol("("):
             var steps: [JSONataNode] = []
