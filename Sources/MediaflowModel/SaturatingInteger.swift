@@ -6,3 +6,8 @@ extension Int {
         self = value.isNaN ? 0 : Int(Swift.min(Swift.max(value, -limit), limit))
     }
 }
+
+extension Int64 {
+    /// `Int(saturating:)` as an `Int64`.
+    public init(saturating value: Double) { self.init(Int(saturating: value)) }
+}

@@ -19,7 +19,7 @@ public enum Timestamp {
     /// Writes a date as `format` does into `text` (24 bytes), answering the count; nil for a year outside
     /// 0000–9999, which takes Foundation's style.
     static func write(_ date: Date, into text: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-        let millis = Int64(Int(saturating: (date.timeIntervalSince1970 * 1000).rounded()))
+        let millis = Int64(saturating: (date.timeIntervalSince1970 * 1000).rounded())
         let (days, millisOfDay) = millis.floorDivided(by: 86_400_000)
         let (year, month, day) = CivilDate.from(days: days)
         guard (0...9999).contains(year) else { return nil }

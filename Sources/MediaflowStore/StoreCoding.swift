@@ -4,7 +4,7 @@ import MediaflowModel
 /// How every database driver stores values: dates as epoch milliseconds, documents as protocol JSON, and
 /// resources under the id their URL ends in.
 public enum StoreCoding {
-    public static func millis(_ date: Date) -> Int64 { Int64(Int(saturating: (date.timeIntervalSince1970 * 1000).rounded())) }
+    public static func millis(_ date: Date) -> Int64 { Int64(saturating: (date.timeIntervalSince1970 * 1000).rounded()) }
     public static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
     public static func text(_ value: some Encodable) throws -> String { try ProtocolJSON.text(value) }

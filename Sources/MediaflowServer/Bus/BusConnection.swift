@@ -87,7 +87,7 @@ final class BusConnection: BusInstance {
             guard let milliseconds = value.numberValue, milliseconds > 0 else {
                 throw .malformed("timeoutMs", "must be a positive number of milliseconds")
             }
-            timeout = min(.milliseconds(Int64(Int(saturating: milliseconds))), Self.longestTimeout)
+            timeout = min(.milliseconds(Int64(saturating: milliseconds)), Self.longestTimeout)
         }
         let response = await gateway.call(request, caller: instanceID, timeout: timeout)
         await write(BusFrame.text(action: "response", requestId: frame.requestId) { response.writeMembers(to: &$0, continuing: true) })

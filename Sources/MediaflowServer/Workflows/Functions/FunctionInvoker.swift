@@ -58,7 +58,7 @@ struct FunctionInvoker: Sendable {
         let status: Int
         let text: String
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(Int(saturating: seconds * 1000))))
+            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(saturating: seconds * 1000)))
             status = Int(response.status.code)
             text = String(buffer: try await response.body.collect(upTo: 16 << 20))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
