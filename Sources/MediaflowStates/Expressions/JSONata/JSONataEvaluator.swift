@@ -22,7 +22,7 @@ struct JSONataEvaluator {
     private static let longest = 1_000_000
     /// Items made by ranges so far: a range is one step however long, so they are bounded apart (`mostItems`).
     private var itemsMade = 0
-    private static let mostItems = 10_000_000
+    private static let mostItems = 2_000_000
     /// How deeply functions may call each other (each call is a frame).
     static let deepest = 100
 
