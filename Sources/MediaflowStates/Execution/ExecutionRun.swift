@@ -51,10 +51,7 @@ struct ExecutionRun {
         }
         ready.removeAll()
         if historyIsFull {
-            let error = StatesError.runtime("The execution reached the limit of \(Self.historyLimit) events in its history")
-            endExecution(
-                .failed, error: error, type: "ExecutionFailed",
-                details: ["error": .string(error.name), "cause": .string(error.cause)])
+            failExecution(.runtime("The execution reached the limit of \(Self.historyLimit) events in its history"))
         }
     }
 
@@ -114,10 +111,14 @@ struct ExecutionRun {
         guard let fiber = state.fibers[fiberID] else { return }
         discard(fiberID)
         guard let parent = fiber.parent else {
-            endExecution(.failed, error: error, type: "ExecutionFailed", details: ["error": .string(error.name), "cause": .string(error.cause)])
+            failExecution(error)
             return
         }
         childFailed(parent: parent, child: fiber, error: error)
+    }
+
+    mutating func failExecution(_ error: StatesError) {
+        endExecution(.failed, error: error, type: "ExecutionFailed", details: ["error": .string(error.name), "cause": .string(error.cause)])
     }
 
     mutating func endExecution(
