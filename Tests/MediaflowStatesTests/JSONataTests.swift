@@ -106,7 +106,7 @@ struct JSONataTests {
         ("$nosuch(1)", "T1006: $nosuch is not a function"),
         ("$uppercase(1)", "T0410: argument 1 of function $uppercase is not a string"),
         ("[0..1000000]", "D2014: a range has at most 1,000,000 items"),
-        ("function($x) { $x }", "T1005: a function is only bound to a variable or given to a function that takes one"),
+        ("function($x) { $x }", "T1005: the expression gives a function, not a value"),
         ("($f := function($n) { $f($n + 1) }; $f(0))", "U1001: functions call each other over 100 deep"),
         ("$count($map([1..2000], function($a) { $map([1..2000], function($b) { $b }) }))", "U1001: the expression takes over 1000000 steps"),
         // Each range is one step: [1..1000000].[1..1000000] held the node before the items were counted.

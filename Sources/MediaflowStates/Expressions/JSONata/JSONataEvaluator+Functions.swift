@@ -1,38 +1,149 @@
-/// Functions written in an expression (`function($clip) { $clip.name }`), given to the built-in functions that
-/// take one or kept in a variable, and those built-in functions.
+/// Functions as values: written in an expression (`function($clip) { $clip.name }`), built in, partly applied
+/// (`$substring(?, 0, 3)`) or chained (`$trim ~> $uppercase`); bound to variables, given to functions, called.
 extension JSONataEvaluator {
-    /// The function a variable in scope holds.
-    func function(named name: String) -> (parameters: [String], body: JSONataNode)? {
-        frames.last { $0.functions[name] != nil }?.functions[name]
+    /// The nodes that may give a function as well as a value; any other node gives a value.
+    mutating func item(_ node: JSONataNode, context: JSONValue?) throws(JSONataError) -> JSONataItem? {
+        if Self.mayGiveFunction(node) { try takeStep() }
+        switch node {
+        case .variable(let name) where name != "" && name != "$":
+            if let bound = frames.last(where: { $0.bindings[name] != nil })?.bindings[name] { return bound }
+            return JSONataFunctions.isBuiltIn(name) ? .function(.builtin(name)) : nil
+        case .lambda(let parameters, let body):
+            return .function(.closure(parameters: parameters, body: body, frames: frames, context: context))
+        case .regex(let pattern, let flags):
+            return .function(.matcher(try Self.regex(pattern, flags)))
+        case .transform(let location, let update, let delete):
+            return .function(.transform(location: location, update: update, delete: delete, frames: frames))
+        case .placeholder:
+            throw JSONataError("S0208: ? stands only for an argument of a call")
+        case .bind(let name, let valueNode):
+            let bound = try item(valueNode, context: context)
+            frames[frames.count - 1].bindings[name] = bound
+            return bound
+        case .block(let expressions):
+            frames.append(JSONataFrame())
+            defer { frames.removeLast() }
+            var last: JSONataItem?
+            for expression in expressions { last = try item(expression, context: context) }
+            return last
+        case .condition(let test, let then, let otherwise):
+            if Self.truthy(try evaluate(test, context: context)) { return try item(then, context: context) }
+            return try otherwise.flatMap { node throws(JSONataError) in try item(node, context: context) }
+        case .call(let callee, let argumentNodes):
+            return try call(callee, argumentNodes, first: nil, context: context)
+        case .apply(let left, .call(let callee, let argumentNodes)) where !argumentNodes.contains(where: Self.isPlaceholder):
+            let first = try item(left, context: context)
+            return try call(callee, argumentNodes, first: .some(first.map(Self.argument) ?? .value(nil)), context: context)
+        case .apply(let left, let right):
+            guard case .function(let function)? = try item(right, context: context) else {
+                throw JSONataError("T2006: the right side of ~> must be a function")
+            }
+            switch try item(left, context: context) {
+            case .function(let first)?: return .function(.chain(first, function))
+            case .value(let value)?: return try invoke(function, with: [.value(value)], context: context)
+            case nil: return try invoke(function, with: [.value(nil)], context: context)
+            }
+        default:
+            return try evaluate(node, context: context).map(JSONataItem.value)
+        }
     }
 
-    /// Calls `$map`, `$filter`, `$reduce`, `$sort`, `$single`, `$each` or `$sift` when given a function, and gives
-    /// its result (which may be nil, undefined); `.none` for any other call.
+    /// `callee(arguments)`, with `first` before the arguments when `~>` gives one; a call with placeholders
+    /// gives a function that takes the missing arguments.
+    private mutating func call(_ callee: JSONataNode, _ argumentNodes: [JSONataNode], first: JSONataArgument??, context: JSONValue?)
+        throws(JSONataError) -> JSONataItem?
+    {
+        guard case .function(let function)? = try item(callee, context: context) else {
+            if case .variable(let name) = callee { throw JSONataError("T1006: $\(name) is not a function") }
+            throw JSONataError("T1006: the expression called is not a function")
+        }
+        var arguments: [JSONataArgument?] = first.map { [$0] } ?? []
+        for node in argumentNodes {
+            switch node {
+            case .placeholder: arguments.append(nil)
+            default: arguments.append(try item(node, context: context).map(Self.argument) ?? .value(nil))
+            }
+        }
+        let given = arguments.compactMap { $0 }
+        guard given.count == arguments.count else { return .function(.partial(function, arguments)) }
+        return try invoke(function, with: given, context: context)
+    }
+
+    /// Calls a function with `arguments`; a built-in function called with none that reads its context
+    /// (`Surname.$uppercase()`) is given the context.
+    mutating func invoke(_ function: JSONataCallable, with arguments: [JSONataArgument], context: JSONValue?)
+        throws(JSONataError) -> JSONataItem?
+    {
+        switch function {
+        case .closure(let parameters, let body, let scope, let definedIn):
+            guard callDepth < Self.deepest else { throw JSONataError("U1001: functions call each other over \(Self.deepest) deep") }
+            var bindings: [String: JSONataItem] = [:]
+            for (parameter, argument) in zip(parameters, arguments) { bindings[parameter] = Self.item(argument) }
+            let caller = frames
+            frames = scope + [JSONataFrame(bindings)]
+            callDepth += 1
+            defer {
+                frames = caller
+                callDepth -= 1
+            }
+            return try item(body, context: definedIn)
+        case .builtin(let name):
+            let given = JSONataFunctions.withContext(name, arguments, context: context)
+            if case .some(let applied) = try higherOrder(name, given, context: context) { return applied.map(JSONataItem.value) }
+            return try JSONataFunctions.call(name, given, in: &environment).map(JSONataItem.value)
+        case .partial(let inner, let partial):
+            var rest = arguments[...]
+            let filled = partial.map { $0 ?? rest.popFirst() ?? .value(nil) }
+            return try invoke(inner, with: filled, context: context)
+        case .matcher(let regex):
+            guard case .value(.string(let text)?)? = arguments.first, let match = regex.matchList(in: text).first else { return nil }
+            return .value(JSONataFunctions.matchObject(match))
+        case .transform(let location, let update, let delete, let scope):
+            guard case .value(let value?)? = arguments.first else { return nil }
+            let caller = frames
+            frames = scope
+            defer { frames = caller }
+            return .value(try transform(value, at: Self.steps(of: location)[...], update: update, delete: delete))
+        case .chain(let first, let second):
+            let between = try invoke(first, with: arguments, context: context)
+            return try invoke(second, with: [between.map(Self.argument) ?? .value(nil)], context: context)
+        }
+    }
+
+    /// Calls `function` with as many of `values` as it takes, and gives the value it returns.
+    private mutating func apply(_ function: JSONataCallable, _ values: [JSONValue?], context: JSONValue?) throws(JSONataError) -> JSONValue? {
+        try invoke(function, with: values.prefix(max(function.arity, 1)).map(JSONataArgument.value), context: context)?.value
+    }
+
+    /// Calls `$map`, `$filter`, `$reduce`, `$sort`, `$single`, `$each`, `$sift` or `$replace` when given a
+    /// function, and gives its result (which may be nil, undefined); `.none` for any other call.
     mutating func higherOrder(_ name: String, _ arguments: [JSONataArgument], context: JSONValue?) throws(JSONataError) -> JSONValue?? {
-        guard ["map", "filter", "reduce", "sort", "single", "each", "sift"].contains(name), arguments.count >= 2,
-            case .function(let parameters, let body) = arguments[1]
+        if name == "replace", arguments.count >= 3, case .function(let replacer) = arguments[2] {
+            return .some(try replace(arguments, by: replacer, context: context))
+        }
+        guard JSONataFunctions.higherOrder.contains(name), arguments.count >= 2,
+            case .function(let function) = arguments[1]
         else { return .none }
         guard let value = arguments[0].value else { return .some(nil) }
         let items = Self.items(of: value)
-        func apply(_ values: [JSONValue?]) throws(JSONataError) -> JSONValue? {
-            try call(parameters, body, with: values, context: context)
-        }
         switch name {
         case "map":
             var results: [JSONValue] = []
             for (index, item) in items.enumerated() {
-                if let result = try apply([item, .number(Double(index)), value]) { results.append(result) }
+                if let result = try apply(function, [item, .number(Double(index)), value], context: context) { results.append(result) }
             }
             return Self.sequence(results)
         case "filter":
             var kept: [JSONValue] = []
-            for (index, item) in items.enumerated() where Self.truthy(try apply([item, .number(Double(index)), value])) {
+            for (index, item) in items.enumerated()
+            where Self.truthy(try apply(function, [item, .number(Double(index)), value], context: context)) {
                 kept.append(item)
             }
             return Self.sequence(kept)
         case "single":
             var found: [JSONValue] = []
-            for (index, item) in items.enumerated() where Self.truthy(try apply([item, .number(Double(index)), value])) {
+            for (index, item) in items.enumerated()
+            where Self.truthy(try apply(function, [item, .number(Double(index)), value], context: context)) {
                 found.append(item)
             }
             guard found.count == 1 else {
@@ -44,7 +155,7 @@ extension JSONataEvaluator {
             var results: [JSONValue] = []
             var kept: [String: JSONValue] = [:]
             for key in members.keys.sorted() {
-                let result = try apply([members[key]!, .string(key), value])
+                let result = try apply(function, [members[key]!, .string(key), value], context: context)
                 if name == "sift" {
                     if Self.truthy(result) { kept[key] = members[key] }
                 } else if let result {
@@ -54,28 +165,74 @@ extension JSONataEvaluator {
             let sifted: JSONValue? = kept.isEmpty ? nil : .object(kept)
             return name == "sift" ? sifted : Self.sequence(results)
         case "reduce":
-            guard parameters.count >= 2 else { throw JSONataError("D3050: the function given to $reduce takes at least two arguments") }
+            guard function.arity >= 2 else { throw JSONataError("D3050: the function given to $reduce takes at least two arguments") }
             var rest = items[...]
             guard var accumulated = arguments.count > 2 ? arguments[2].value : rest.popFirst() else { return .some(nil) }
             for (offset, item) in rest.enumerated() {
-                accumulated = try apply([accumulated, item, .number(Double(items.count - rest.count + offset)), value]) ?? .null
+                let index = Double(items.count - rest.count + offset)
+                accumulated = try apply(function, [accumulated, item, .number(index), value], context: context) ?? .null
             }
             return accumulated
         default:
-            return .array(try Self.mergeSort(items) { left, right throws(JSONataError) in Self.truthy(try apply([left, right])) })
+            return .array(try Self.mergeSort(items) { left, right throws(JSONataError) in
+                Self.truthy(try apply(function, [left, right], context: context))
+            })
         }
     }
 
-    /// Calls a function written in the expression, its parameters bound to `values` in a scope of their own.
-    mutating func call(_ parameters: [String], _ body: JSONataNode, with values: [JSONValue?], context: JSONValue?)
+    /// `$replace(text, pattern, function)`: each match replaced by what the function gives for it (`match`,
+    /// `index`, `groups`), a string.
+    private mutating func replace(_ arguments: [JSONataArgument], by replacer: JSONataCallable, context: JSONValue?)
         throws(JSONataError) -> JSONValue?
     {
-        guard frames.count < Self.deepest else { throw JSONataError("U1001: functions call each other over \(Self.deepest) deep") }
-        var frame = Frame()
-        for (parameter, value) in zip(parameters, values) { frame.values[parameter] = value }
-        frames.append(frame)
-        defer { frames.removeLast() }
-        return try evaluate(body, context: context)
+        guard let subject = arguments[0].value else { return nil }
+        guard case .string(let text) = subject else { throw JSONataError("T0410: argument 1 of function $replace is not a string") }
+        guard case .regex(let regex) = arguments[1] else { throw JSONataError("T0410: argument 2 of function $replace is not a regular expression") }
+        let limit = arguments.count > 3 ? arguments[3].value?.numberValue.map { Int(saturating: $0) } : nil
+        var failure: JSONataError?
+        let replaced = regex.replacing(in: text, limit: limit) { match in
+            guard failure == nil else { return "" }
+            do throws(JSONataError) {
+                let result = try apply(replacer, [JSONataFunctions.matchObject(match)], context: context)
+                guard case .string(let replacement)? = result else { throw JSONataError("D3012: the function given to $replace must return a string") }
+                return replacement
+            } catch {
+                failure = error
+                return ""
+            }
+        }
+        if let failure { throw failure }
+        return .string(replaced)
+    }
+
+    /// Whether `item` evaluates the node (it may give a function); `evaluate` does all others.
+    static func mayGiveFunction(_ node: JSONataNode) -> Bool {
+        switch node {
+        case .variable(let name): name != "" && name != "$"
+        case .regex, .call, .apply, .bind, .block, .condition, .lambda, .placeholder, .transform: true
+        default: false
+        }
+    }
+
+    static func isPlaceholder(_ node: JSONataNode) -> Bool {
+        if case .placeholder = node { return true }
+        return false
+    }
+
+    static func argument(_ item: JSONataItem) -> JSONataArgument {
+        switch item {
+        case .value(let value): .value(value)
+        case .function(.matcher(let regex)): .regex(regex)
+        case .function(let function): .function(function)
+        }
+    }
+
+    static func item(_ argument: JSONataArgument) -> JSONataItem? {
+        switch argument {
+        case .value(let value): value.map(JSONataItem.value)
+        case .function(let function): .function(function)
+        case .regex: nil
+        }
     }
 
     /// `items^(keys)`: ordered by each key in turn, the items whose keys tie keeping their order.

@@ -7,44 +7,42 @@ struct JSONataError: Error {
 /// Evaluates a JSONata syntax tree. Results follow JSONata's sequences: nil is *undefined* (nothing), a path
 /// over several items gives them as an array, and a sequence of one is that one value.
 struct JSONataEvaluator {
-    /// A block's variables: values, and functions (`$f := function($x) { … }`).
-    struct Frame {
-        var values: [String: JSONValue] = [:]
-        var functions: [String: (parameters: [String], body: JSONataNode)] = [:]
-    }
-
     /// The variables in scope, innermost block last.
-    var frames: [Frame]
+    var frames: [JSONataFrame]
     private let input: JSONValue?
-    private(set) var environment: JSONataEnvironment
+    var environment: JSONataEnvironment
     /// Steps taken so far: an expression may take a bounded number (`longest`), so none can hold its node forever.
     private var steps = 0
     private static let longest = 1_000_000
     /// Items made by ranges so far: a range is one step however long, so they are bounded apart (`mostItems`).
     private var itemsMade = 0
     private static let mostItems = 2_000_000
-    /// How deeply functions may call each other (each call is a frame).
+    /// How deeply functions written in the expression are calling each other now, and at most.
+    var callDepth = 0
     static let deepest = 100
 
     init(variables: [String: JSONValue], input: JSONValue?, environment: JSONataEnvironment) {
-        frames = [Frame(values: variables)]
+        frames = [JSONataFrame(variables.mapValues(JSONataItem.value))]
         self.input = input
         self.environment = environment
     }
 
+    /// The value of a whole expression. - Throws: when it fails, or gives a function (no JSON value).
     mutating func evaluate(_ node: JSONataNode) throws(JSONataError) -> JSONValue? {
-        try evaluate(node, context: input)
+        let result = try item(node, context: input)
+        if case .function? = result { throw JSONataError("T1005: the expression gives a function, not a value") }
+        return result?.value
     }
 
     mutating func evaluate(_ node: JSONataNode, context: JSONValue?) throws(JSONataError) -> JSONValue? {
-        steps += 1
-        guard steps <= Self.longest else { throw JSONataError("U1001: the expression takes over \(Self.longest) steps") }
+        // `item` counts the steps of the nodes it evaluates.
+        if !Self.mayGiveFunction(node) { try takeStep() }
         switch node {
         case .literal(let value): return value
-        case .regex: throw JSONataError("T1010: a regular expression is only an argument of a function such as $contains")
         case .variable(""): return context
         case .variable("$"): return input
-        case .variable(let name): return frames.last { $0.values[name] != nil }?.values[name]
+        case .regex, .variable, .call, .apply, .bind, .block, .condition, .lambda, .placeholder, .transform:
+            return try item(node, context: context)?.value
         case .field(let name): return context.flatMap { Self.lookup(name, in: $0) }
         case .wildcard:
             guard let context else { return nil }
@@ -57,29 +55,16 @@ struct JSONataEvaluator {
         case .path:
             return try path(node, context: context)
         case .filter(let base, let predicate):
+            if Self.bindsVariables(base) { return try bindingPath([node], context: context) }
             return try filter(try evaluate(base, context: context), predicate)
+        case .position, .focus:
+            return try bindingPath([node], context: context)
         case .binary(let op, let left, let right):
             return try binary(op, left, right, context: context)
         case .negate(let operand):
             guard let value = try evaluate(operand, context: context) else { return nil }
             guard case .number(let number) = value else { throw JSONataError("D1002: cannot negate a non-numeric value: \(JSONText.serialize(value))") }
             return .number(-number)
-        case .condition(let test, let then, let otherwise):
-            if Self.truthy(try evaluate(test, context: context)) { return try evaluate(then, context: context) }
-            return try otherwise.flatMap { node throws(JSONataError) in try evaluate(node, context: context) }
-        case .bind(let name, .lambda(let parameters, let body)):
-            frames[frames.count - 1].functions[name] = (parameters, body)
-            return nil
-        case .bind(let name, let valueNode):
-            let value = try evaluate(valueNode, context: context)
-            frames[frames.count - 1].values[name] = value
-            return value
-        case .block(let expressions):
-            frames.append(Frame())
-            defer { frames.removeLast() }
-            var last: JSONValue?
-            for expression in expressions { last = try evaluate(expression, context: context) }
-            return last
         case .array(let elements):
             var values: [JSONValue] = []
             for element in elements {
@@ -98,31 +83,17 @@ struct JSONataEvaluator {
         case .order(let base, let keys):
             guard let value = try evaluate(base, context: context) else { return nil }
             return .array(try order(Self.items(of: value), by: keys))
-        case .lambda: throw JSONataError("T1005: a function is only bound to a variable or given to a function that takes one")
         case .object(let members):
             return try group(context.map(Self.items) ?? [], by: members)
         case .group(let base, let members):
             return try group(try evaluate(base, context: context).map(Self.items) ?? [], by: members)
-        case .call(let name, let argumentNodes):
-            var arguments: [JSONataArgument] = []
-            for argument in argumentNodes {
-                switch argument {
-                case .regex(let pattern, let flags): arguments.append(.regex(try Self.regex(pattern, flags)))
-                case .lambda(let parameters, let body): arguments.append(.function(parameters: parameters, body: body))
-                default:
-                    if case .variable(let variable) = argument, let (parameters, body) = function(named: variable) {
-                        arguments.append(.function(parameters: parameters, body: body))
-                    } else {
-                        arguments.append(.value(try evaluate(argument, context: context)))
-                    }
-                }
-            }
-            if let (parameters, body) = function(named: name) {
-                return try call(parameters, body, with: arguments.map(\.value), context: context)
-            }
-            if case .some(let applied) = try higherOrder(name, arguments, context: context) { return applied }
-            return try JSONataFunctions.call(name, arguments, in: &environment)
         }
+    }
+
+    /// Counts a step of the evaluation, failing past the most an expression may take.
+    mutating func takeStep() throws(JSONataError) {
+        steps += 1
+        guard steps <= Self.longest else { throw JSONataError("U1001: the expression takes over \(Self.longest) steps") }
     }
 
     /// An object made from `items` (undefined when there are none): every member's key is evaluated with each
@@ -159,13 +130,8 @@ struct JSONataEvaluator {
 
     /// A path, step by step: each step is evaluated with every item the last one gave as its context.
     private mutating func path(_ node: JSONataNode, context: JSONValue?) throws(JSONataError) -> JSONValue? {
-        var steps: [JSONataNode] = []
-        var rest = node
-        while case .path(let left, let right) = rest {
-            steps.insert(right, at: 0)
-            rest = left
-        }
-        steps.insert(rest, at: 0)
+        let steps = Self.steps(of: node)
+        if steps.contains(where: Self.bindsVariables) { return try bindingPath(steps, context: context) }
         var current: [JSONValue?]
         if case .variable = steps[0] {
             current = [context]
@@ -178,7 +144,8 @@ struct JSONataEvaluator {
                 if let value = try evaluate(step, context: item) { results.append(value) }
             }
             if index == steps.count - 1, results.count == 1, case .array = results[0] { return results[0] }
-            current = results.flatMap(Self.items)
+            // An array a constructor makes in a later step stays one item (`items.[name, price]`).
+            if index > 0, case .array = step { current = results } else { current = results.flatMap(Self.items) }
             if current.isEmpty { return nil }
         }
         return Self.sequence(current.compactMap { $0 })
@@ -189,15 +156,21 @@ struct JSONataEvaluator {
         let items = Self.items(of: base)
         if case .literal(.number(let number)) = predicate { return Self.item(items, at: number) }
         var kept: [JSONValue] = []
-        for (position, item) in items.enumerated() {
-            let test = try evaluate(predicate, context: item)
-            if case .number(let number)? = test {
-                if Self.index(number, count: items.count) == position { kept.append(item) }
-            } else if Self.truthy(test) {
-                kept.append(item)
-            }
+        for (position, item) in items.enumerated() where Self.selects(try evaluate(predicate, context: item), position, of: items.count) {
+            kept.append(item)
         }
         return Self.sequence(kept)
+    }
+
+    /// Whether a predicate that gave `test` for the item at `position` keeps it: a number is an index, an array
+    /// of numbers indexes, anything else is taken as true or false.
+    static func selects(_ test: JSONValue?, _ position: Int, of count: Int) -> Bool {
+        switch test {
+        case .number(let number)?: return index(number, count: count) == position
+        case .array(let values)? where !values.isEmpty && values.allSatisfy({ $0.numberValue != nil }):
+            return values.contains { index($0.numberValue!, count: count) == position }
+        default: return truthy(test)
+        }
     }
 
     private mutating func range(_ low: JSONataNode, _ high: JSONataNode, context: JSONValue?) throws(JSONataError) -> [JSONValue] {
@@ -243,6 +216,18 @@ struct JSONataEvaluator {
 }
 
 extension JSONataEvaluator {
+    /// The steps of a path, first to last.
+    static func steps(of node: JSONataNode) -> [JSONataNode] {
+        var steps: [JSONataNode] = []
+        var rest = node
+        while case .path(let left, let right) = rest {
+            steps.insert(right, at: 0)
+            rest = left
+        }
+        steps.insert(rest, at: 0)
+        return steps
+    }
+
     /// A value as a sequence's items: an array's elements, or the value alone.
     static func items(of value: JSONValue) -> [JSONValue] {
         if case .array(let elements) = value { return elements }
@@ -328,7 +313,7 @@ extension JSONataEvaluator {
         return .number(result)
     }
 
-    private static func regex(_ pattern: String, _ flags: String) throws(JSONataError) -> JSONataRegex {
+    static func regex(_ pattern: String, _ flags: String) throws(JSONataError) -> JSONataRegex {
         guard let regex = JSONataRegex(pattern: pattern, caseInsensitive: flags.contains("i"), multiline: flags.contains("m")) else {
             throw JSONataError("S0302: /\(pattern)/ is not a valid regular expression")
         }

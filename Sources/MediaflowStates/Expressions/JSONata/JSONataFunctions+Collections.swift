@@ -53,7 +53,10 @@ extension JSONataFunctions {
             }
             return .object(merged)
         },
-        "type": { args, _ throws(JSONataError) in try args.optional(0).map { .string(typeName($0)) } },
+        "type": { args, _ throws(JSONataError) in
+            if case .function? = args.list.first { return .string("function") }
+            return try args.optional(0).map { .string(typeName($0)) }
+        },
         "error": { args, _ throws(JSONataError) in throw JSONataError("D3137: \(try args.string(0) ?? "$error() function evaluated")") },
         "assert": { args, _ throws(JSONataError) in
             guard case .bool(let holds)? = try args.optional(0) else { throw args.mismatch(0, "a Boolean") }

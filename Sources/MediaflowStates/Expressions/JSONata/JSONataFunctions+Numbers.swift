@@ -47,7 +47,7 @@ extension JSONataFunctions {
         "millis": { _, environment throws(JSONataError) in .number((environment.now * 1000).rounded(.down)) },
         "fromMillis": { args, _ throws(JSONataError) in
             guard let millis = try args.number(0) else { return nil }
-            return try timestamp(millis, picture: args.string(1))
+            return try timestamp(millis, picture: args.string(1), zone: args.string(2))
         },
         "formatNumber": { args, _ throws(JSONataError) in
             guard let value = try args.number(0) else { return nil }
@@ -57,7 +57,27 @@ extension JSONataFunctions {
         "formatInteger": { args, _ throws(JSONataError) in
             guard let value = try args.number(0) else { return nil }
             guard let picture = try args.string(1), !picture.contains(".") else { throw args.mismatch(1, "a picture of decimal digits") }
-            return .string(try JSONataPictures.format(number: value.rounded(.towardZero), picture: picture))
+            let (primary, ordinal) = integerPicture(picture)
+            let integer = Int(saturating: value.rounded(.towardZero))
+            if let presentation = JSONataIntegerPresentation(picture: primary) {
+                return .string(presentation.format(integer, ordinal: ordinal))
+            }
+            let digits = try JSONataPictures.format(number: value.rounded(.towardZero), picture: String(primary))
+            return .string(digits + (ordinal ? JSONataIntegerPresentation.ordinalSuffix(integer) : ""))
+        },
+        "parseInteger": { args, _ throws(JSONataError) in
+            guard let text = try args.string(0) else { return nil }
+            guard let picture = try args.string(1) else { throw args.mismatch(1, "a picture string") }
+            let (primary, _) = integerPicture(picture)
+            let parsed: Int?
+            if let presentation = JSONataIntegerPresentation(picture: primary) {
+                parsed = presentation.parse(text)
+            } else {
+                let digits = text.filter { $0.isASCII && $0.isNumber }
+                parsed = digits.isEmpty ? nil : Int(digits).map { text.hasPrefix("-") ? -$0 : $0 }
+            }
+            guard let parsed else { throw JSONataError("D3137: '\(text)' does not read as an integer in the picture '\(picture)'") }
+            return .number(Double(parsed))
         },
         "toMillis": { args, _ throws(JSONataError) in
             guard let text = try args.string(0) else { return nil }
@@ -66,11 +86,26 @@ extension JSONataFunctions {
         },
     ]
 
-    /// A time, in milliseconds since 1970, as ISO 8601 text or in a picture's form.
-    private static func timestamp(_ millis: Double, picture: String?) throws(JSONataError) -> JSONValue {
+    /// A time, in milliseconds since 1970, as ISO 8601 text or in a picture's form, in UTC or at an offset
+    /// such as `+0100`.
+    private static func timestamp(_ millis: Double, picture: String?, zone: String? = nil) throws(JSONataError) -> JSONValue {
         let date = Date(timeIntervalSince1970: millis / 1000)
         guard let picture else { return .string(Timestamp.format(date)) }
-        return .string(try JSONataPictures.format(date: date, picture: picture))
+        var offset = TimeZone(identifier: "UTC")!
+        if let zone {
+            let digits = zone.dropFirst()
+            guard zone.count == 5, zone.first == "+" || zone.first == "-", let hhmm = Int(digits), digits.allSatisfy(\.isNumber),
+                let given = TimeZone(secondsFromGMT: (zone.first == "-" ? -1 : 1) * (hhmm / 100 * 3600 + hhmm % 100 * 60))
+            else { throw JSONataError("D3134: '\(zone)' is not a time zone offset such as +0100") }
+            offset = given
+        }
+        return .string(try JSONataPictures.format(date: date, picture: picture, zone: offset))
+    }
+
+    /// A `$formatInteger` picture and whether it asks for an ordinal (`;o`).
+    private static func integerPicture(_ picture: String) -> (primary: Substring, ordinal: Bool) {
+        let parts = picture.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+        return (parts[0], parts.count > 1 && parts[1].hasPrefix("o"))
     }
 
     private static func number(_ value: JSONValue?) throws(JSONataError) -> JSONValue? {

@@ -3,7 +3,15 @@ import Foundation
 /// JSONata's string functions.
 extension JSONataFunctions {
     static let strings: [String: JSONataFunction] = [
-        "string": { args, _ throws(JSONataError) in try args.optional(0).map { .string(string($0)) } },
+        "string": { args, _ throws(JSONataError) in
+            guard let value = try args.optional(0) else { return nil }
+            var pretty = false
+            if let flag = try args.optional(1) {
+                guard case .bool(let given) = flag else { throw args.mismatch(1, "a Boolean") }
+                pretty = given
+            }
+            return .string(string(value, pretty: pretty))
+        },
         "length": { args, _ throws(JSONataError) in try args.string(0).map { .number(Double($0.count)) } },
         "uppercase": { args, _ throws(JSONataError) in try args.string(0).map { .string($0.uppercased()) } },
         "lowercase": { args, _ throws(JSONataError) in try args.string(0).map { .string($0.lowercased()) } },
@@ -12,8 +20,9 @@ extension JSONataFunctions {
         },
         "pad": { args, _ throws(JSONataError) in
             guard let text = try args.string(0), let width = try args.number(1) else { return nil }
-            let filler = try args.string(2).flatMap(\.first) ?? " "
-            let padding = String(repeating: filler, count: max(Swift.min(Int(saturating: abs(width)), 1_000_000) - text.count, 0))
+            let filler = try args.string(2).flatMap { $0.isEmpty ? nil : Array($0) } ?? [" "]
+            let count = max(Swift.min(Int(saturating: abs(width)), 1_000_000) - text.count, 0)
+            let padding = String((0..<count).map { filler[$0 % filler.count] })
             return .string(width < 0 ? padding + text : text + padding)
         },
         "substring": { args, _ throws(JSONataError) in
@@ -80,9 +89,7 @@ extension JSONataFunctions {
             guard let regex = args.regex(1) else { throw args.mismatch(1, "a regular expression") }
             var found = regex.matchList(in: text)
             if let limit = try args.number(2) { found = Array(found.prefix(max(Int(saturating: limit), 0))) }
-            return JSONataEvaluator.sequence(found.map { match in
-                ["match": .string(match.match), "index": .number(Double(match.index)), "groups": .array(match.groups.map { .string($0) })]
-            })
+            return JSONataEvaluator.sequence(found.map(matchObject))
         },
         "base64encode": { args, _ throws(JSONataError) in try args.string(0).map { .string(Data($0.utf8).base64EncodedString()) } },
         "base64decode": { args, _ throws(JSONataError) in
@@ -97,6 +104,11 @@ extension JSONataFunctions {
         "decodeUrlComponent": { args, _ throws(JSONataError) in try decoded(args) },
         "decodeUrl": { args, _ throws(JSONataError) in try decoded(args) },
     ]
+
+    /// A match as `$match` gives it and `$replace` hands it to a function.
+    static func matchObject(_ match: JSONataRegex.Match) -> JSONValue {
+        ["match": .string(match.match), "index": .number(Double(match.index)), "groups": .array(match.groups.map { .string($0) })]
+    }
 
     private static func encoded(_ args: Arguments, keeping allowed: CharacterSet) throws(JSONataError) -> JSONValue? {
         guard let text = try args.string(0) else { return nil }

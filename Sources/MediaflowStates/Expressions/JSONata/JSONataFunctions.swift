@@ -2,7 +2,7 @@
 enum JSONataArgument {
     case value(JSONValue?)
     case regex(JSONataRegex)
-    case function(parameters: [String], body: JSONataNode)
+    case function(JSONataCallable)
 
     var value: JSONValue? {
         if case .value(let value) = self { return value }
@@ -26,6 +26,36 @@ enum JSONataFunctions {
     static let library: [String: JSONataFunction] = strings.merging(numbers) { $1 }.merging(collections) { $1 }
         .merging(stepFunctions) { $1 }
 
+    /// The functions that take a function (`$map`, …), done by the evaluator.
+    static let higherOrder: Set<String> = ["map", "filter", "reduce", "sort", "single", "each", "sift"]
+
+    static func isBuiltIn(_ name: String) -> Bool { library[name] != nil || higherOrder.contains(name) }
+
+    /// What the first argument of each function that may take the context instead (`Surname.$uppercase()`)
+    /// must be: a string (`s`), a number (`n`), or anything (`x`, taken from the context only when no argument
+    /// is given).
+    private static let contextArgument: [String: Character] = [
+        "string": "x", "length": "s", "uppercase": "s", "lowercase": "s", "trim": "s", "pad": "s", "substring": "s",
+        "substringBefore": "s", "substringAfter": "s", "contains": "s", "split": "s", "match": "s", "replace": "s",
+        "base64encode": "s", "base64decode": "s", "encodeUrlComponent": "s", "encodeUrl": "s", "decodeUrlComponent": "s",
+        "decodeUrl": "s", "parseInteger": "s", "toMillis": "s", "number": "x", "boolean": "x", "not": "x", "keys": "x",
+        "spread": "x", "lookup": "x", "floor": "n", "ceil": "n", "round": "n", "abs": "n", "sqrt": "n", "power": "n",
+        "formatNumber": "n", "formatBase": "n", "formatInteger": "n", "fromMillis": "n", "each": "x", "sift": "x",
+    ]
+
+    /// The arguments of `name` with the context before them when the function takes it in place of a first
+    /// argument that is not given.
+    static func withContext(_ name: String, _ arguments: [JSONataArgument], context: JSONValue?) -> [JSONataArgument] {
+        guard let kind = contextArgument[name], let context else { return arguments }
+        guard let first = arguments.first else { return [.value(context)] }
+        switch (kind, first) {
+        case ("s", .value(.string?)), ("n", .value(.number?)), ("x", _): return arguments
+        case ("s", _) where context.stringValue != nil: return [.value(context)] + arguments
+        case ("n", _) where context.numberValue != nil: return [.value(context)] + arguments
+        default: return arguments
+        }
+    }
+
     static func call(_ name: String, _ arguments: [JSONataArgument], in environment: inout JSONataEnvironment) throws(JSONataError)
         -> JSONValue?
     {
@@ -33,10 +63,10 @@ enum JSONataFunctions {
         return try function(Arguments(function: name, list: arguments), &environment)
     }
 
-    /// `$string`: a string as it is, anything else as compact JSON.
-    static func string(_ value: JSONValue?) -> String {
+    /// `$string`: a string as it is, anything else as JSON text (see `JSONataText`).
+    static func string(_ value: JSONValue?, pretty: Bool = false) -> String {
         guard let value else { return "" }
-        return value.stringValue ?? JSONText.serialize(value)
+        return value.stringValue ?? JSONataText.text(value, pretty: pretty)
     }
 
     static func typeName(_ value: JSONValue) -> String {

@@ -46,7 +46,7 @@ struct JSONataLexer {
     init(_ text: String) { cursor = TextCursor(text) }
 
     private static let symbols = ["**", "..", ":=", "!=", "<=", ">=", "~>", ".", "[", "]", "{", "}", "(", ")", ",", ":", ";", "?",
-                                  "+", "-", "*", "/", "%", "&", "=", "<", ">", "^"]
+                                  "+", "-", "*", "/", "%", "&", "=", "<", ">", "^", "|", "#", "@"]
 
     mutating func next() throws(JSONataSyntaxError) -> JSONataToken {
         skipSpaceAndComments()
@@ -133,6 +133,7 @@ struct JSONataLexer {
         guard let number = Double(cursor.text(from: start)) else {
             throw JSONataSyntaxError(message: "malformed number", offset: start)
         }
+        guard number.isFinite else { throw JSONataSyntaxError(message: "the number is out of range", offset: start) }
         return number
     }
 

@@ -23,8 +23,20 @@ indirect enum JSONataNode: Sendable {
     case object([(key: JSONataNode, value: JSONataNode)])
     /// `items{key: value, …}`: the items grouped by each key, the value evaluated over each group.
     case group(JSONataNode, [(key: JSONataNode, value: JSONataNode)])
-    case call(String, [JSONataNode])
-    /// `function($a, $b) { body }`, as an argument of a function that takes one.
+    /// `$f(a, b)`: the function the first node gives, called with the others.
+    case call(JSONataNode, [JSONataNode])
+    /// `?` among a call's arguments: the call makes a function that takes the missing arguments.
+    case placeholder
+    /// `value ~> $f(b)` (called as `$f(value, b)`), or `value ~> $f` where `$f` is any function.
+    case apply(JSONataNode, JSONataNode)
+    /// `step#$i`: in a path, `$i` bound to each item's position among those the step gives for its context.
+    case position(JSONataNode, String)
+    /// `step@$v`: in a path, `$v` bound to each item the step gives, the next step still over the step's context.
+    case focus(JSONataNode, String)
+    /// `| location | update, delete |`: a function that copies an object and, at each object the location
+    /// finds in the copy, merges in the update and removes the fields named by `delete`.
+    case transform(location: JSONataNode, update: JSONataNode, delete: JSONataNode?)
+    /// `function($a, $b) { body }`: a function, with the variables in scope where it is written.
     case lambda([String], JSONataNode)
     /// `items[]`: the result an array even when it is a single value.
     case keepArray(JSONataNode)
@@ -51,9 +63,21 @@ struct JSONataParser {
     }
 
     private static let bindingPowers: [String: Int] = [
-        ".": 75, "[": 80, "(": 80, "^": 80, "{": 70, "*": 60, "/": 60, "%": 60, "+": 50, "-": 50, "&": 50,
+        ".": 75, "[": 80, "(": 80, "#": 80, "@": 80, "^": 40, "{": 70, "*": 60, "/": 60, "%": 60, "+": 50, "-": 50, "&": 50,
         "=": 40, "!=": 40, "<": 40, "<=": 40, ">": 40, ">=": 40, "in": 40, "~>": 40, "and": 30, "or": 25, "?": 20, ":=": 10,
     ]
+
+    /// A step of a path: a string literal there names a field (`Other.'Over 18 ?'`).
+    private static func step(_ node: JSONataNode) -> JSONataNode {
+        switch node {
+        case .literal(.string(let name)): .field(name)
+        case .filter(let base, let predicate): .filter(step(base), predicate)
+        case .keepArray(let base): .keepArray(step(base))
+        case .position(let base, let name): .position(step(base), name)
+        case .focus(let base, let name): .focus(step(base), name)
+        default: node
+        }
+    }
 
     private mutating func advance() throws(JSONataSyntaxError) { token = try lexer.next() }
 
@@ -76,7 +100,7 @@ struct JSONataParser {
         while case .symbol(let symbol) = token, let power = Self.bindingPowers[symbol], power > minimum {
             try advance()
             switch symbol {
-            case ".": left = .path(left, try expression(power))
+            case ".": left = .path(Self.step(left), Self.step(try expression(power)))
             case "[":
                 if token == .symbol("]") {
                     try advance()
@@ -86,10 +110,18 @@ struct JSONataParser {
                     try expect("]")
                 }
             case "^": left = .order(left, try orderKeys())
+            case "#", "@":
+                guard case .variable(let name) = token, !name.isEmpty, name != "$" else {
+                    throw JSONataSyntaxError(message: "\(symbol) is followed by a $variable", offset: lexer.offset)
+                }
+                try advance()
+                left = symbol == "#" ? .position(Self.step(left), name) : .focus(Self.step(left), name)
             case "{": left = .group(left, try objectMembers())
             case "(":
-                guard case .variable(let name) = left else { throw JSONataSyntaxError(message: "only $functions can be called", offset: lexer.offset) }
-                left = .call(name, try list(closing: ")"))
+                switch left {
+                case .variable, .call, .block, .lambda: left = .call(left, try list(closing: ")", placeholders: true))
+                default: throw JSONataSyntaxError(message: "only $functions can be called", offset: lexer.offset)
+                }
             case "?":
                 let then = try expression(0)
                 var otherwise: JSONataNode?
@@ -101,11 +133,7 @@ struct JSONataParser {
             case ":=":
                 guard case .variable(let name) = left else { throw JSONataSyntaxError(message: "only a $variable can be bound", offset: lexer.offset) }
                 left = .bind(name, try expression(power - 1))
-            case "~>":
-                guard case .call(let name, let arguments) = try expression(power) else {
-                    throw JSONataSyntaxError(message: "~> is followed by a function call", offset: lexer.offset)
-                }
-                left = .call(name, [left] + arguments)
+            case "~>": left = .apply(left, try expression(power))
             default:
                 left = .binary(symbol, left, try expression(power))
             }
@@ -124,7 +152,7 @@ struct JSONataParser {
         case .name("true"): return .literal(.bool(true))
         case .name("false"): return .literal(.bool(false))
         case .name("null"): return .literal(.null)
-        case .name("function"):
+        case .name("function"), .name("λ"):
             try expect("(")
             var parameters: [String] = []
             while case .variable(let name) = token {
@@ -134,6 +162,7 @@ struct JSONataParser {
                 try advance()
             }
             try expect(")")
+            try skipSignature()
             try expect("{")
             let body = try expression(0)
             try expect("}")
@@ -152,6 +181,17 @@ struct JSONataParser {
             try expect(")")
             return .block(steps)
         case .symbol("["): return .array(try list(closing: "]", ranges: true))
+        case .symbol("|"):
+            let location = try expression(0)
+            try expect("|")
+            let update = try expression(0)
+            var delete: JSONataNode?
+            if token == .symbol(",") {
+                try advance()
+                delete = try expression(0)
+            }
+            try expect("|")
+            return .transform(location: location, update: update, delete: delete)
         case .symbol("{"): return .object(try objectMembers())
         default:
             throw JSONataSyntaxError(message: current == .end ? "the expression ends too soon" : "unexpected \(current)", offset: lexer.offset)
@@ -187,10 +227,32 @@ struct JSONataParser {
         return keys
     }
 
-    /// Comma-separated expressions up to `closing`; in an array, an item may be a range `a..b`.
-    private mutating func list(closing: String, ranges: Bool = false) throws(JSONataSyntaxError) -> [JSONataNode] {
+    /// A function's signature (`function($n)<n:n>{ … }`), which is read past: arguments are checked as each
+    /// function uses them.
+    private mutating func skipSignature() throws(JSONataSyntaxError) {
+        guard token == .symbol("<") else { return }
+        var open = 0
+        repeat {
+            if token == .symbol("<") { open += 1 } else if token == .symbol(">") { open -= 1 }
+            if token == .end { throw JSONataSyntaxError(message: "a function's signature is not closed", offset: lexer.offset) }
+            try advance()
+        } while open > 0
+    }
+
+    /// Comma-separated expressions up to `closing`; in an array, an item may be a range `a..b`, and among a
+    /// call's arguments `?` stands for one to be given later.
+    private mutating func list(closing: String, ranges: Bool = false, placeholders: Bool = false) throws(JSONataSyntaxError)
+        -> [JSONataNode]
+    {
         var items: [JSONataNode] = []
         while token != .symbol(closing) {
+            if placeholders, token == .symbol("?") {
+                try advance()
+                items.append(.placeholder)
+                guard token == .symbol(",") else { break }
+                try advance()
+                continue
+            }
             var item = try expression(0)
             if ranges, token == .symbol("..") {
                 try advance()

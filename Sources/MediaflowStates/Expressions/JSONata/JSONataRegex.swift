@@ -16,28 +16,69 @@ struct JSONataRegex {
         expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
-    /// Each match in `text`: the matched text, where it starts (in characters) and its groups.
-    func matchList(in text: String) -> [(match: String, index: Int, groups: [String])] {
-        expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { result in
-            guard let range = Range(result.range, in: text) else { return nil }
-            let groups = (1..<max(result.numberOfRanges, 1)).map { number in
-                Range(result.range(at: number), in: text).map { String(text[$0]) } ?? ""
-            }
-            return (String(text[range]), text.distance(from: text.startIndex, to: range.lowerBound), groups)
-        }
+    /// A match: the matched text, where it starts (in characters) and its groups (empty when one took no part).
+    struct Match {
+        let match: String
+        let index: Int
+        let groups: [String]
     }
 
-    /// `text` with each match replaced by `template`, in which `$0` is the match and `$1`… its groups.
-    func replacing(in text: String, with template: String, limit: Int?) -> String {
+    /// Each match in `text`.
+    func matchList(in text: String) -> [Match] {
+        expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match(in: text, $0) }
+    }
+
+    private func match(in text: String, _ result: NSTextCheckingResult) -> Match? {
+        guard let range = Range(result.range, in: text) else { return nil }
+        let groups = (1..<max(result.numberOfRanges, 1)).map { number in
+            Range(result.range(at: number), in: text).map { String(text[$0]) } ?? ""
+        }
+        return Match(match: String(text[range]), index: text.distance(from: text.startIndex, to: range.lowerBound), groups: groups)
+    }
+
+    /// `text` with each of its first `limit` matches replaced by what `replacement` gives for it.
+    func replacing(in text: String, limit: Int?, by replacement: (Match) -> String) -> String {
         var output = ""
         var last = text.startIndex
         for (count, result) in expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).enumerated() {
-            guard limit.map({ count < $0 }) ?? true, let range = Range(result.range, in: text) else { break }
+            guard limit.map({ count < $0 }) ?? true, let range = Range(result.range, in: text), let match = match(in: text, result)
+            else { break }
             output += text[last..<range.lowerBound]
-            output += expression.replacementString(for: result, in: text, offset: 0, template: template)
+            output += replacement(match)
             last = range.upperBound
         }
         return output + text[last...]
+    }
+
+    /// `text` with each match replaced by `template`, in which `$0` is the match, `$1`… its groups and `$$` a `$`.
+    /// (A number past the last group reads as fewer digits and the rest as text, as in JSONata.)
+    func replacing(in text: String, with template: String, limit: Int?) -> String {
+        replacing(in: text, limit: limit) { match in Self.expand(template, with: match) }
+    }
+
+    private static func expand(_ template: String, with match: Match) -> String {
+        var output = ""
+        var characters = template[...]
+        while let char = characters.popFirst() {
+            guard char == "$" else {
+                output.append(char)
+                continue
+            }
+            if characters.first == "$" {
+                characters.removeFirst()
+                output.append("$")
+                continue
+            }
+            var digits = String(characters.prefix { $0.isASCII && $0.isNumber })
+            while let number = Int(digits), number > match.groups.count, digits.count > 1 { digits.removeLast() }
+            guard let number = Int(digits) else {
+                output.append("$")
+                continue
+            }
+            characters.removeFirst(digits.count)
+            if number == 0 { output += match.match } else if number <= match.groups.count { output += match.groups[number - 1] }
+        }
+        return output
     }
 
     /// The pieces of `text` between the matches.

@@ -1,0 +1,80 @@
+import MediaflowStates
+import Testing
+
+/// The parts of JSONata past its paths and built-in functions: functions as values, variables bound in paths,
+/// the transform operator, and how numbers and integers are written. The expected values are those the
+/// reference JSONata implementation gives.
+struct JSONataLanguageTests {
+    static let library: JSONValue = [
+        "books": [
+            ["title": "SICP", "isbn": "1", "price": 38.9], ["title": "C", "isbn": "2", "price": 33.59], ["title": "AWK", "isbn": "3"],
+        ],
+        "loans": [["customer": "10001", "isbn": "1"], ["customer": "10003", "isbn": "3"]],
+    ]
+
+    @Test(arguments: [
+        // Functions are values: bound, passed, returned, partly applied and chained.
+        ("($twice := function($f) { function($x) { $f($f($x)) } }; $twice(function($x) { $x * 2 })(3))", 12),
+        ("($add := function($a, $b) { $a + $b }; $inc := $add(?, 1); $map([1, 2], $inc))", [2, 3]),
+        ("($fact := function($n) { $n <= 1 ? 1 : $n * $fact($n - 1) }; $fact(10))", 3_628_800),
+        ("($first := $uppercase ~> $substring(?, 0, 2); $first('media'))", "ME"),
+        ("$map(['a', 'b'], $uppercase)", ["A", "B"]),
+        ("'media' ~> $uppercase ~> $substring(0, 3)", "MED"),
+        ("(λ($x) { $x + 1 })(1)", 2),
+        ("(function($x)<n:n> { $x * 10 })(2)", 20),
+        ("$states.input.books.title.$length()", [4, 1, 3]),
+        ("[$type($uppercase), $type(function() { 1 })]", ["function", "function"]),
+        ("$replace('a1b22', /\\d+/, function($m) { '<' & $m.match & '>' })", "a<1>b<22>"),
+        ("$replace('265USD', /([0-9]+)USD/, '$$$1')", "$265"),
+        ("$states.input.books.title[$ ~> /^[AC]/]", ["C", "AWK"]),
+        // `#` binds each item's position, `@` the item while the path goes on from its context: a join.
+        ("$states.input.books#$i[$i < 2].title", ["SICP", "C"]),
+        ("$states.input.loans@$l.books@$b[$l.isbn = $b.isbn].{'title': $b.title, 'customer': $l.customer}",
+         [["title": "SICP", "customer": "10001"], ["title": "AWK", "customer": "10003"]]),
+        ("$states.input.books@$b.loans@$l[$l.isbn = $b.isbn]#$i.{'i': $i, 't': $b.title}", [["i": 0, "t": "SICP"], ["i": 1, "t": "AWK"]]),
+        // The transform operator copies and changes.
+        ("($states.input ~> |books[price > 34]|{'dear': true}, 'price'|).books[0]", ["title": "SICP", "isbn": "1", "dear": true]),
+        ("$count(($states.input ~> |books|{}, ['isbn']|).books.isbn)", 0),
+        // Paths: quoted names, index arrays, ordering the whole path, arrays made in a step.
+        ("{'a b': 1}.'a b'", 1),
+        ("$states.input.books[[0, 2]].title", ["SICP", "AWK"]),
+        ("$states.input.books[[0..1]].isbn", ["1", "2"]),
+        ("$states.input.books^(>price).title", ["SICP", "C", "AWK"]),
+        ("($states.input.books.[title, isbn])[1]", ["C", "2"]),
+        // $string writes numbers as JavaScript does, after 15 significant digits.
+        ("[$string(1/3), $string(0.1 + 0.2), $string(1e-7), $string(0.000001), $string(1e21), 'n' & 1.50]",
+         ["0.333333333333333", "0.3", "1e-7", "0.000001", "1e+21", "n1.5"]),
+        ("$string({'b': [1, 2]}, true)", "{\n  \"b\": [\n    1,\n    2\n  ]\n}"),
+        ("$pad('abc', 6, '-+')", "abc-+-"),
+        // Integers in words, Roman numerals, letters and ordinals, and back.
+        ("[$formatInteger(1999, 'w'), $formatInteger(21, 'Ww;o'), $formatInteger(2000000, 'W')]",
+         ["one thousand, nine hundred and ninety-nine", "Twenty-First", "TWO MILLION"]),
+        ("[$formatInteger(1999, 'I'), $formatInteger(28, 'a'), $formatInteger(1234, '#,##0;o'), $formatInteger(12, '1;o')]",
+         ["MCMXCIX", "ab", "1,234th", "12th"]),
+        ("[$parseInteger('nine hundred and ninety-nine', 'w'), $parseInteger('MMXXVI', 'I'), $parseInteger('1,234', '#,##0')]",
+         [999, 2026, 1234]),
+        // Dates with names, ordinals, weeks and an offset.
+        ("$fromMillis(1508971317377, '[FNn], [D1o] [MNn] [Y]')", "Wednesday, 25th October 2017"),
+        ("$fromMillis(1508971317377, '[FNn,3-3] [MN,3-3] [Y,2] week [W] [h]:[m] [P]')", "Wed OCT 17 week 43 10:41 pm"),
+        ("$fromMillis(1508971317377, '[H01]:[m01] [Z]', '-0530')", "17:11 -05:30"),
+    ] as [(String, JSONValue)])
+    func evaluates(expression: String, expected: JSONValue) throws {
+        let state = try JSONataTests.run(expression, input: Self.library)
+        #expect(state.status == .succeeded, "\(state.error?.cause ?? "")")
+        #expect(state.output == expected)
+    }
+
+    @Test(arguments: [
+        ("(1)(2)", "T1006: the expression called is not a function"),
+        ("'x' ~> 3", "T2006: the right side of ~> must be a function"),
+        ("{} ~> |a + 1|{}|", "T2011: the location of a transform must be a path"),
+        ("{'a': {}} ~> |a|5|", "T2011: the update of a transform must be an object"),
+        ("$parseInteger('eleventy', 'w')", "D3137: 'eleventy' does not read as an integer"),
+        ("$fromMillis(0, '[Y]', 'CET')", "D3134: 'CET' is not a time zone offset"),
+    ])
+    func failsWithAQueryEvaluationError(expression: String, cause: String) throws {
+        let state = try JSONataTests.run(expression)
+        #expect(state.error?.name == "States.QueryEvaluationError")
+        #expect(state.error?.cause.contains(cause) == true, "\(state.error?.cause ?? "")")
+    }
+}
