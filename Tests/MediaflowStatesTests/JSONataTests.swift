@@ -118,7 +118,12 @@ struct JSONataTests {
         ("$assert(1 = 2, 'one is not two')", "D3141: one is not two"),
     ])
     func failsWithAQueryEvaluationError(expression: String, cause: String) throws {
-        let state = try Self.run(expression)
+        try Self.expectFailure(of: expression, cause: cause)
+    }
+
+    /// Expects the one-state machine whose output is `expression` to fail with `cause` in its error.
+    static func expectFailure(of expression: String, cause: String) throws {
+        let state = try run(expression)
         #expect(state.status == .failed)
         #expect(state.error?.name == "States.QueryEvaluationError")
         #expect(state.error?.cause.contains("The JSONata expression '\(expression)' specified for the field 'Output'") == true)

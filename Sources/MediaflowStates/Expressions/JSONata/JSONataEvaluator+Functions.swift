@@ -33,7 +33,7 @@ extension JSONataEvaluator {
             return try call(callee, argumentNodes, first: nil, context: context)
         case .apply(let left, .call(let callee, let argumentNodes)) where !argumentNodes.contains(where: Self.isPlaceholder):
             let first = try item(left, context: context)
-            return try call(callee, argumentNodes, first: .some(first.map(Self.argument) ?? .value(nil)), context: context)
+            return try call(callee, argumentNodes, first: first.map(Self.argument) ?? .value(nil), context: context)
         case .apply(let left, let right):
             guard case .function(let function)? = try item(right, context: context) else {
                 throw JSONataError("T2006: the right side of ~> must be a function")
@@ -50,7 +50,7 @@ extension JSONataEvaluator {
 
     /// `callee(arguments)`, with `first` before the arguments when `~>` gives one; a call with placeholders
     /// gives a function that takes the missing arguments.
-    private mutating func call(_ callee: JSONataNode, _ argumentNodes: [JSONataNode], first: JSONataArgument??, context: JSONValue?)
+    private mutating func call(_ callee: JSONataNode, _ argumentNodes: [JSONataNode], first: JSONataArgument?, context: JSONValue?)
         throws(JSONataError) -> JSONataItem?
     {
         guard case .function(let function)? = try item(callee, context: context) else {
@@ -69,8 +69,8 @@ extension JSONataEvaluator {
         return try invoke(function, with: given, context: context)
     }
 
-    /// Calls a function with `arguments`; a built-in function called with none that reads its context
-    /// (`Surname.$uppercase()`) is given the context.
+    /// Calls a function with `arguments`; a built-in function that can take the context in place of its first
+    /// argument is given it when that argument is missing (`Surname.$uppercase()`).
     mutating func invoke(_ function: JSONataCallable, with arguments: [JSONataArgument], context: JSONValue?)
         throws(JSONataError) -> JSONataItem?
     {
