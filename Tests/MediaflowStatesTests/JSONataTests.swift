@@ -111,6 +111,8 @@ struct JSONataTests {
         ("$count($map([1..2000], function($a) { $map([1..2000], function($b) { $b }) }))", "U1001: the expression takes over 1000000 steps"),
         // Each range is one step: [1..1000000].[1..1000000] held the node before the items were counted.
         ("[1..1000].[1..1000000]", "U1001: the expression's ranges make over 2000000 items"),
+        // A function chained into itself 25 times over is 2^25 calls, each a step.
+        ("($f := $string; " + String(repeating: "$f := $f ~> $f; ", count: 25) + "$f(1))", "U1001: the expression takes over 1000000 steps"),
         ("$single([1, 2], function($v) { $v > 0 })", "D3138: $single found more than one match"),
         ("$states.input.items{name: 1, 'a': 2}", "D1009: several keys of an object evaluate to 'a'"),
         ("$states.input.items{price: name}", "T1003: the key of an object must evaluate to a string"),

@@ -74,6 +74,8 @@ extension JSONataEvaluator {
     mutating func invoke(_ function: JSONataCallable, with arguments: [JSONataArgument], context: JSONValue?)
         throws(JSONataError) -> JSONataItem?
     {
+        // A call is a step, so that functions chained into one another many times over cannot run for ever.
+        try takeStep()
         switch function {
         case .closure(let parameters, let body, let scope, let definedIn):
             guard callDepth < Self.deepest else { throw JSONataError("U1001: functions call each other over \(Self.deepest) deep") }
