@@ -2,7 +2,7 @@ import MediaflowStates
 import Testing
 
 /// The parts of JSONata past its paths and built-in functions: functions as values, variables bound in paths,
-/// the transform operator, and how numbers and integers are written. The expected values are those the
+/// `%`, the transform operator, and how numbers and integers are written. The expected values are those the
 /// reference JSONata implementation gives.
 struct JSONataLanguageTests {
     static let library: JSONValue = [
@@ -35,6 +35,11 @@ struct JSONataLanguageTests {
         // The transform operator copies and changes.
         ("($states.input ~> |books[price > 34]|{'dear': true}, 'price'|).books[0]", ["title": "SICP", "isbn": "1", "dear": true]),
         ("$count(($states.input ~> |books|{}, ['isbn']|).books.isbn)", 0),
+        // `%` looks back along the path to the item the context item was found in.
+        ("$states.input.books.{'t': title, 'lent': isbn in %.loans.isbn}",
+         [["t": "SICP", "lent": true], ["t": "C", "lent": false], ["t": "AWK", "lent": true]]),
+        ("$states.input.books[price = $max(%.books.price)].title", "SICP"),
+        ("$states.input.loans#$i.{'i': $i, 'books': $count(%.books)}", [["i": 0, "books": 3], ["i": 1, "books": 3]]),
         // Paths: quoted names, index arrays, ordering the whole path, arrays made in a step.
         ("{'a b': 1}.'a b'", 1),
         ("$states.input.books[[0, 2]].title", ["SICP", "AWK"]),
@@ -66,6 +71,7 @@ struct JSONataLanguageTests {
 
     @Test(arguments: [
         ("(1)(2)", "T1006: the expression called is not a function"),
+        ("%.a", "S0217: % has no parent here"),
         ("'x' ~> 3", "T2006: the right side of ~> must be a function"),
         ("{} ~> |a + 1|{}|", "T2011: the location of a transform must be a path"),
         ("{'a': {}} ~> |a|5|", "T2011: the update of a transform must be an object"),

@@ -1,11 +1,14 @@
-/// Paths that bind variables on the way (`Account.Order#$i.Product`, `library.loans@$l.books[isbn = $l.isbn]`):
-/// each item carries the variables bound before it to the steps after.
+/// Paths that bind variables on the way (`Account.Order#$i.Product`, `library.loans@$l.books[isbn = $l.isbn]`)
+/// or look back with `%` (`Order.Product.{'order': %.OrderID}`): each item carries the variables bound before it,
+/// and the items it was found in, to the steps after.
 extension JSONataEvaluator {
-    /// An item of such a path, the context its step was evaluated with, and the variables bound on the way to it.
+    /// An item of such a path, the context its step was evaluated with, the variables bound on the way to it,
+    /// and the items it was found in, nearest last.
     private struct Tuple {
         var value: JSONValue?
         var context: JSONValue?
         var bindings: [String: JSONataItem]
+        var parents: [JSONValue?]
     }
 
     /// What a step does after giving its items: filter them, bind their positions, or bind them as a focus.
@@ -32,7 +35,7 @@ extension JSONataEvaluator {
     /// The path's steps, each evaluated with every item the last gave, and with the variables bound on its way.
     mutating func bindingPath(_ steps: [JSONataNode], context: JSONValue?) throws(JSONataError) -> JSONValue? {
         let first: [JSONValue?] = if case .variable = steps[0] { [context] } else { context.map { Self.items(of: $0) } ?? [nil] }
-        var tuples = first.map { Tuple(value: $0, context: $0, bindings: [:]) }
+        var tuples = first.map { Tuple(value: $0, context: $0, bindings: [:], parents: ancestry) }
         for (index, step) in steps.enumerated() {
             let (base, stages) = Self.stages(of: step)
             // Filters before the first binding, and the bindings right after them, act on the items each context
@@ -41,10 +44,16 @@ extension JSONataEvaluator {
             let split = stages[firstBinding...].firstIndex { !$0.binds } ?? stages.count
             var next: [Tuple] = []
             for tuple in tuples {
-                guard let value = try evaluate(base, context: tuple.value, with: tuple.bindings) else { continue }
+                guard let value = try evaluate(base, in: tuple) else { continue }
                 let keepsArray = if index > 0, case .array = base { true } else { false }
+                // `%` steps back to the parent, `$` stays on the item, any other step goes into it.
+                let parents: [JSONValue?] = switch base {
+                case .parent: tuple.parents.dropLast()
+                case .variable(""): tuple.parents
+                default: tuple.parents + [tuple.value]
+                }
                 let made = (keepsArray ? [value] : Self.items(of: value)).map {
-                    Tuple(value: $0, context: tuple.value, bindings: tuple.bindings)
+                    Tuple(value: $0, context: tuple.value, bindings: tuple.bindings, parents: parents)
                 }
                 next += try apply(stages[..<split], to: made)
             }
@@ -68,7 +77,7 @@ extension JSONataEvaluator {
             case .filter(let predicate):
                 var kept: [Tuple] = []
                 for (position, tuple) in tuples.enumerated()
-                where Self.selects(try evaluate(predicate, context: tuple.value, with: tuple.bindings), position, of: tuples.count) {
+                where Self.selects(try evaluate(predicate, in: tuple), position, of: tuples.count) {
                     kept.append(tuple)
                 }
                 tuples = kept
@@ -77,13 +86,15 @@ extension JSONataEvaluator {
         return tuples
     }
 
-    private mutating func evaluate(_ node: JSONataNode, context: JSONValue?, with bindings: [String: JSONataItem])
-        throws(JSONataError) -> JSONValue?
-    {
-        guard !bindings.isEmpty else { return try evaluate(node, context: context) }
-        frames.append(JSONataFrame(bindings))
+    /// Evaluates `node` with the tuple's item as its context, its variables bound and its parents behind it.
+    private mutating func evaluate(_ node: JSONataNode, in tuple: Tuple) throws(JSONataError) -> JSONValue? {
+        let outer = ancestry
+        ancestry = tuple.parents
+        defer { ancestry = outer }
+        guard !tuple.bindings.isEmpty else { return try evaluate(node, context: tuple.value) }
+        frames.append(JSONataFrame(tuple.bindings))
         defer { frames.removeLast() }
-        return try evaluate(node, context: context)
+        return try evaluate(node, context: tuple.value)
     }
 
     /// A step's base, and what it does to the base's items in order.

@@ -17,6 +17,8 @@ struct JSONataEvaluator {
     /// Items made by ranges so far: a range is one step however long, so they are bounded apart (`mostItems`).
     private var itemsMade = 0
     private static let mostItems = 2_000_000
+    /// The items the context item was found in along the path being evaluated, nearest last (what `%` reads).
+    var ancestry: [JSONValue?] = []
     /// How deeply functions written in the expression are calling each other now, and at most.
     var callDepth = 0
     static let deepest = 100
@@ -52,6 +54,11 @@ struct JSONataEvaluator {
             })
         case .descendants:
             return context.flatMap { Self.sequence(Self.descendants(of: $0)) }
+        case .parent:
+            guard let parent = ancestry.last else { throw JSONataError("S0217: % has no parent here: it is not in a path") }
+            return parent
+        case .ancestryPath(let path):
+            return try bindingPath(Self.steps(of: path), context: context)
         case .path:
             return try path(node, context: context)
         case .filter(let base, let predicate):

@@ -8,6 +8,10 @@ indirect enum JSONataNode: Sendable {
     case wildcard
     /// `**`: the context and everything in it, at any depth (arrays as their items).
     case descendants
+    /// `%`: the item the context item was found in, one step back along the path.
+    case parent
+    /// A path in which `%` appears: evaluated with each item's ancestors carried along.
+    case ancestryPath(JSONataNode)
     /// `left.right`: `right` evaluated with each item of `left` as its context.
     case path(JSONataNode, JSONataNode)
     /// `left[predicate]`: an index, or the items for which the predicate holds.
@@ -138,7 +142,29 @@ struct JSONataParser {
                 left = .binary(symbol, left, try expression(power))
             }
         }
+        if case .path = left, Self.mentionsParent(left) { return .ancestryPath(left) }
         return left
+    }
+
+    /// Whether `%` appears anywhere in the node.
+    private static func mentionsParent(_ node: JSONataNode) -> Bool {
+        switch node {
+        case .parent: true
+        case .literal, .regex, .variable, .field, .wildcard, .descendants, .placeholder: false
+        case .ancestryPath(let inner), .negate(let inner), .keepArray(let inner), .position(let inner, _), .focus(let inner, _),
+            .bind(_, let inner), .lambda(_, let inner):
+            mentionsParent(inner)
+        case .path(let a, let b), .filter(let a, let b), .binary(_, let a, let b), .range(let a, let b), .apply(let a, let b):
+            mentionsParent(a) || mentionsParent(b)
+        case .condition(let test, let then, let otherwise): [test, then, otherwise].contains { $0.map(mentionsParent) ?? false }
+        case .block(let nodes), .array(let nodes): nodes.contains(where: mentionsParent)
+        case .call(let callee, let arguments): mentionsParent(callee) || arguments.contains(where: mentionsParent)
+        case .object(let members): members.contains { mentionsParent($0.key) || mentionsParent($0.value) }
+        case .group(let base, let members): mentionsParent(base) || members.contains { mentionsParent($0.key) || mentionsParent($0.value) }
+        case .order(let base, let keys): mentionsParent(base) || keys.contains { mentionsParent($0.key) }
+        case .transform(let location, let update, let delete):
+            mentionsParent(location) || mentionsParent(update) || (delete.map(mentionsParent) ?? false)
+        }
     }
 
     private mutating func operand() throws(JSONataSyntaxError) -> JSONataNode {
@@ -170,6 +196,7 @@ struct JSONataParser {
         case .name(let name): return .field(name)
         case .symbol("*"): return .wildcard
         case .symbol("**"): return .descendants
+        case .symbol("%"): return .parent
         case .symbol("-"): return .negate(try expression(70))
         case .symbol("("):
             var steps: [JSONataNode] = []
