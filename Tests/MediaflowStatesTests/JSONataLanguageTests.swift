@@ -62,6 +62,12 @@ struct JSONataLanguageTests {
         ("$fromMillis(1508971317377, '[FNn], [D1o] [MNn] [Y]')", "Wednesday, 25th October 2017"),
         ("$fromMillis(1508971317377, '[FNn,3-3] [MN,3-3] [Y,2] week [W] [h]:[m] [P]')", "Wed OCT 17 week 43 10:41 pm"),
         ("$fromMillis(1508971317377, '[H01]:[m01] [Z]', '-0530')", "17:11 -05:30"),
+        // And read back: what a picture leaves out is the least, or today's when larger than all it has.
+        ("[$toMillis('25th October 2017', '[D1o] [MNn] [Y]'), $toMillis('20171025', '[Y0001][M01][D01]'), $toMillis('2017-298', '[Y]-[d]')]",
+         [1_508_889_600_000, 1_508_889_600_000, 1_508_889_600_000]),
+        ("$toMillis('2017-10-25 22:41:57 +01:00', '[Y]-[M]-[D] [H]:[m]:[s] [Z]')", 1_508_967_717_000),
+        ("$toMillis('10:30 pm', '[h]:[m] [P]') = $toMillis($now('[Y0001]-[M01]-[D01]') & 'T22:30:00Z')", true),
+        ("[$exists($toMillis('2017-13-01', '[Y]-[M]-[D]')), $exists($toMillis('x', '[Y]'))]", [false, false]),
     ] as [(String, JSONValue)])
     func evaluates(expression: String, expected: JSONValue) throws {
         let state = try JSONataTests.run(expression, input: Self.library)

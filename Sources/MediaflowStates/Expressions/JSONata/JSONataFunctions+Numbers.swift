@@ -79,8 +79,11 @@ extension JSONataFunctions {
             guard let parsed else { throw JSONataError("D3137: '\(text)' does not read as an integer in the picture '\(picture)'") }
             return .number(Double(parsed))
         },
-        "toMillis": { args, _ throws(JSONataError) in
+        "toMillis": { args, environment throws(JSONataError) in
             guard let text = try args.string(0) else { return nil }
+            if let picture = try args.string(1) {
+                return try JSONataDatePicture.millis(from: text, picture: picture, now: environment.now).map(JSONValue.number)
+            }
             guard let seconds = StatesTimestamp.parse(text) else { throw JSONataError("D3110: '\(text)' is not an ISO 8601 timestamp") }
             return .number((seconds * 1000).rounded())
         },
@@ -91,7 +94,7 @@ extension JSONataFunctions {
     private static func timestamp(_ millis: Double, picture: String?, zone: String? = nil) throws(JSONataError) -> JSONValue {
         let date = Date(timeIntervalSince1970: millis / 1000)
         guard let picture else { return .string(Timestamp.format(date)) }
-        var offset = TimeZone(identifier: "UTC")!
+        var offset = JSONataDatePicture.utc
         if let zone {
             let digits = zone.dropFirst()
             guard zone.count == 5, zone.first == "+" || zone.first == "-", let hhmm = Int(digits), digits.allSatisfy(\.isNumber),
@@ -99,7 +102,7 @@ extension JSONataFunctions {
             else { throw JSONataError("D3134: '\(zone)' is not a time zone offset such as +0100") }
             offset = given
         }
-        return .string(try JSONataPictures.format(date: date, picture: picture, zone: offset))
+        return .string(try JSONataDatePicture.format(date: date, picture: picture, zone: offset))
     }
 
     /// A `$formatInteger` picture and whether it asks for an ordinal (`;o`).

@@ -1,8 +1,7 @@
 import Foundation
 
-/// Picture strings, as `$formatNumber`, `$formatInteger`, `$fromMillis` and `$now` take them (a subset of
-/// XPath's: decimal digits, grouping and fractions for numbers; `[Y0001]-[M01]-[D01]` components for dates, with
-/// names, words and ordinals, in UTC or a given offset).
+/// Number pictures, as `$formatNumber` and `$formatInteger` take them (a subset of XPath's: decimal digits,
+/// grouping and fractions). Date pictures are `JSONataDatePicture`'s.
 enum JSONataPictures {
     /// `1234.5` with `#,##0.00` is `1,234.50`; `0.25` with `0%` is `25%`. A `;` separates a picture for
     /// negative numbers, which otherwise take a minus sign.
@@ -48,98 +47,5 @@ enum JSONataPictures {
         }
         let sign = number < 0 && pictures.count == 1 ? "-" : ""
         return sign + prefix + digits + (fraction.isEmpty ? "" : "." + fraction) + suffix
-    }
-
-    /// `[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001]Z`: each bracketed component as wide as its presentation's
-    /// digits; `[[` and `]]` are brackets.
-    static func format(date: Date, picture: String, zone: TimeZone = TimeZone(identifier: "UTC")!) throws(JSONataError) -> String {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents(
-            [.year, .month, .day, .dayOfYear, .hour, .minute, .second, .nanosecond, .weekday, .weekOfYear, .timeZone], from: date)
-        var output = ""
-        var rest = Substring(picture)
-        while let character = rest.first {
-            rest = rest.dropFirst()
-            if character == "[" && rest.first == "[" || character == "]" && rest.first == "]" {
-                output.append(character)
-                rest = rest.dropFirst()
-            } else if character == "[" {
-                guard let end = rest.firstIndex(of: "]") else { throw JSONataError("D3135: a date picture's [ is not closed") }
-                let marker = rest[..<end].filter { !$0.isWhitespace }
-                rest = rest[rest.index(after: end)...]
-                output += try component(marker, parts)
-            } else {
-                output.append(character)
-            }
-        }
-        return output
-    }
-
-    private static let monthNames = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-    ]
-    private static let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
-    /// One component, `[letter presentation, width]`: `[D1o]` is the day as an ordinal (`25th`), `[MNn,3-3]` the
-    /// month's name cut to three letters, `[Y,2]` the year's last two digits, `[FNn]` the day's name.
-    private static func component(_ marker: String, _ parts: DateComponents) throws(JSONataError) -> String {
-        guard let letter = marker.first else { throw JSONataError("D3134: a date picture has an empty component") }
-        let pieces = marker.dropFirst().split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
-        var presentation = pieces.first ?? ""
-        let widths = pieces.count > 1 ? pieces[1].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) } : []
-        let ordinal = presentation.count > 1 && presentation.hasSuffix("o") || presentation == "o"
-        if ordinal { presentation = presentation.dropLast() }
-        if presentation.isEmpty { presentation = letter == "F" ? "n" : letter == "m" || letter == "s" ? "01" : "1" }
-        let value: Int
-        switch letter {
-        case "Y": value = parts.year ?? 0
-        case "M": value = parts.month ?? 0
-        case "D": value = parts.day ?? 0
-        case "d": value = parts.dayOfYear ?? 0
-        case "H": value = parts.hour ?? 0
-        case "h": value = ((parts.hour ?? 0) + 11) % 12 + 1
-        case "m": value = parts.minute ?? 0
-        case "s": value = parts.second ?? 0
-        case "F": value = ((parts.weekday ?? 1) + 5) % 7 + 1
-        case "W": value = parts.weekOfYear ?? 0
-        case "f":
-            let millis = (parts.nanosecond ?? 0) / 1_000_000
-            let digits = String(millis).leftPadded(to: 3)
-            return String(digits.prefix(max(presentation.filter(\.isNumber).count, 1)))
-        case "P": return named((parts.hour ?? 0) < 12 ? "am" : "pm", presentation)
-        case "Z": return offset(parts, separator: ":")
-        case "z": return "GMT" + offset(parts, separator: ":")
-        default: throw JSONataError("D3132: unknown component [\(marker)] in a date picture")
-        }
-        var text: String
-        if ["N", "n", "Nn"].contains(presentation), letter == "M" || letter == "F" {
-            text = named(letter == "M" ? monthNames[value - 1] : dayNames[value - 1], presentation)
-        } else if let words = JSONataIntegerPresentation(picture: presentation) {
-            text = words.format(value, ordinal: ordinal)
-        } else {
-            text = String(value).leftPadded(to: presentation.filter(\.isNumber).count)
-            if ordinal { text += JSONataIntegerPresentation.ordinalSuffix(value) }
-        }
-        if let widest = widths.last ?? nil, text.count > widest {
-            text = letter == "Y" ? String(text.suffix(widest)) : String(text.prefix(widest))
-        }
-        if let narrowest = widths.first ?? nil, text.count < narrowest, text.allSatisfy(\.isNumber) { text = text.leftPadded(to: narrowest) }
-        return text
-    }
-
-    private static func named(_ name: String, _ presentation: Substring) -> String {
-        switch presentation {
-        case "N": name.uppercased()
-        case "n": name.lowercased()
-        default: name
-        }
-    }
-
-    /// The zone's offset from UTC, `+01:00`.
-    private static func offset(_ parts: DateComponents, separator: String) -> String {
-        let minutes = (parts.timeZone?.secondsFromGMT() ?? 0) / 60
-        let hours = String(abs(minutes) / 60).leftPadded(to: 2)
-        return (minutes < 0 ? "-" : "+") + hours + separator + String(abs(minutes) % 60).leftPadded(to: 2)
     }
 }
