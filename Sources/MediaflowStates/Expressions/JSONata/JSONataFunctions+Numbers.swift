@@ -9,11 +9,7 @@ extension JSONataFunctions {
         "ceil": { args, _ throws(JSONataError) in try args.number(0).map { .number($0.rounded(.up)) } },
         "round": { args, _ throws(JSONataError) in
             guard let value = try args.number(0) else { return nil }
-            let precision = Swift.min(Swift.max(Int(saturating: try args.number(1) ?? 0), -308), 308)
-            // Shifted through its decimal text, as JSONata does, so that 2.675 is 267.5 and not 267.49999…
-            let shifted = Double("\(value)e\(precision)") ?? value * pow(10, Double(precision))
-            let rounded = shifted.rounded(.toNearestOrEven)
-            return .number(Double("\(rounded)e\(-precision)") ?? rounded / pow(10, Double(precision)))
+            return .number(round(value, to: Int(saturating: try args.number(1) ?? 0)))
         },
         "power": { args, _ throws(JSONataError) in
             guard let base = try args.number(0), let exponent = try args.number(1) else { return nil }
@@ -52,7 +48,12 @@ extension JSONataFunctions {
         "formatNumber": { args, _ throws(JSONataError) in
             guard let value = try args.number(0) else { return nil }
             guard let picture = try args.string(1) else { throw args.mismatch(1, "a picture string") }
-            return .string(try JSONataPictures.format(number: value, picture: picture))
+            var symbols = JSONataPictures.Symbols()
+            if let options = try args.optional(2) {
+                guard case .object(let members) = options else { throw args.mismatch(2, "an object of options") }
+                symbols = try JSONataPictures.Symbols(options: members)
+            }
+            return .string(try JSONataPictures.format(number: value, picture: picture, symbols: symbols))
         },
         "formatInteger": { args, _ throws(JSONataError) in
             guard let value = try args.number(0) else { return nil }
@@ -103,6 +104,15 @@ extension JSONataFunctions {
             offset = given
         }
         return .string(try JSONataDatePicture.format(date: date, picture: picture, zone: offset))
+    }
+
+    /// `value` rounded half to even at `precision` decimal places (negative: tens, hundreds…), shifted through its
+    /// decimal text, as JSONata does, so that 2.675 is 267.5 and not 267.49999….
+    static func round(_ value: Double, to precision: Int) -> Double {
+        let precision = Swift.min(Swift.max(precision, -308), 308)
+        let shifted = Double("\(value)e\(precision)") ?? value * pow(10, Double(precision))
+        let rounded = shifted.rounded(.toNearestOrEven)
+        return Double("\(rounded)e\(-precision)") ?? rounded / pow(10, Double(precision))
     }
 
     /// A `$formatInteger` picture and whether it asks for an ordinal (`;o`).
