@@ -10,36 +10,60 @@ enum JSONataDatePicture {
         case component(Marker)
     }
 
-    /// A component: its letter, presentation (`01`, `Nn`, `w`, …), whether an ordinal, and its widths.
+    /// A component: its letter, presentation (`01`, `#1`, `9,999`, `Nn`, `w`, `I`…), modifier (`o` for an
+    /// ordinal, `t` for `Z` at UTC), and widths (`[MNn,3-3]`, `[Y,2]`).
     struct Marker {
         let letter: Character
         let presentation: Substring
-        let ordinal: Bool
+        let modifier: Character?
         let narrowest: Int?
         let widest: Int?
 
         init(_ marker: String) throws(JSONataError) {
             guard let letter = marker.first else { throw JSONataError("D3134: a date picture has an empty component") }
-            let pieces = marker.dropFirst().split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
-            var presentation = pieces.first ?? ""
-            let widths = pieces.count > 1 ? pieces[1].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) } : []
-            ordinal = presentation.count > 1 && presentation.hasSuffix("o") || presentation == "o"
-            if ordinal { presentation = presentation.dropLast() }
-            if presentation.isEmpty { presentation = letter == "F" ? "n" : letter == "m" || letter == "s" ? "01" : "1" }
+            var rest = marker.dropFirst()
+            var widths: [Int?] = [nil, nil]
+            if let comma = rest.lastIndex(of: ",") {
+                let width = rest[rest.index(after: comma)...].split(separator: "-", omittingEmptySubsequences: false)
+                widths = [Int(width[0]), width.count > 1 ? Int(width[1]) : nil]
+                rest = rest[..<comma]
+            }
+            var modifier: Character?
+            if rest.count > 1, let last = rest.last, "atco".contains(last) {
+                modifier = last
+                rest = rest.dropLast()
+            }
+            if rest.isEmpty { rest = Self.defaults[letter] ?? "1" }
+            guard !(["N", "n"].contains(rest.first) && !"MFxPCE".contains(letter)) else {
+                throw JSONataError("D3133: the component [\(letter)] has no name")
+            }
             self.letter = letter
-            self.presentation = presentation
-            narrowest = widths.first ?? nil
-            widest = widths.last ?? nil
+            self.presentation = rest
+            self.modifier = modifier
+            narrowest = widths[0]
+            widest = widths[1]
         }
 
-        /// Whether the component is written as a name (`October`, `Wed`).
-        var isName: Bool { ["N", "n", "Nn"].contains(presentation) && (letter == "M" || letter == "F") }
-        /// How many digits the presentation asks for (`0001` is 4).
-        var digits: Int { presentation.filter(\.isNumber).count }
+        private static let defaults: [Character: Substring] = [
+            "F": "n", "P": "n", "C": "n", "E": "n", "m": "01", "s": "01", "Z": "01:01", "z": "01:01",
+        ]
+
+        var ordinal: Bool { modifier == "o" }
+        /// Whether the component is written as a name (`October`, `wed`).
+        var isName: Bool { presentation.first == "N" || presentation.first == "n" }
+        /// How many digits the presentation asks for at least (`0001` is 4, `#1` is 1), raised to the narrowest width.
+        var digits: Int { max(presentation.filter(\.isNumber).count, narrowest ?? 0) }
+        /// How many digits a year keeps (`[Y01]`, `[Y,2-2]`: its last two); nil for all of them.
+        var yearDigits: Int? {
+            if let widest { return widest }
+            let written = digits + presentation.filter { $0 == "#" }.count
+            return written >= 2 ? written : nil
+        }
     }
 
     static func pieces(of picture: String) throws(JSONataError) -> [Piece] {
-        var pieces: [Piece] = []
+        var markers: [String] = []
+        var pieces: [Piece?] = []
         var rest = Substring(picture)
         while let character = rest.first {
             rest = rest.dropFirst()
@@ -48,13 +72,18 @@ enum JSONataDatePicture {
                 rest = rest.dropFirst()
             } else if character == "[" {
                 guard let end = rest.firstIndex(of: "]") else { throw JSONataError("D3135: a date picture's [ is not closed") }
-                pieces.append(.component(try Marker(rest[..<end].filter { !$0.isWhitespace })))
+                markers.append(rest[..<end].filter { !$0.isWhitespace })
+                pieces.append(nil)
                 rest = rest[rest.index(after: end)...]
             } else {
                 pieces.append(.text(character))
             }
         }
-        return pieces
+        // Each component is read once the picture is known to be whole.
+        var components: [Piece] = []
+        for marker in markers { components.append(.component(try Marker(marker))) }
+        var next = components.makeIterator()
+        return pieces.map { $0 ?? next.next()! }
     }
 
     static let monthNames = [
@@ -73,7 +102,8 @@ enum JSONataDatePicture {
     /// A date written in the picture, in `zone`.
     static func format(date: Date, picture: String, zone: TimeZone = utc) throws(JSONataError) -> String {
         let parts = calendar(in: zone).dateComponents(
-            [.year, .month, .day, .dayOfYear, .hour, .minute, .second, .nanosecond, .weekday, .weekOfYear, .timeZone], from: date)
+            [.year, .month, .day, .dayOfYear, .hour, .minute, .second, .nanosecond, .weekday, .weekOfYear, .yearForWeekOfYear, .timeZone],
+            from: date)
         var output = ""
         for piece in try pieces(of: picture) {
             switch piece {
@@ -97,28 +127,73 @@ enum JSONataDatePicture {
         case "s": value = parts.second ?? 0
         case "F": value = ((parts.weekday ?? 1) + 5) % 7 + 1
         case "W": value = parts.weekOfYear ?? 0
+        case "X": value = parts.yearForWeekOfYear ?? 0
+        case "w", "x":
+            // A week belongs to the month its Thursday is in, and is numbered within it from 1.
+            let thursday = (parts.day ?? 1) + 3 - (((parts.weekday ?? 1) + 5) % 7)
+            let month = parts.month ?? 1
+            let lengths = [31, (parts.year ?? 1) % 4 == 0 && ((parts.year ?? 1) % 100 != 0 || (parts.year ?? 1) % 400 == 0) ? 29 : 28,
+                           31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            let (weekMonth, day) = thursday < 1 ? ((month + 10) % 12 + 1, thursday + lengths[(month + 10) % 12])
+                : thursday > lengths[month - 1] ? (month % 12 + 1, thursday - lengths[month - 1]) : (month, thursday)
+            value = marker.letter == "w" ? (day - 1) / 7 + 1 : weekMonth
         case "f":
             let millis = (parts.nanosecond ?? 0) / 1_000_000
             return String(String(millis).leftPadded(to: 3).prefix(max(marker.digits, 1)))
-        case "P": return named((parts.hour ?? 0) < 12 ? "am" : "pm", marker.presentation)
-        case "Z": return offset(parts.timeZone?.secondsFromGMT() ?? 0)
-        case "z": return "GMT" + offset(parts.timeZone?.secondsFromGMT() ?? 0)
+        case "P": return truncated(named((parts.hour ?? 0) < 12 ? "am" : "pm", marker.presentation), marker)
+        case "C", "E": return "ISO"
+        case "Z", "z": return try zone(parts.timeZone?.secondsFromGMT() ?? 0, marker)
         default: throw JSONataError("D3132: unknown component [\(marker.letter)\(marker.presentation)] in a date picture")
         }
-        var text: String
         if marker.isName {
-            text = named(marker.letter == "M" ? monthNames[value - 1] : dayNames[value - 1], marker.presentation)
-        } else if let words = JSONataIntegerPresentation(picture: marker.presentation) {
-            text = words.format(value, ordinal: marker.ordinal)
-        } else {
-            text = String(value).leftPadded(to: marker.digits)
-            if marker.ordinal { text += JSONataIntegerPresentation.ordinalSuffix(value) }
+            let names = marker.letter == "F" ? dayNames : monthNames
+            return truncated(named(names[value - 1], marker.presentation), marker)
         }
-        if let widest = marker.widest, text.count > widest {
-            text = marker.letter == "Y" ? String(text.suffix(widest)) : String(text.prefix(widest))
-        }
-        if let narrowest = marker.narrowest, text.count < narrowest, text.allSatisfy(\.isNumber) { text = text.leftPadded(to: narrowest) }
+        if let words = JSONataIntegerPresentation(picture: marker.presentation) { return words.format(value, ordinal: marker.ordinal) }
+        var shown = value
+        if marker.letter == "Y", let kept = marker.yearDigits { shown = value % Int(pow10: kept) }
+        var text = grouped(String(shown).leftPadded(to: marker.letter == "Y" ? marker.widest ?? marker.digits : marker.digits),
+                           like: marker.presentation)
+        if marker.ordinal { text += JSONataIntegerPresentation.ordinalSuffix(value) }
         return text
+    }
+
+    /// Digits with the grouping separators of a picture such as `9,999` put in, repeated when evenly spaced.
+    private static func grouped(_ digits: String, like picture: Substring) -> String {
+        let characters = Array(picture)
+        let separators = characters.indices.filter { !characters[$0].isNumber && characters[$0] != "#" }.map { index in
+            (characters[index], characters[(index + 1)...].filter { $0.isNumber || $0 == "#" }.count)
+        }
+        guard let (separator, first) = separators.last, first > 0 else { return digits }
+        let evenly = separators.allSatisfy { $0.0 == separator } && separators.reversed().enumerated().allSatisfy { $1.1 == first * ($0 + 1) }
+        var output = Array(digits)
+        let positions = evenly ? Array(stride(from: first, to: output.count, by: first)) : separators.map(\.1).filter { $0 < output.count }
+        for position in positions.sorted(by: >) {
+            let separator = evenly ? separator : separators.first { $0.1 == position }!.0
+            output.insert(separator, at: output.count - position)
+        }
+        return String(output)
+    }
+
+    /// A name cut to the widest the marker allows.
+    private static func truncated(_ name: String, _ marker: Marker) -> String {
+        marker.widest.map { String(name.prefix($0)) } ?? name
+    }
+
+    /// An offset from UTC as the marker asks: `[Z]` `+01:00`, `[Z0101]` `+0100`, `[Z0]` `+1` or `+5:30`, `[z]`
+    /// `GMT+01:00`, and with `t`, `Z` for UTC itself.
+    private static func zone(_ seconds: Int, _ marker: Marker) throws(JSONataError) -> String {
+        if marker.modifier == "t" && seconds == 0 { return "Z" }
+        let minutes = abs(seconds) / 60
+        let (hours, rest) = minutes.quotientAndRemainder(dividingBy: 60)
+        let digits = marker.presentation.filter(\.isNumber).count
+        let text: String
+        switch digits {
+        case ...2: text = String(hours).leftPadded(to: digits) + (rest == 0 ? "" : ":" + String(rest).leftPadded(to: 2))
+        case 3, 4: text = grouped(String(hours * 100 + rest).leftPadded(to: digits), like: marker.presentation)
+        default: throw JSONataError("D3134: the time zone [\(marker.letter)\(marker.presentation)] has too many digits")
+        }
+        return (marker.letter == "z" ? "GMT" : "") + (seconds < 0 ? "-" : "+") + text
     }
 
     static func named(_ name: String, _ presentation: Substring) -> String {
@@ -127,11 +202,5 @@ enum JSONataDatePicture {
         case "n": name.lowercased()
         default: name
         }
-    }
-
-    /// An offset from UTC in seconds, as `+01:00`.
-    private static func offset(_ seconds: Int) -> String {
-        let minutes = seconds / 60
-        return (minutes < 0 ? "-" : "+") + String(abs(minutes) / 60).leftPadded(to: 2) + ":" + String(abs(minutes) % 60).leftPadded(to: 2)
     }
 }

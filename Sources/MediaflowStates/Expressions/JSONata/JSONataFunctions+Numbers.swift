@@ -94,11 +94,14 @@ extension JSONataFunctions {
     /// such as `+0100`.
     private static func timestamp(_ millis: Double, picture: String?, zone: String? = nil) throws(JSONataError) -> JSONValue {
         let date = Date(timeIntervalSince1970: millis / 1000)
-        guard let picture else { return .string(Timestamp.format(date)) }
+        guard let picture = picture ?? zone.map({ _ in "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]" }) else {
+            return .string(Timestamp.format(date))
+        }
         var offset = JSONataDatePicture.utc
         if let zone {
-            let digits = zone.dropFirst()
-            guard zone.count == 5, zone.first == "+" || zone.first == "-", let hhmm = Int(digits), digits.allSatisfy(\.isNumber),
+            let signed = zone.first == "+" || zone.first == "-"
+            let digits = signed ? zone.dropFirst() : zone[...]
+            guard digits.count == 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let hhmm = Int(digits),
                 let given = TimeZone(secondsFromGMT: (zone.first == "-" ? -1 : 1) * (hhmm / 100 * 3600 + hhmm % 100 * 60))
             else { throw JSONataError("D3134: '\(zone)' is not a time zone offset such as +0100") }
             offset = given
