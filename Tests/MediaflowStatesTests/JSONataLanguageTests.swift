@@ -35,6 +35,17 @@ struct JSONataLanguageTests {
         // The transform operator copies and changes.
         ("($states.input ~> |books[price > 34]|{'dear': true}, 'price'|).books[0]", ["title": "SICP", "isbn": "1", "dear": true]),
         ("$count(($states.input ~> |books|{}, ['isbn']|).books.isbn)", 0),
+        // Names and literals as JSONata reads them; built-in functions with the context, as values, and with
+        // JavaScript's ASCII \w.
+        ("{'in': 1, 'and': 2, 'function': 3, 'héllo': 4}.(in + and + function + héllo)", 10),
+        ("[\"\\ud83d\\ude00\", /x/('axb').match, $base64decode('aGVsbG8'), $trim('\\t\\na\\u00a0b\\r\\n ')]",
+         ["😀", "x", "hello", "a\u{00A0}b"]),
+        ("[$replace('šžç1', /\\w/, 'X'), $formatInteger(-5, 'a'), $fromMillis(1521801216617, '[f1]')]", ["šžçX", "-e", "617"]),
+        ("[$exists($uppercase), $boolean($uppercase), {'x': {'a': 42}}.x.$lookup('a'), $toMillis('2018-03-23')]",
+         [true, false, 42, 1_521_763_200_000]),
+        ("$reduce([[1], [2], [3]], $append)", [1, 2, 3]),
+        ("{'a': [{'b': 1}]}.a[].b", [1]),
+        ("{'a': {'b': 1}}.a^(b)", ["b": 1]),
         // `%` looks back along the path to the item the context item was found in.
         ("$states.input.books.{'t': title, 'lent': isbn in %.loans.isbn}",
          [["t": "SICP", "lent": true], ["t": "C", "lent": false], ["t": "AWK", "lent": true]]),

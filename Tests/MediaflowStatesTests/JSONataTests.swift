@@ -132,7 +132,7 @@ struct JSONataTests {
         #expect(state.error?.cause.contains(cause) == true, "\(state.error?.cause ?? "")")
     }
 
-    @Test(arguments: ["", "1 +", "(1", "'open", "$f(", "{'a' 1}", "function($x) $x", "1 # 2", String(repeating: "(", count: 100_000), Array(repeating: "1", count: 501).joined(separator: "+")])
+    @Test(arguments: ["", "1 +", "(1", "'open", "$f(", "{'a' 1}", "function($x) $x", "1 # 2", "a.2", "true.a", "01", "a^()", String(repeating: "(", count: 100_000), Array(repeating: "1", count: 501).joined(separator: "+")])
     func aMalformedExpressionIsRejectedWithTheDefinition(expression: String) {
         let issues = StateMachine.validate([
             "QueryLanguage": "JSONata", "StartAt": "P",

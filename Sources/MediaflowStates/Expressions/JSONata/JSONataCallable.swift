@@ -36,7 +36,8 @@ indirect enum JSONataCallable {
     var arity: Int {
         switch self {
         case .closure(let parameters, _, _, _): parameters.count
-        case .builtin, .matcher, .transform: 1
+        case .builtin(let name): JSONataFunctions.arity(of: name)
+        case .matcher, .transform: 1
         case .partial(_, let arguments): arguments.filter { $0.map { _ in false } ?? true }.count
         case .chain(let first, _): first.arity
         }

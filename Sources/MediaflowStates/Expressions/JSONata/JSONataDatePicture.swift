@@ -138,8 +138,11 @@ enum JSONataDatePicture {
                 : thursday > lengths[month - 1] ? (month % 12 + 1, thursday - lengths[month - 1]) : (month, thursday)
             value = marker.letter == "w" ? (day - 1) / 7 + 1 : weekMonth
         case "f":
-            let millis = (parts.nanosecond ?? 0) / 1_000_000
-            return String(String(millis).leftPadded(to: 3).prefix(max(marker.digits, 1)))
+            // A fraction of a second: its milliseconds, trailing zeros dropped down to the digits asked for.
+            var fraction = String((parts.nanosecond ?? 0) / 1_000_000).leftPadded(to: 3)
+            let wanted = max(marker.digits, 1)
+            while fraction.count > wanted, fraction.hasSuffix("0") { fraction.removeLast() }
+            return fraction.count < wanted ? fraction + String(repeating: "0", count: wanted - fraction.count) : fraction
         case "P": return truncated(named((parts.hour ?? 0) < 12 ? "am" : "pm", marker.presentation), marker)
         case "C", "E": return "ISO"
         case "Z", "z": return try zone(parts.timeZone?.secondsFromGMT() ?? 0, marker)

@@ -88,8 +88,10 @@ struct JSONataEvaluator {
             if case .array = value { return value }
             return .array([value])
         case .order(let base, let keys):
-            guard let value = try evaluate(base, context: context) else { return nil }
-            return .array(try order(Self.items(of: value), by: keys))
+            // One item, or none, is already in order.
+            let value = try evaluate(base, context: context)
+            guard case .array(let items)? = value else { return value }
+            return .array(try order(items, by: keys))
         case .object(let members):
             return try group(context.map(Self.items) ?? [], by: members)
         case .group(let base, let members):
@@ -138,7 +140,22 @@ struct JSONataEvaluator {
     /// A path, step by step: each step is evaluated with every item the last one gave as its context.
     private mutating func path(_ node: JSONataNode, context: JSONValue?) throws(JSONataError) -> JSONValue? {
         let steps = Self.steps(of: node)
-        if steps.contains(where: Self.bindsVariables) { return try bindingPath(steps, context: context) }
+        let result = try steps.contains(where: Self.bindsVariables) ? bindingPath(steps, context: context) : plainPath(steps, context: context)
+        // `[]` on any step keeps the path's result an array (`a[].b`).
+        guard steps.contains(where: Self.keepsArray), let result, result.arrayValue == nil else { return result }
+        return .array([result])
+    }
+
+    private static func keepsArray(_ step: JSONataNode) -> Bool {
+        switch step {
+        case .keepArray: true
+        case .filter(let base, _), .position(let base, _), .focus(let base, _): keepsArray(base)
+        default: false
+        }
+    }
+
+    /// A path whose steps bind no variables.
+    private mutating func plainPath(_ steps: [JSONataNode], context: JSONValue?) throws(JSONataError) -> JSONValue? {
         var current: [JSONValue?]
         if case .variable = steps[0] {
             current = [context]

@@ -36,9 +36,15 @@ extension JSONataFunctions {
             return .number(values.reduce(0, +) / Double(values.count))
         },
         "count": { args, _ throws(JSONataError) in .number(Double(args.array(0)?.count ?? 0)) },
-        "boolean": { args, _ throws(JSONataError) in try args.optional(0).map { .bool(JSONataEvaluator.truthy($0)) } },
+        "boolean": { args, _ throws(JSONataError) in
+            if case .function? = args.list.first { return .bool(false) }
+            return try args.optional(0).map { .bool(JSONataEvaluator.truthy($0)) }
+        },
         "not": { args, _ throws(JSONataError) in try args.optional(0).map { .bool(!JSONataEvaluator.truthy($0)) } },
-        "exists": { args, _ throws(JSONataError) in .bool(args.list.first?.value != nil) },
+        "exists": { args, _ throws(JSONataError) in
+            if case .function? = args.list.first { return .bool(true) }
+            return .bool(args.list.first?.value != nil)
+        },
         "now": { args, environment throws(JSONataError) in try timestamp(environment.now * 1000, picture: args.string(0)) },
         "millis": { _, environment throws(JSONataError) in .number((environment.now * 1000).rounded(.down)) },
         "fromMillis": { args, _ throws(JSONataError) in
@@ -85,8 +91,12 @@ extension JSONataFunctions {
             if let picture = try args.string(1) {
                 return try JSONataDatePicture.millis(from: text, picture: picture, now: environment.now).map(JSONValue.number)
             }
-            guard let seconds = StatesTimestamp.parse(text) else { throw JSONataError("D3110: '\(text)' is not an ISO 8601 timestamp") }
-            return .number((seconds * 1000).rounded())
+            if let seconds = StatesTimestamp.parse(text) { return .number((seconds * 1000).rounded()) }
+            // A date, or a date and time without an offset, is read in UTC.
+            for picture in ["[Y0001]-[M01]-[D01]", "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01]", "[Y0001]-[M01]-[D01]T[H01]:[m01]"] {
+                if let millis = try JSONataDatePicture.millis(from: text, picture: picture, now: environment.now) { return .number(millis) }
+            }
+            throw JSONataError("D3110: '\(text)' is not an ISO 8601 timestamp")
         },
     ]
 

@@ -16,7 +16,11 @@ extension JSONataFunctions {
         "uppercase": { args, _ throws(JSONataError) in try args.string(0).map { .string($0.uppercased()) } },
         "lowercase": { args, _ throws(JSONataError) in try args.string(0).map { .string($0.lowercased()) } },
         "trim": { args, _ throws(JSONataError) in
-            try args.string(0).map { .string($0.split(whereSeparator: \.isWhitespace).joined(separator: " ")) }
+            // Spaces, tabs and line breaks, as JSONata trims them (not every Unicode space).
+            try args.string(0).map { text in
+                .string(text.split(whereSeparator: { $0.unicodeScalars.allSatisfy { " \t\n\r".unicodeScalars.contains($0) } })
+                    .joined(separator: " "))
+            }
         },
         "pad": { args, _ throws(JSONataError) in
             guard let text = try args.string(0), let width = try args.number(1) else { return nil }
@@ -94,7 +98,8 @@ extension JSONataFunctions {
         "base64encode": { args, _ throws(JSONataError) in try args.string(0).map { .string(Data($0.utf8).base64EncodedString()) } },
         "base64decode": { args, _ throws(JSONataError) in
             guard let text = try args.string(0) else { return nil }
-            guard let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8) else {
+            let padded = text + String(repeating: "=", count: (4 - text.count % 4) % 4)
+            guard let data = Data(base64Encoded: padded), let decoded = String(data: data, encoding: .utf8) else {
                 throw JSONataError("D3137: '\(text)' is not Base64 text")
             }
             return .string(decoded)

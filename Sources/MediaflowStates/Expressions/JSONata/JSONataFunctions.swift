@@ -43,11 +43,25 @@ enum JSONataFunctions {
         "formatNumber": "n", "formatBase": "n", "formatInteger": "n", "fromMillis": "n", "each": "x", "sift": "x",
     ]
 
+    /// How many arguments a function must be given, and how many it is handed by `$map`, `$reduce` and the like
+    /// (those before its optional ones, as in JSONata's JavaScript); one and one for any function not named.
+    private static let parameterCounts: [String: (required: Int, handed: Int)] = [
+        "lookup": (2, 2), "split": (2, 3), "contains": (2, 2), "replace": (3, 4), "pad": (2, 3), "substring": (2, 3),
+        "substringBefore": (2, 2), "substringAfter": (2, 2), "match": (2, 3), "power": (2, 2), "round": (1, 2),
+        "formatNumber": (2, 3), "formatBase": (1, 2), "formatInteger": (2, 2), "parseInteger": (2, 2), "append": (2, 2),
+        "join": (1, 2), "each": (2, 2), "sift": (2, 2), "fromMillis": (1, 3), "toMillis": (1, 2),
+    ]
+
+    /// How many arguments `$map`, `$reduce` and the like hand the built-in function `name`.
+    static func arity(of name: String) -> Int { parameterCounts[name]?.handed ?? 1 }
+
     /// The arguments of `name` with the context before them when the function takes it in place of a first
-    /// argument that is not given.
+    /// argument that is not given: none at all, too few, or a first of the wrong type.
     static func withContext(_ name: String, _ arguments: [JSONataArgument], context: JSONValue?) -> [JSONataArgument] {
         guard let kind = contextArgument[name], let context else { return arguments }
-        guard let first = arguments.first else { return [.value(context)] }
+        guard let first = arguments.first, arguments.count >= parameterCounts[name]?.required ?? 1 else {
+            return [.value(context)] + arguments
+        }
         switch (kind, first) {
         case ("s", .value(.string?)), ("n", .value(.number?)), ("x", _): return arguments
         case ("s", _) where context.stringValue != nil: return [.value(context)] + arguments

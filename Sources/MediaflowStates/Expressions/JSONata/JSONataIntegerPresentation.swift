@@ -38,16 +38,16 @@ enum JSONataIntegerPresentation {
                 return title
             }
         case .roman(let upper):
-            let roman = Self.roman(value)
+            let roman = (value < 0 ? "-" : "") + Self.roman(abs(value))
             return upper ? roman : roman.lowercased()
         case .letters(let upper):
             var letters = ""
-            var rest = value
+            var rest = abs(value)
             while rest > 0 {
                 letters.insert(Character(Unicode.Scalar(UInt8(ascii: upper ? "A" : "a") + UInt8((rest - 1) % 26))), at: letters.startIndex)
                 rest = (rest - 1) / 26
             }
-            return letters
+            return (value < 0 ? "-" : "") + letters
         }
     }
 

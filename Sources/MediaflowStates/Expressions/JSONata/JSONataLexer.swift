@@ -97,7 +97,11 @@ struct JSONataLexer {
         return token
     }
 
-    private static func isNameCharacter(_ char: Character) -> Bool { char.isLetter || char.isNumber || char == "_" }
+    /// A name runs until whitespace or a character JSONata reads as an operator or punctuation (so `héllo` and
+    /// `😀` are names).
+    private static func isNameCharacter(_ char: Character) -> Bool {
+        !char.isWhitespace && !"`.[](){},:;?+-*/%|&=<>!~^#@$\"'".contains(char)
+    }
 
     private func matches(_ symbol: String) -> Bool {
         for (index, char) in symbol.enumerated() where cursor.peek(index) != char { return false }
@@ -120,7 +124,10 @@ struct JSONataLexer {
 
     private mutating func readNumber() throws(JSONataSyntaxError) -> Double {
         let start = cursor.position
-        _ = cursor.readWhile(\.isNumber)
+        let whole = cursor.readWhile(\.isNumber)
+        guard whole.count == 1 || whole.first != "0" else {
+            throw JSONataSyntaxError(message: "a number does not start with 0 (\(whole))", offset: start)
+        }
         if cursor.peek() == ".", cursor.peek(1)?.isNumber == true {
             cursor.position += 1
             _ = cursor.readWhile(\.isNumber)
@@ -156,17 +163,30 @@ struct JSONataLexer {
             case "b": text.append("\u{8}")
             case "f": text.append("\u{C}")
             case "u":
-                let hex = String(cursor.chars[cursor.position..<min(cursor.position + 4, cursor.chars.count)])
-                guard hex.count == 4, let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else {
-                    throw JSONataSyntaxError(message: "malformed \\u escape", offset: cursor.position)
-                }
+                guard var code = hexCode() else { throw JSONataSyntaxError(message: "malformed \\u escape", offset: cursor.position) }
                 cursor.position += 4
+                // A high surrogate and the low one after it, as JSON writes a character past U+FFFF.
+                if (0xD800..<0xDC00).contains(code), cursor.peek() == "\\", cursor.peek(1) == "u" {
+                    cursor.position += 2
+                    guard let low = hexCode(), (0xDC00..<0xE000).contains(low) else {
+                        throw JSONataSyntaxError(message: "malformed \\u escape", offset: cursor.position)
+                    }
+                    cursor.position += 4
+                    code = 0x10000 + (code - 0xD800) << 10 + (low - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(code) else { throw JSONataSyntaxError(message: "malformed \\u escape", offset: cursor.position) }
                 text.unicodeScalars.append(scalar)
             case "\"", "'", "\\", "/": text.append(escaped)
             default: throw JSONataSyntaxError(message: "unknown escape \\\(escaped)", offset: cursor.position - 2)
             }
         }
         throw JSONataSyntaxError(message: "a string is not closed", offset: offset)
+    }
+
+    /// The four hexadecimal digits at the cursor, as a number.
+    private func hexCode() -> UInt32? {
+        let hex = String(cursor.chars[cursor.position..<min(cursor.position + 4, cursor.chars.count)])
+        return hex.count == 4 ? UInt32(hex, radix: 16) : nil
     }
 
     private mutating func readRegex() throws(JSONataSyntaxError) -> JSONataToken {

@@ -104,7 +104,14 @@ struct JSONataParser {
         while case .symbol(let symbol) = token, let power = Self.bindingPowers[symbol], power > minimum {
             try advance()
             switch symbol {
-            case ".": left = .path(Self.step(left), Self.step(try expression(power)))
+            case ".":
+                let steps = (Self.step(left), Self.step(try expression(power)))
+                for step in [steps.0, steps.1] {
+                    if case .literal = step {
+                        throw JSONataSyntaxError(message: "S0213: a number, true, false or null cannot be a step of a path", offset: lexer.offset)
+                    }
+                }
+                left = .path(steps.0, steps.1)
             case "[":
                 if token == .symbol("]") {
                     try advance()
@@ -123,7 +130,7 @@ struct JSONataParser {
             case "{": left = .group(left, try objectMembers())
             case "(":
                 switch left {
-                case .variable, .call, .block, .lambda: left = .call(left, try list(closing: ")", placeholders: true))
+                case .variable, .call, .block, .lambda, .regex: left = .call(left, try list(closing: ")", placeholders: true))
                 default: throw JSONataSyntaxError(message: "only $functions can be called", offset: lexer.offset)
                 }
             case "?":
@@ -178,7 +185,7 @@ struct JSONataParser {
         case .name("true"): return .literal(.bool(true))
         case .name("false"): return .literal(.bool(false))
         case .name("null"): return .literal(.null)
-        case .name("function"), .name("λ"):
+        case .name(let word) where (word == "function" || word == "λ") && token == .symbol("("):
             try expect("(")
             var parameters: [String] = []
             while case .variable(let name) = token {
@@ -194,6 +201,7 @@ struct JSONataParser {
             try expect("}")
             return .lambda(parameters, body)
         case .name(let name): return .field(name)
+        case .symbol(let word) where ["and", "or", "in"].contains(word): return .field(word)
         case .symbol("*"): return .wildcard
         case .symbol("**"): return .descendants
         case .symbol("%"): return .parent
@@ -251,6 +259,7 @@ struct JSONataParser {
             try advance()
         }
         try expect(")")
+        guard !keys.isEmpty else { throw JSONataSyntaxError(message: "^( ) has no key to order by", offset: lexer.offset) }
         return keys
     }
 

@@ -8,8 +8,33 @@ struct JSONataRegex {
         var options: NSRegularExpression.Options = []
         if caseInsensitive { options.insert(.caseInsensitive) }
         if multiline { options.insert(.anchorsMatchLines) }
-        guard let expression = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
+        guard let expression = try? NSRegularExpression(pattern: Self.asciiClasses(pattern), options: options) else { return nil }
         self.expression = expression
+    }
+
+    /// The pattern with `\w` and `\d` (and `\W`, `\D` outside brackets) meaning ASCII letters, digits and `_`,
+    /// as in JavaScript, where ICU would take any Unicode letter or digit.
+    private static func asciiClasses(_ pattern: String) -> String {
+        var output = ""
+        var inClass = false
+        var characters = pattern[...]
+        while let char = characters.popFirst() {
+            if char == "\\", let next = characters.popFirst() {
+                switch (next, inClass) {
+                case ("w", false): output += "[A-Za-z0-9_]"
+                case ("W", false): output += "[^A-Za-z0-9_]"
+                case ("d", false): output += "[0-9]"
+                case ("D", false): output += "[^0-9]"
+                case ("w", true): output += "A-Za-z0-9_"
+                case ("d", true): output += "0-9"
+                default: output += "\\" + String(next)
+                }
+                continue
+            }
+            if char == "[" { inClass = true } else if char == "]" { inClass = false }
+            output.append(char)
+        }
+        return output
     }
 
     func matches(_ text: String) -> Bool {
