@@ -7,7 +7,10 @@ extension JSONataDatePicture {
     /// least (a year alone is its 1 January); a time left out is midnight.
     static func millis(from text: String, picture: String, now: Double) throws(JSONataError) -> Double? {
         var reading = Reading(rest: Substring(text))
-        for piece in try pieces(of: picture) {
+        let pieces = try pieces(of: picture)
+        try checkSpan(of: pieces)
+        guard pieces.contains(where: { if case .component = $0 { true } else { false } }) else { return nil }
+        for piece in pieces {
             switch piece {
             case .text(let character):
                 guard reading.rest.first == character else { return nil }
@@ -18,6 +21,23 @@ extension JSONataDatePicture {
         }
         guard reading.rest.isEmpty else { return nil }
         return reading.millis(now: now)
+    }
+
+    /// Refuses a picture that leaves a gap in the date it reads (a year and a day with no month, minutes with no
+    /// hour), or reads a week-based date, as JSONata does.
+    private static func checkSpan(of pieces: [Piece]) throws(JSONataError) {
+        let letters = Set(pieces.compactMap { piece -> Character? in
+            if case .component(let marker) = piece { return marker.letter == "h" ? "H" : marker.letter }
+            return nil
+        })
+        let order: [Character] = letters.contains("d") ? ["Y", "d", "H", "m", "s", "f"] : ["Y", "M", "D", "H", "m", "s", "f"]
+        let present = order.map(letters.contains)
+        let gap = present.firstIndex(of: true).map { first in
+            present.lastIndex(of: true).map { last in present[first...last].contains(false) } ?? false
+        } ?? false
+        if gap || !letters.isDisjoint(with: ["X", "W", "x", "w"]) {
+            throw JSONataError("D3136: the picture leaves a part of the date out, or reads weeks, which $toMillis cannot")
+        }
     }
 
     /// What has been read so far, and the text still to read.
@@ -52,8 +72,10 @@ extension JSONataDatePicture {
                 }
                 return false
             case "Y", "M", "D", "d", "H", "h", "m", "s", "f", "F", "W":
-                guard JSONataIntegerPresentation(picture: marker.presentation) == nil else {
-                    throw JSONataError("D3133: $toMillis reads [\(marker.letter)\(marker.presentation)] only as digits or a name")
+                if let presentation = JSONataIntegerPresentation(picture: marker.presentation) {
+                    guard let value = readInteger(presentation) else { return false }
+                    values[marker.letter] = value
+                    return true
                 }
                 let width = marker.digits > 1 ? marker.digits : nil
                 let digits = width.map { rest.prefix($0) } ?? rest.prefix(while: { $0.isASCII && $0.isNumber })
@@ -65,6 +87,23 @@ extension JSONataDatePicture {
             default:
                 throw JSONataError("D3132: unknown component [\(marker.letter)\(marker.presentation)] in a date picture")
             }
+        }
+
+        /// An integer in words, Roman numerals or letters: the longest run of words here that reads as one.
+        private mutating func readInteger(_ presentation: JSONataIntegerPresentation) -> Int? {
+            let allowed: (Character) -> Bool
+            if case .words = presentation { allowed = { $0.isLetter || " -,".contains($0) } } else { allowed = \.isLetter }
+            let run = rest.prefix(while: allowed)
+            var end = run.endIndex
+            while end > run.startIndex {
+                let candidate = run[..<end]
+                if candidate.last?.isLetter == true, let value = presentation.parse(String(candidate)) {
+                    rest = rest[end...]
+                    return value
+                }
+                end = run.index(before: end)
+            }
+            return nil
         }
 
         /// `+01:00`, `-0530`, `+01` or `Z`, after `GMT` for `[z]`.
