@@ -45,6 +45,9 @@ struct JSONataLanguageTests {
          [true, false, 42, 1_521_763_200_000]),
         ("$reduce([[1], [2], [3]], $append)", [1, 2, 3]),
         ("{'a': [{'b': 1}]}.a[].b", [1]),
+        // An array constructor spreads the arrays its items give, but not an array constructor among them.
+        ("{'a': [{'n': [1]}, {'n': [2]}]}.a.[n]", [[1], [2]]),
+        ("($x := [1, 2]; [$x, [3]])", [1, 2, [3]]),
         ("{'a': {'b': 1}}.a^(b)", ["b": 1]),
         // `%` looks back along the path to the item the context item was found in.
         ("$states.input.books.{'t': title, 'lent': isbn in %.loans.isbn}",

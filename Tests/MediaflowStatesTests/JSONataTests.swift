@@ -65,7 +65,7 @@ struct JSONataTests {
         ("$reduce([1, 2, 3], function($product, $n) { $product * $n }, 10)", 60),
         ("$sort($states.input.items, function($l, $r) { $l.price < $r.price }).name", ["c", "b", "a"]),
         ("$sort(['b', 'c', 'a'])", ["a", "b", "c"]),
-        ("($double := function($n) { $n * 2 }; [$double(4), $map([1, 2], $double)])", [8, [2, 4]]),
+        ("($double := function($n) { $n * 2 }; [$double(4), $map([1, 2], $double)])", [8, 2, 4]),
         ("$single($states.input.items, function($v) { $v.price = 4 }).name", "c"),
         ("[$exists($filter([1, 2], function($v) { $v > 5 })), $exists($map([], function($v) { $v }))]", [false, false]),
         ("[$exists($sift({'a': 0}, function($v) { $v })), $exists($reduce([], function($a, $b) { $a }))]", [false, false]),

@@ -34,7 +34,7 @@ extension JSONataEvaluator {
 
     /// The path's steps, each evaluated with every item the last gave, and with the variables bound on its way.
     mutating func bindingPath(_ steps: [JSONataNode], context: JSONValue?) throws(JSONataError) -> JSONValue? {
-        let first: [JSONValue?] = if case .variable = steps[0] { [context] } else { context.map { Self.items(of: $0) } ?? [nil] }
+        let first: [JSONValue?] = if Self.startsAtVariable(steps[0]) { [context] } else { context.map { Self.items(of: $0) } ?? [nil] }
         var tuples = first.map { Tuple(value: $0, context: $0, bindings: [:], parents: ancestry) }
         for (index, step) in steps.enumerated() {
             let (base, stages) = Self.stages(of: step)

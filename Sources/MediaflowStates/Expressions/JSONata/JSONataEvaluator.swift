@@ -78,7 +78,8 @@ struct JSONataEvaluator {
                 if case .range(let low, let high) = element {
                     values += try range(low, high, context: context)
                 } else if let value = try evaluate(element, context: context) {
-                    if case .path = element, case .array(let items) = value { values += items } else { values.append(value) }
+                    // An array an item gives is spread into this one, unless the item is an array constructor itself.
+                    if case .array = element { values.append(value) } else { values += Self.items(of: value) }
                 }
             }
             return .array(values)
@@ -157,7 +158,7 @@ struct JSONataEvaluator {
     /// A path whose steps bind no variables.
     private mutating func plainPath(_ steps: [JSONataNode], context: JSONValue?) throws(JSONataError) -> JSONValue? {
         var current: [JSONValue?]
-        if case .variable = steps[0] {
+        if Self.startsAtVariable(steps[0]) {
             current = [context]
         } else {
             current = context.map { Self.items(of: $0) } ?? [nil]
@@ -240,6 +241,16 @@ struct JSONataEvaluator {
 }
 
 extension JSONataEvaluator {
+    /// Whether a path's first step is a variable (`$`, `$$`, `$name`, with filters after it), which takes the
+    /// context whole rather than item by item.
+    static func startsAtVariable(_ step: JSONataNode) -> Bool {
+        switch step {
+        case .variable: true
+        case .filter(let base, _), .keepArray(let base), .position(let base, _), .focus(let base, _): startsAtVariable(base)
+        default: false
+        }
+    }
+
     /// The steps of a path, first to last.
     static func steps(of node: JSONataNode) -> [JSONataNode] {
         var steps: [JSONataNode] = []
