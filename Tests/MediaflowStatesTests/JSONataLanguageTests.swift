@@ -44,6 +44,7 @@ struct JSONataLanguageTests {
         ("[$exists($uppercase), $boolean($uppercase), {'x': {'a': 42}}.x.$lookup('a'), $toMillis('2018-03-23')]",
          [true, false, 42, 1_521_763_200_000]),
         ("$reduce([[1], [2], [3]], $append)", [1, 2, 3]),
+        ("[$substringBefore('Hola', ''), $substringAfter('Hola', ''), $substring('Hello World', 5.5, 5)]", ["", "Hola", " Worl"]),
         ("{'a': [{'b': 1}]}.a[].b", [1]),
         // An array constructor spreads the arrays its items give, but not an array constructor among them.
         ("{'a': [{'n': [1]}, {'n': [2]}]}.a.[n]", [[1], [2]]),

@@ -40,6 +40,8 @@ extension JSONataFunctions {
         },
         "substringBefore": { args, _ throws(JSONataError) in
             guard let text = try args.string(0), let marker = try args.string(1) else { return nil }
+            // An empty marker is found at the start, as JavaScript's indexOf finds it.
+            if marker.isEmpty { return .string("") }
             return .string(text.range(of: marker).map { String(text[..<$0.lowerBound]) } ?? text)
         },
         "substringAfter": { args, _ throws(JSONataError) in
