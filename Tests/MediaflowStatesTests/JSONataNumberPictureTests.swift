@@ -28,9 +28,7 @@ struct JSONataNumberPictureTests {
         ("$formatNumber(-3.5, '0.0', {'minus-sign': '−'})", "−3.5"),
     ] as [(String, JSONValue)])
     func formats(expression: String, expected: JSONValue) throws {
-        let state = try JSONataTests.run(expression)
-        #expect(state.status == .succeeded, "\(state.error?.cause ?? "")")
-        #expect(state.output == expected)
+        try JSONataTests.expect(expression, gives: expected)
     }
 
     @Test(arguments: [

@@ -93,7 +93,12 @@ struct JSONataTests {
          ["2023-11-14T22:13:20.000Z", 1_700_000_000_000, "1970-01-01T00:00:00.000Z", 1_700_000_000_000]),
     ] as [(String, JSONValue)])
     func evaluates(expression: String, expected: JSONValue) throws {
-        let state = try Self.run(expression)
+        try Self.expect(expression, gives: expected)
+    }
+
+    /// Expects the one-state machine whose output is `expression` to succeed with `expected`.
+    static func expect(_ expression: String, gives expected: JSONValue, input: JSONValue = input) throws {
+        let state = try run(expression, input: input)
         #expect(state.status == .succeeded, "\(state.error?.cause ?? "")")
         #expect(state.output == expected)
     }
