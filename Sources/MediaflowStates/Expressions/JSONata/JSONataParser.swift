@@ -54,6 +54,8 @@ struct JSONataParser {
     private var token: JSONataToken = .end
     /// How deeply the expression being read is nested: a pathological one must not exhaust the stack.
     private var depth = 0
+    /// How many `%` have been read: a path whose tokens include one is evaluated with its items' ancestors.
+    private var parentsRead = 0
     private static let deepest = 100
 
     /// Parses `text` whole. - Throws: `JSONataSyntaxError`.
@@ -100,6 +102,7 @@ struct JSONataParser {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.deepest else { throw JSONataSyntaxError(message: "the expression is nested too deeply", offset: lexer.offset) }
+        let parentsBefore = parentsRead
         var left = try operand()
         while case .symbol(let symbol) = token, let power = Self.bindingPowers[symbol], power > minimum {
             try advance()
@@ -149,29 +152,8 @@ struct JSONataParser {
                 left = .binary(symbol, left, try expression(power))
             }
         }
-        if case .path = left, Self.mentionsParent(left) { return .ancestryPath(left) }
+        if case .path = left, parentsRead > parentsBefore { return .ancestryPath(left) }
         return left
-    }
-
-    /// Whether `%` appears anywhere in the node.
-    private static func mentionsParent(_ node: JSONataNode) -> Bool {
-        switch node {
-        case .parent: true
-        case .literal, .regex, .variable, .field, .wildcard, .descendants, .placeholder: false
-        case .ancestryPath(let inner), .negate(let inner), .keepArray(let inner), .position(let inner, _), .focus(let inner, _),
-            .bind(_, let inner), .lambda(_, let inner):
-            mentionsParent(inner)
-        case .path(let a, let b), .filter(let a, let b), .binary(_, let a, let b), .range(let a, let b), .apply(let a, let b):
-            mentionsParent(a) || mentionsParent(b)
-        case .condition(let test, let then, let otherwise): [test, then, otherwise].contains { $0.map(mentionsParent) ?? false }
-        case .block(let nodes), .array(let nodes): nodes.contains(where: mentionsParent)
-        case .call(let callee, let arguments): mentionsParent(callee) || arguments.contains(where: mentionsParent)
-        case .object(let members): members.contains { mentionsParent($0.key) || mentionsParent($0.value) }
-        case .group(let base, let members): mentionsParent(base) || members.contains { mentionsParent($0.key) || mentionsParent($0.value) }
-        case .order(let base, let keys): mentionsParent(base) || keys.contains { mentionsParent($0.key) }
-        case .transform(let location, let update, let delete):
-            mentionsParent(location) || mentionsParent(update) || (delete.map(mentionsParent) ?? false)
-        }
     }
 
     private mutating func operand() throws(JSONataSyntaxError) -> JSONataNode {
@@ -204,7 +186,9 @@ struct JSONataParser {
         case .symbol(let word) where ["and", "or", "in"].contains(word): return .field(word)
         case .symbol("*"): return .wildcard
         case .symbol("**"): return .descendants
-        case .symbol("%"): return .parent
+        case .symbol("%"):
+            parentsRead += 1
+            return .parent
         case .symbol("-"): return .negate(try expression(70))
         case .symbol("("):
             var steps: [JSONataNode] = []
