@@ -34,8 +34,7 @@ extension JSONataEvaluator {
 
     /// The path's steps, each evaluated with every item the last gave, and with the variables bound on its way.
     mutating func bindingPath(_ steps: [JSONataNode], context: JSONValue?) throws(JSONataError) -> JSONValue? {
-        let first: [JSONValue?] = if Self.startsAtVariable(steps[0]) { [context] } else { context.map { Self.items(of: $0) } ?? [nil] }
-        var tuples = first.map { Tuple(value: $0, context: $0, bindings: [:], parents: ancestry) }
+        var tuples = Self.firstItems(of: steps, context: context).map { Tuple(value: $0, context: $0, bindings: [:], parents: ancestry) }
         for (index, step) in steps.enumerated() {
             let (base, stages) = Self.stages(of: step)
             // Filters before the first binding, and the bindings right after them, act on the items each context
@@ -45,14 +44,14 @@ extension JSONataEvaluator {
             var next: [Tuple] = []
             for tuple in tuples {
                 guard let value = try evaluate(base, in: tuple) else { continue }
-                let keepsArray = if index > 0, case .array = base { true } else { false }
+                let madeArray = if index > 0, case .array = base { true } else { false }
                 // `%` steps back to the parent, `$` stays on the item, any other step goes into it.
                 let parents: [JSONValue?] = switch base {
                 case .parent: tuple.parents.dropLast()
                 case .variable(""): tuple.parents
                 default: tuple.parents + [tuple.value]
                 }
-                let made = (keepsArray ? [value] : Self.items(of: value)).map {
+                let made = (madeArray ? [value] : Self.items(of: value)).map {
                     Tuple(value: $0, context: tuple.value, bindings: tuple.bindings, parents: parents)
                 }
                 next += try apply(stages[..<split], to: made)

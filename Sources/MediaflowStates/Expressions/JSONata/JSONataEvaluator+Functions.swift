@@ -38,11 +38,9 @@ extension JSONataEvaluator {
             guard case .function(let function)? = try item(right, context: context) else {
                 throw JSONataError("T2006: the right side of ~> must be a function")
             }
-            switch try item(left, context: context) {
-            case .function(let first)?: return .function(.chain(first, function))
-            case .value(let value)?: return try invoke(function, with: [.value(value)], context: context)
-            case nil: return try invoke(function, with: [.value(nil)], context: context)
-            }
+            let given = try item(left, context: context)
+            if case .function(let first)? = given { return .function(.chain(first, function)) }
+            return try invoke(function, with: [.value(given?.value)], context: context)
         default:
             return try evaluate(node, context: context).map(JSONataItem.value)
         }
@@ -98,7 +96,7 @@ extension JSONataEvaluator {
             let filled = partial.map { $0 ?? rest.popFirst() ?? .value(nil) }
             return try invoke(inner, with: filled, context: context)
         case .matcher(let regex):
-            guard case .value(.string(let text)?)? = arguments.first, let match = regex.matchList(in: text).first else { return nil }
+            guard case .value(.string(let text)?)? = arguments.first, let match = regex.firstMatch(in: text) else { return nil }
             return .value(JSONataFunctions.matchObject(match))
         case .transform(let location, let update, let delete, let scope):
             guard case .value(let value?)? = arguments.first else { return nil }
@@ -135,19 +133,13 @@ extension JSONataEvaluator {
                 if let result = try apply(function, [item, .number(Double(index)), value], context: context) { results.append(result) }
             }
             return Self.sequence(results)
-        case "filter":
-            var kept: [JSONValue] = []
-            for (index, item) in items.enumerated()
-            where Self.truthy(try apply(function, [item, .number(Double(index)), value], context: context)) {
-                kept.append(item)
-            }
-            return Self.sequence(kept)
-        case "single":
+        case "filter", "single":
             var found: [JSONValue] = []
             for (index, item) in items.enumerated()
             where Self.truthy(try apply(function, [item, .number(Double(index)), value], context: context)) {
                 found.append(item)
             }
+            if name == "filter" { return Self.sequence(found) }
             guard found.count == 1 else {
                 throw JSONataError(found.isEmpty ? "D3139: $single found no match" : "D3138: $single found more than one match")
             }

@@ -12,21 +12,16 @@ extension JSONataEvaluator {
         }
         guard let step = steps.first else { return try change(value, update: update, delete: delete) }
         let rest = steps.dropFirst()
-        switch step {
-        case .variable(""):
+        let (base, predicate): (JSONataNode, JSONataNode?) = if case .filter(let base, let test) = step { (base, test) } else { (step, nil) }
+        switch base {
+        case .variable("") where predicate == nil:
             return try transform(value, at: rest, update: update, delete: delete)
-        case .field, .wildcard, .filter(.field, _), .filter(.wildcard, _):
+        case .field, .wildcard:
             guard case .object(var members) = value else { return value }
-            var name: String?
-            var predicate: JSONataNode?
-            switch step {
-            case .field(let field): name = field
-            case .filter(.field(let field), let test): (name, predicate) = (field, test)
-            case .filter(_, let test): predicate = test
-            default: break
-            }
-            for key in members.keys.sorted() where name == nil || key == name {
-                members[key] = try transform(members[key]!, selectedBy: predicate, at: rest, update: update, delete: delete)
+            let keys: [String] = if case .field(let name) = base { [name] } else { Array(members.keys) }
+            for key in keys {
+                guard let member = members[key] else { continue }
+                members[key] = try transform(member, selectedBy: predicate, at: rest, update: update, delete: delete)
             }
             return .object(members)
         default:

@@ -157,12 +157,7 @@ struct JSONataEvaluator {
 
     /// A path whose steps bind no variables.
     private mutating func plainPath(_ steps: [JSONataNode], context: JSONValue?) throws(JSONataError) -> JSONValue? {
-        var current: [JSONValue?]
-        if Self.startsAtVariable(steps[0]) {
-            current = [context]
-        } else {
-            current = context.map { Self.items(of: $0) } ?? [nil]
-        }
+        var current = Self.firstItems(of: steps, context: context)
         for (index, step) in steps.enumerated() {
             var results: [JSONValue] = []
             for item in current {
@@ -241,9 +236,14 @@ struct JSONataEvaluator {
 }
 
 extension JSONataEvaluator {
-    /// Whether a path's first step is a variable (`$`, `$$`, `$name`, with filters after it), which takes the
-    /// context whole rather than item by item.
-    static func startsAtVariable(_ step: JSONataNode) -> Bool {
+    /// The items a path's first step is evaluated with: the context whole when the step is a variable (`$`, `$$`,
+    /// `$name`, with filters after it), and item by item otherwise.
+    static func firstItems(of steps: [JSONataNode], context: JSONValue?) -> [JSONValue?] {
+        if startsAtVariable(steps[0]) { return [context] }
+        return context.map { items(of: $0) } ?? [nil]
+    }
+
+    private static func startsAtVariable(_ step: JSONataNode) -> Bool {
         switch step {
         case .variable: true
         case .filter(let base, _), .keepArray(let base), .position(let base, _), .focus(let base, _): startsAtVariable(base)

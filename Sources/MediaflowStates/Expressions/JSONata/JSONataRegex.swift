@@ -53,6 +53,11 @@ struct JSONataRegex {
         expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match(in: text, $0) }
     }
 
+    /// The first match in `text`.
+    func firstMatch(in text: String) -> Match? {
+        expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)).flatMap { match(in: text, $0) }
+    }
+
     private func match(in text: String, _ result: NSTextCheckingResult) -> Match? {
         guard let range = Range(result.range, in: text) else { return nil }
         let groups = (1..<max(result.numberOfRanges, 1)).map { number in
