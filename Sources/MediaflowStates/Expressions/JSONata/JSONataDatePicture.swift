@@ -62,28 +62,27 @@ enum JSONataDatePicture {
     }
 
     static func pieces(of picture: String) throws(JSONataError) -> [Piece] {
-        var markers: [String] = []
-        var pieces: [Piece?] = []
+        // The picture is split whole before any component is read, so an unclosed `[` is reported first.
+        var split: [(text: Character?, marker: String?)] = []
         var rest = Substring(picture)
         while let character = rest.first {
             rest = rest.dropFirst()
             if character == "[" && rest.first == "[" || character == "]" && rest.first == "]" {
-                pieces.append(.text(character))
+                split.append((character, nil))
                 rest = rest.dropFirst()
             } else if character == "[" {
                 guard let end = rest.firstIndex(of: "]") else { throw JSONataError("D3135: a date picture's [ is not closed") }
-                markers.append(rest[..<end].filter { !$0.isWhitespace })
-                pieces.append(nil)
+                split.append((nil, rest[..<end].filter { !$0.isWhitespace }))
                 rest = rest[rest.index(after: end)...]
             } else {
-                pieces.append(.text(character))
+                split.append((character, nil))
             }
         }
-        // Each component is read once the picture is known to be whole.
-        var components: [Piece] = []
-        for marker in markers { components.append(.component(try Marker(marker))) }
-        var next = components.makeIterator()
-        return pieces.map { $0 ?? next.next()! }
+        var pieces: [Piece] = []
+        for piece in split {
+            if let marker = piece.marker { pieces.append(.component(try Marker(marker))) } else { pieces.append(.text(piece.text!)) }
+        }
+        return pieces
     }
 
     static let monthNames = [
@@ -101,20 +100,26 @@ enum JSONataDatePicture {
 
     /// A date written in the picture, in `zone`.
     static func format(date: Date, picture: String, zone: TimeZone = utc) throws(JSONataError) -> String {
-        let parts = calendar(in: zone).dateComponents(
+        let calendar = calendar(in: zone)
+        let parts = calendar.dateComponents(
             [.year, .month, .day, .dayOfYear, .hour, .minute, .second, .nanosecond, .weekday, .weekOfYear, .yearForWeekOfYear, .timeZone],
             from: date)
+        // A week belongs to the month its Thursday is in (`[w]`, `[x]`).
+        let daysAfterMonday = ((parts.weekday ?? 2) + 5) % 7
+        let thursday = calendar.dateComponents([.month, .day], from: date.addingTimeInterval(Double(3 - daysAfterMonday) * 86_400))
         var output = ""
         for piece in try pieces(of: picture) {
             switch piece {
             case .text(let character): output.append(character)
-            case .component(let marker): output += try component(marker, parts)
+            case .component(let marker): output += try component(marker, parts, weekThursday: thursday)
             }
         }
         return output
     }
 
-    private static func component(_ marker: Marker, _ parts: DateComponents) throws(JSONataError) -> String {
+    private static func component(_ marker: Marker, _ parts: DateComponents, weekThursday: DateComponents) throws(JSONataError)
+        -> String
+    {
         let value: Int
         switch marker.letter {
         case "Y": value = parts.year ?? 0
@@ -128,15 +133,8 @@ enum JSONataDatePicture {
         case "F": value = ((parts.weekday ?? 1) + 5) % 7 + 1
         case "W": value = parts.weekOfYear ?? 0
         case "X": value = parts.yearForWeekOfYear ?? 0
-        case "w", "x":
-            // A week belongs to the month its Thursday is in, and is numbered within it from 1.
-            let thursday = (parts.day ?? 1) + 3 - (((parts.weekday ?? 1) + 5) % 7)
-            let month = parts.month ?? 1
-            let lengths = [31, (parts.year ?? 1) % 4 == 0 && ((parts.year ?? 1) % 100 != 0 || (parts.year ?? 1) % 400 == 0) ? 29 : 28,
-                           31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-            let (weekMonth, day) = thursday < 1 ? ((month + 10) % 12 + 1, thursday + lengths[(month + 10) % 12])
-                : thursday > lengths[month - 1] ? (month % 12 + 1, thursday - lengths[month - 1]) : (month, thursday)
-            value = marker.letter == "w" ? (day - 1) / 7 + 1 : weekMonth
+        case "w": value = ((weekThursday.day ?? 1) - 1) / 7 + 1
+        case "x": value = weekThursday.month ?? 1
         case "f":
             // A fraction of a second: its milliseconds, trailing zeros dropped down to the digits asked for.
             var fraction = String((parts.nanosecond ?? 0) / 1_000_000).leftPadded(to: 3)

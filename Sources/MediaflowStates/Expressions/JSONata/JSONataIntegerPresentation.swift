@@ -109,12 +109,18 @@ enum JSONataIntegerPresentation {
         return (following ? ", " : "") + unit + tail
     }
 
-    private static func number(inWords text: String) -> Int? {
+    /// Each number word (cardinal or ordinal) below a hundred, and its value.
+    private static let wordValues: [String: Int] = {
         var values: [String: Int] = [:]
         for (index, word) in few.enumerated() { values[word] = index }
         for (index, word) in ordinals.enumerated() { values[word] = index }
         for (index, word) in decades.enumerated() { values[word] = (index + 2) * 10 }
         for (index, word) in ordinalDecades.enumerated() { values[word] = (index + 2) * 10 }
+        return values
+    }()
+
+    private static func number(inWords text: String) -> Int? {
+        let values = wordValues
         var total = 0
         var current = 0
         let words = text.split { $0 == " " || $0 == "," || $0 == "-" }.filter { $0 != "and" }

@@ -13,14 +13,14 @@ enum JSONataPictures {
         var minus = "-"
         var percent = "%"
         var perMille = "‰"
-        var zero: Character = "0"
+        private(set) var zero: Character = "0"
         var digit: Character = "#"
         var patternSeparator: Character = ";"
-
         /// The ten digits, from the zero digit on.
-        var digits: [Character] {
-            (0..<10).map { Character(Unicode.Scalar(zero.unicodeScalars.first!.value + UInt32($0)) ?? "0") }
-        }
+        private(set) var digits = Array("0123456789")
+
+        /// The characters that make a picture's number rather than its prefix or suffix.
+        var active: Set<Character> { Set(digits).union([decimal, exponent, grouping, digit, patternSeparator]) }
     }
 
     /// One of a picture's (at most) two sub-pictures, taken apart.
@@ -55,7 +55,7 @@ enum JSONataPictures {
 
     private static func analyse(_ picture: String, _ symbols: Symbols) throws(JSONataError) -> SubPicture {
         let digits = Set(symbols.digits)
-        let active = digits.union([symbols.decimal, symbols.exponent, symbols.grouping, symbols.digit, symbols.patternSeparator])
+        let active = symbols.active
         let characters = Array(picture)
         let isActive = { (char: Character) in active.contains(char) && char != symbols.exponent }
         let first = characters.firstIndex(where: isActive) ?? characters.count
@@ -107,7 +107,7 @@ enum JSONataPictures {
     ) -> String? {
         let digits = Set(symbols.digits)
         let text = String(picture)
-        let active = digits.union([symbols.decimal, symbols.exponent, symbols.grouping, symbols.digit, symbols.patternSeparator])
+        let active = symbols.active
         let decimals = picture.indices.filter { picture[$0] == symbols.decimal }
         let integer = Array(sub.integerPart)
         let fraction = Array(sub.fractionalPart)
@@ -153,9 +153,9 @@ enum JSONataPictures {
             exponent = power
         }
         let rounded = JSONataFunctions.round(value, to: sub.maximumFractionSize)
-        let zero = symbols.zero
+        let (zero, digits) = (symbols.zero, symbols.digits)
         var text = Array(String(format: "%.\(sub.maximumFractionSize)f", rounded).map { char -> Character in
-            char == "." ? symbols.decimal : char.wholeNumberValue.map { symbols.digits[$0] } ?? char
+            char == "." ? symbols.decimal : char.wholeNumberValue.map { digits[$0] } ?? char
         })
         if !text.contains(symbols.decimal) { text.append(symbols.decimal) }
         while text.first == zero { text.removeFirst() }
@@ -182,9 +182,9 @@ enum JSONataPictures {
         if !sub.hasDecimal || text.last == symbols.decimal { text.removeLast() }
         var written = String(text)
         if let exponent {
-            let digits = String(String(abs(exponent)).map { symbols.digits[$0.wholeNumberValue ?? 0] })
+            let power = String(String(abs(exponent)).map { digits[$0.wholeNumberValue ?? 0] })
             written += String(symbols.exponent) + (exponent < 0 ? symbols.minus : "")
-                + String(repeating: zero, count: max(sub.minimumExponentSize - digits.count, 0)) + digits
+                + String(repeating: zero, count: max(sub.minimumExponentSize - power.count, 0)) + power
         }
         return sub.prefix + written + sub.suffix
     }
@@ -200,7 +200,9 @@ extension JSONataPictures.Symbols {
             case ("decimal-separator", let char?): decimal = char
             case ("grouping-separator", let char?): grouping = char
             case ("exponent-separator", let char?): exponent = char
-            case ("zero-digit", let char?): zero = char
+            case ("zero-digit", let char?):
+                zero = char
+                digits = (0..<10).map { Character(Unicode.Scalar(char.unicodeScalars.first!.value + UInt32($0)) ?? "0") }
             case ("digit", let char?): digit = char
             case ("pattern-separator", let char?): patternSeparator = char
             case ("minus-sign", _): minus = text
