@@ -10,14 +10,14 @@ public struct Job: Codable, Sendable, Equatable {
     public var type: JobType
     public var jobProfile: JobProfileReference
     public var hasRelatedResource: RelatedResource?
-    public var jobInput: [String: JSONValue]?
+    public var jobInput: JSONObject?
     public var jobStatus: JobStatus?
     public var statusMessage: String?
     public var progress: Double?
     public var priority: JobPriority?
     public var startJob: String?
     public var processJob: String?
-    public var jobOutput: [String: JSONValue]?
+    public var jobOutput: JSONObject?
     public var dateCreated: Date?
     public var dateModified: Date?
 
@@ -29,7 +29,7 @@ public struct Job: Codable, Sendable, Equatable {
 
     /// Makes a job description; the repository fills `id`, status and dates when it stores it.
     public init(
-        type: JobType, profile: String, relatedResource: RelatedResource? = nil, jobInput: [String: JSONValue]? = nil
+        type: JobType, profile: String, relatedResource: RelatedResource? = nil, jobInput: JSONObject? = nil
     ) {
         self.type = type
         self.jobProfile = JobProfileReference(label: profile)

@@ -81,7 +81,7 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var jobStatus: JobStatus
     public var progress: Double?
     public var statusMessage: String?
-    public var jobOutput: [String: JSONValue]?
+    public var jobOutput: JSONObject?
 
     enum CodingKeys: String, CodingKey {
         case context = "@context"
@@ -97,7 +97,7 @@ public struct JobReport: Codable, Sendable, Equatable {
 
     /// A final report: completed with output, failed with a reason, or canceled.
     public static func stop(
-        job: String, processJob: String?, status: JobStatus, output: [String: JSONValue]? = nil, message: String? = nil
+        job: String, processJob: String?, status: JobStatus, output: JSONObject? = nil, message: String? = nil
     ) -> JobReport {
         JobReport(
             type: "StopJob", job: job, processJob: processJob, jobStatus: status,
@@ -115,7 +115,7 @@ public struct JobReport: Codable, Sendable, Equatable {
     /// Makes a report from all its fields.
     public init(
         type: String, job: String, processJob: String?, jobStatus: JobStatus, progress: Double?,
-        statusMessage: String?, jobOutput: [String: JSONValue]? = nil
+        statusMessage: String?, jobOutput: JSONObject? = nil
     ) {
         self.type = type
         self.job = job

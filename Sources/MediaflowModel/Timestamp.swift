@@ -134,9 +134,10 @@ extension Int64 {
     }
 }
 
-/// The JSON coders every role uses, so that dates and key order agree everywhere.
+/// The JSON coding every role uses, so that dates and key order agree everywhere.
 public enum ProtocolJSON {
-    /// A new encoder writing millisecond timestamps and sorted keys.
+    /// A Foundation encoder writing millisecond timestamps and sorted keys, for text shown to people (pretty
+    /// printed); it sorts the members of open values too.
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -147,41 +148,30 @@ public enum ProtocolJSON {
         return encoder
     }
 
-    /// A new decoder reading ISO 8601 timestamps with or without milliseconds.
-    public static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "'\(text)' is not an ISO 8601 timestamp")
-            }
-            return date
-        }
-        return decoder
-    }
-
-    private static let sharedEncoder = encoder()
-    private static let sharedDecoder = decoder()
-
     /// Encodes a value with the protocol's conventions; a value that writes itself (`JSONWritable`) does.
     public static func encode(_ value: some Encodable) throws -> Data {
         if let utf8 = (value as? any JSONWritable)?.jsonUTF8() { return Data(utf8) }
-        return try sharedEncoder.encode(value)
+        return Data(try written(value).utf8)
     }
 
     /// `encode`, as text.
     public static func text(_ value: some Encodable) throws -> String {
         if let text = (value as? any JSONWritable)?.jsonText() { return text }
-        return String(decoding: try sharedEncoder.encode(value), as: UTF8.self)
+        return try written(value)
+    }
+
+    private static func written(_ value: some Encodable) throws -> String {
+        guard let text = JSONWriter.finiteText(try JSONValueEncoder.encode(value)) else {
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "A number in it is not one JSON can carry."))
+        }
+        return text
     }
 
     /// Decodes a value with the protocol's conventions; a type that reads itself (`JSONReadable`) does, and
     /// the decoder only decodes what it could not read, to report why.
     ///
-    /// Foundation's decoder is handed only what `JSONParser` reads as JSON: it traps on some text that is not
-    /// (arrays left open 512 deep at its end), which a client could send to stop a node.
+    /// The text is read by `JSONParser` and decoded from the value it gives, so that an object keeps its members'
+    /// order (see `JSONValueDecoder`).
     /// - Throws: `DecodingError.dataCorrupted` at the root, saying where, for text that is not JSON.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         if let readable = type as? any JSONReadable.Type, let value = readable.read(data) as? T { return value }
@@ -191,7 +181,6 @@ public enum ProtocolJSON {
         } catch {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
         }
-        if let value = parsed as? T { return value }
-        return try sharedDecoder.decode(type, from: data)
+        return try JSONValueDecoder.decode(type, from: parsed)
     }
 }

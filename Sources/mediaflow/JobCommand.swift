@@ -73,7 +73,7 @@ extension JobCommand {
                 return seconds
             }
             let jobType = try await resolveType(client)
-            var inputs: [String: JSONValue] = [:]
+            var inputs: JSONObject = [:]
             for parameter in parameters {
                 let parts = parameter.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2 else { throw ValidationError("--param takes name=value, not '\(parameter)'") }

@@ -5,7 +5,15 @@ import Testing
 /// Documents that read themselves read what `JSONDecoder` reads, and refuse what it refuses, leaving the
 /// decoder to name the field.
 @Suite struct JSONReadableTests {
-    private let foundation = ProtocolJSON.decoder()
+    private let foundation: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parse(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text)) }
+            return date
+        }
+        return decoder
+    }()
 
     private static let goodJobs = [
         #"{"type":"AmeJob","jobProfile":{"label":"NoOp","type":"JobProfile"}}"#,

@@ -19,9 +19,11 @@ import Testing
         job = Job(
             type: .transformJob, profile: "Transcode \"HD\"",
             relatedResource: RelatedResource(locator: "file:///media/clip 1.mp4"),
+            // In key order: the encoder sorts an open value's members, the document keeps them as given.
             jobInput: [
-                "b": 1, "B": 2.5, "_x": "tab\there", "é": [true, false, .null], "10": ["nested": ["k": -0.001]],
-                "big": 1e21, "small": 1e-7, "negative": -3, "zero": 0, "long": -1_234_567_890_123, "control": "\u{1}\u{8}\u{c}\n\r\u{1f}\u{7f}\u{2028}/😀\\",
+                "10": ["nested": ["k": -0.001]], "B": 2.5, "_x": "tab\there", "b": 1, "big": 1e21,
+                "control": "\u{1}\u{8}\u{c}\n\r\u{1f}\u{7f}\u{2028}/😀\\", "long": -1_234_567_890_123, "negative": -3,
+                "small": 1e-7, "zero": 0, "é": [true, false, .null],
             ])
         job.context = "http://127.0.0.1:8080/context/default"
         job.id = "http://127.0.0.1:8080/Job/3f2b8c1e-5a4d-4e7f-9c0b-1d2e3f405162"
@@ -31,12 +33,18 @@ import Testing
         job.priority = .urgent
         job.startJob = "http://127.0.0.1:8080/StartJob/1"
         job.processJob = "http://127.0.0.1:8080/ProcessJob/2"
-        job.jobOutput = ["summary": ["duration": 10.04, "frames": 251], "empty": [:], "list": []]
+        job.jobOutput = ["empty": [:], "list": [], "summary": ["duration": 10.04, "frames": 251]]
         job.dateCreated = Date(timeIntervalSince1970: 1_490_879_500.078)
         job.dateModified = Date(timeIntervalSince1970: 1_490_879_501.5)
         try expectSameText(job)
         job.progress = 12.345
         try expectSameText(job)
+    }
+
+    @Test func openValuesKeepTheirMembersOrder() {
+        var job = Job(type: .ameJob, profile: "NoOp")
+        job.jobInput = ["zebra": 1, "apple": ["y": true, "x": false], "mango": 3]
+        #expect(job.jsonText()?.contains(#""jobInput":{"zebra":1,"apple":{"y":true,"x":false},"mango":3}"#) == true)
     }
 
     /// A page of documents, as `GET /Job` writes one.

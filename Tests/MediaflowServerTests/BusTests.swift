@@ -237,7 +237,7 @@ extension BusTests {
     static func socketURL(_ server: TestServer) -> String { server.baseURL.replacingOccurrences(of: "http://", with: "ws://") + "/bus/ws" }
 
     static func request(_ op: String, params: JSONValue, context: JSONValue? = nil) -> String {
-        var message: [String: JSONValue] = [
+        var message: JSONObject = [
             "serviceType": "avid.acs.calculator", "serviceRealm": "global.test", "serviceVersion": 3, "op": .string(op),
             "paramSet": params,
         ]

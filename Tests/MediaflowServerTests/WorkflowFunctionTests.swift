@@ -168,7 +168,7 @@ import Testing
             _ = try await WorkflowTests.call(base, .POST, "/Execution", ["stateMachine": "invoker", "name": "i1", "input": ["n": 21]])
             let described = try await WorkflowTests.finished(base, "/Execution/invoker/i1")
             #expect(described["status"] == "SUCCEEDED")
-            #expect(described["output"] == #"{"doubled":42,"probe":{"job":"COMPLETED"},"status":200}"#)
+            #expect(described["output"] == #"{"doubled":42,"status":200,"probe":{"job":"COMPLETED"}}"#)
         }
     }
 

@@ -15,7 +15,7 @@ import Testing
         ("napper", ["StartAt": "Nap", "States": ["Nap": ["Type": "Wait", "Seconds": 4, "End": true]]]),
     ]
 
-    static func workflowJob(_ jobInput: [String: JSONValue]) -> Job {
+    static func workflowJob(_ jobInput: JSONObject) -> Job {
         Job(type: .workflowJob, profile: "RunStateMachine", jobInput: jobInput)
     }
 

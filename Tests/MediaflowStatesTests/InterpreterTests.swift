@@ -265,4 +265,18 @@ extension InterpreterTests {
         #expect(step.events.last?.type == "ExecutionFailed")
         #expect(step.events.last?.id == 25_000)
     }
+
+    /// Parameters, the input and intrinsic functions keep members in the order they were written, as Step
+    /// Functions does: an output reads as its definition and its input were written.
+    @Test func outputsKeepTheirMembersInTheOrderWritten() throws {
+        let machine = try StateMachine(json: #"""
+            {"StartAt":"P","States":{"P":{"Type":"Pass","End":true,"Parameters":{
+              "zeta.$":"$.b","alpha":1,"text.$":"States.JsonToString($)","merged.$":"States.JsonMerge($.x, $.y, false)"}}}}
+            """#)
+        let input = JSONText.parse(#"{"b":2,"x":{"q":1,"p":2},"y":{"r":3,"q":4}}"#)!
+        let state = ConformanceRunner.runToCompletion(machine, input: input)
+        #expect(
+            state.output.map(JSONText.serialize)
+                == #"{"zeta":2,"alpha":1,"text":"{\"b\":2,\"x\":{\"q\":1,\"p\":2},\"y\":{\"r\":3,\"q\":4}}","merged":{"q":4,"p":2,"r":3}}"#)
+    }
 }

@@ -12,7 +12,7 @@ public struct BusFrame: Sendable {
     public var action: String
     public var requestId: String?
     /// Every member of the frame, `action` and `requestId` included.
-    public var members: [String: JSONValue]
+    public var members: JSONObject
 
     /// Reads a frame from JSON text.
     public init(bytes: some Collection<UInt8>) throws(BusFault) {

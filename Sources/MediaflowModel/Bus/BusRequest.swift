@@ -5,9 +5,9 @@ public struct BusRequest: Sendable, Equatable {
     public var op: String
     public var paramSet: JSONValue?
     /// Always an object; the gateway sets its `sender` and `transaction` members.
-    public var context: [String: JSONValue]
+    public var context: JSONObject
 
-    public init(address: BusAddress, op: String, paramSet: JSONValue? = nil, context: [String: JSONValue] = [:]) {
+    public init(address: BusAddress, op: String, paramSet: JSONValue? = nil, context: JSONObject = [:]) {
         self.address = address
         self.op = op
         self.paramSet = paramSet
@@ -17,7 +17,7 @@ public struct BusRequest: Sendable, Equatable {
     /// Reads a request from the members of a message, checking each field as the seed's table
     /// defines it (`serviceType`, `serviceRealm`, `op` strings, `serviceVersion` an integer,
     /// `paramSet` and `context` objects when present).
-    public init(message: [String: JSONValue]) throws(BusFault) {
+    public init(message: JSONObject) throws(BusFault) {
         let type = try Self.string("serviceType", in: message)
         let realm = try Self.string("serviceRealm", in: message)
         guard let versionValue = message["serviceVersion"] else { throw .missing("serviceVersion") }
@@ -38,7 +38,7 @@ public struct BusRequest: Sendable, Equatable {
         }
     }
 
-    private static func string(_ field: String, in message: [String: JSONValue]) throws(BusFault) -> String {
+    private static func string(_ field: String, in message: JSONObject) throws(BusFault) -> String {
         guard let value = message[field] else { throw .missing(field) }
         guard case .string(let string) = value else { throw .malformed(field, "must be a string, not \(value.kindName)") }
         guard !string.isEmpty else { throw .malformed(field, "must not be empty") }

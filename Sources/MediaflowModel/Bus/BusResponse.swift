@@ -4,11 +4,11 @@ public struct BusResponse: Sendable, Equatable {
     public var address: BusAddress
     public var op: String
     public var resultSet: JSONValue?
-    public var context: [String: JSONValue]
+    public var context: JSONObject
     public var errorSet: [BusError]
 
     public init(
-        address: BusAddress, op: String, resultSet: JSONValue? = nil, context: [String: JSONValue] = [:],
+        address: BusAddress, op: String, resultSet: JSONValue? = nil, context: JSONObject = [:],
         errorSet: [BusError] = []
     ) {
         self.address = address
@@ -24,7 +24,7 @@ public struct BusResponse: Sendable, Equatable {
     }
 
     /// Reads a response message; the fields the gateway needs are checked, the rest kept as sent.
-    public init(message: [String: JSONValue]) throws(BusFault) {
+    public init(message: JSONObject) throws(BusFault) {
         let request = try BusRequest(message: message)
         self.address = request.address
         self.op = request.op

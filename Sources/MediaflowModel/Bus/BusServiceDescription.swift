@@ -11,7 +11,7 @@ public struct BusServiceDescription: Sendable, Equatable {
     }
 
     /// Reads a registration: the address fields of a request, `ops` a non-empty array of operations.
-    public init(json: [String: JSONValue]) throws(BusFault) {
+    public init(json: JSONObject) throws(BusFault) {
         var addressFields = json
         addressFields["op"] = "register"
         addressFields["paramSet"] = nil
@@ -34,7 +34,7 @@ public struct BusServiceDescription: Sendable, Equatable {
     public func op(named name: String) -> BusOperation? { ops.first { $0.name == name } }
 
     public var json: JSONValue {
-        var fields: [String: JSONValue] = [
+        var fields: JSONObject = [
             "serviceType": .string(address.type), "serviceRealm": .string(address.realm),
             "serviceVersion": .number(Double(address.version)), "ops": .array(ops.map(\.json)),
         ]
@@ -76,7 +76,7 @@ public struct BusOperation: Sendable, Equatable {
     }
 
     public var json: JSONValue {
-        var fields: [String: JSONValue] = ["name": .string(name)]
+        var fields: JSONObject = ["name": .string(name)]
         if let description { fields["description"] = .string(description) }
         if let paramSet { fields["paramSet"] = paramSet }
         if let resultSet { fields["resultSet"] = resultSet }

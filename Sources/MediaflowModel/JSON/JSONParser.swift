@@ -55,9 +55,9 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
         index += 1
-        // Gathered first and made a dictionary at once, sized for them all, rather than grown (and rehashed)
-        // member by member. A repeated name keeps its last value. Room for the members of most protocol
-        // objects is made at once: grown from empty, the list took three allocations for four members.
+        // Gathered first and made an object at once, sized for them all. A repeated name keeps its last value
+        // in its first place, as JavaScript's JSON.parse does. Room for the members of most protocol objects
+        // is made at once: grown from empty, the list took three allocations for four members.
         var members: [(String, JSONValue)] = []
         members.reserveCapacity(8)
         skipSpace()
@@ -79,7 +79,7 @@ public struct JSONParser {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(Dictionary(members) { _, last in last })
+                return .object(JSONObject(members) { _, last in last })
             } else {
                 throw failure("expected ',' or '}'")
             }

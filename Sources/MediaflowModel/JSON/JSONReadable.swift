@@ -23,7 +23,7 @@ public struct JSONObjectReader {
     /// The object does not have the shape asked for.
     public struct Mismatch: Error {}
 
-    private let members: [String: JSONValue]
+    private let members: JSONObject
 
     init?(_ value: JSONValue) {
         guard case .object(let members) = value else { return nil }
@@ -69,7 +69,7 @@ public struct JSONObjectReader {
         return date
     }
 
-    public func optional(_ key: String) throws(Mismatch) -> [String: JSONValue]? {
+    public func optional(_ key: String) throws(Mismatch) -> JSONObject? {
         guard let value = present(key) else { return nil }
         guard case .object(let members) = value else { throw Mismatch() }
         return members

@@ -2,8 +2,9 @@ import Foundation
 
 /// A document that writes its own protocol JSON: the text `JSONEncoder` would write with the protocol's
 /// settings (members sorted by key, millisecond UTC timestamps, integral numbers without a fraction), in
-/// a fraction of the time Codable's containers take. Jobs and their start records are written on every
-/// job change; `ProtocolJSON.encode` uses this whenever a value offers it.
+/// a fraction of the time Codable's containers take, except that an open value's members (a job's input and
+/// output) keep the order they were given in, where the encoder sorts them. Jobs and their start records are
+/// written on every job change; `ProtocolJSON.encode` uses this whenever a value offers it.
 public protocol JSONWritable: Encodable {
     /// Writes the members, in key order.
     func writeMembers(to object: inout JSONObjectWriter)
@@ -71,7 +72,7 @@ public struct JSONObjectWriter {
         text.append(byte: UInt8(ascii: "\""))
     }
 
-    public mutating func member(_ key: StaticString, _ value: [String: JSONValue]?) {
+    public mutating func member(_ key: StaticString, _ value: JSONObject?) {
         guard let value else { return }
         self.key(key)
         JSONWriter.write(value, to: &text, finite: &finite)

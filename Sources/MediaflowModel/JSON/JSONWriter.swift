@@ -1,15 +1,23 @@
 import Foundation
 
 /// Writes compact JSON text: integral numbers without a fraction (`1`, not `1.0`), object members in
-/// key order so output is stable, strings escaped as Foundation's `JSONEncoder` escapes them. Envelopes with a fixed member order write their own braces and use
+/// the order they were given, strings escaped as Foundation's `JSONEncoder` escapes them. Envelopes with a fixed member order write their own braces and use
 /// `write(_:to:)` for the values.
 public enum JSONWriter {
     /// The compact JSON text of a value.
-    public static func text(_ value: JSONValue) -> String {
+    public static func text(_ value: JSONValue) -> String { written(value).text }
+
+    /// The compact JSON text of a value, or nil when a number in it is one JSON cannot carry (NaN, infinity).
+    public static func finiteText(_ value: JSONValue) -> String? {
+        let (text, finite) = written(value)
+        return finite ? text : nil
+    }
+
+    private static func written(_ value: JSONValue) -> (text: String, finite: Bool) {
         var out = JSONBuffer(capacity: 256)
         var finite = true
         write(value, to: &out, finite: &finite)
-        return out.string
+        return (out.string, finite)
     }
 
     /// Appends a value; clears `finite` on meeting a number JSON cannot carry (NaN, infinity).
@@ -33,10 +41,10 @@ public enum JSONWriter {
         }
     }
 
-    /// Appends an object, its members sorted by key.
-    static func write(_ members: [String: JSONValue], to out: inout JSONBuffer, finite: inout Bool) {
+    /// Appends an object, its members in their order.
+    static func write(_ members: JSONObject, to out: inout JSONBuffer, finite: inout Bool) {
         out.append(byte: UInt8(ascii: "{"))
-        for (offset, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (offset, member) in members.enumerated() {
             if offset > 0 { out.append(byte: UInt8(ascii: ",")) }
             write(string: member.key, to: &out)
             out.append(byte: UInt8(ascii: ":"))

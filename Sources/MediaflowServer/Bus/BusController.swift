@@ -85,7 +85,7 @@ struct BusController<Context: RequestContext>: Sendable {
     }
 
     /// The members of a JSON object body.
-    private func members(of request: Request) async throws(BusFault) -> [String: JSONValue] {
+    private func members(of request: Request) async throws(BusFault) -> JSONObject {
         var request = request
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: maxBodyBytes) } catch {
@@ -100,7 +100,7 @@ struct BusController<Context: RequestContext>: Sendable {
     }
 
     private func registerEndpoint(_ request: Request) async throws -> Response {
-        let fields: [String: JSONValue]
+        let fields: JSONObject
         let description: BusServiceDescription
         do throws(BusFault) {
             fields = try await members(of: request)

@@ -17,11 +17,11 @@ protocol BusInstance: AnyObject, Sendable {
 struct ServiceReply: Sendable {
     var resultSet: JSONValue?
     var errorSet: [BusError] = []
-    var context: [String: JSONValue] = [:]
+    var context: JSONObject = [:]
 
     /// Reads a service's answer leniently: only `resultSet`, `errorSet` and `context` are looked at,
     /// so a service need not repeat the address it was called at.
-    init(members: [String: JSONValue]) throws(BusFault) {
+    init(members: JSONObject) throws(BusFault) {
         resultSet = members["resultSet"].flatMap { $0 == .null ? nil : $0 }
         do throws(BusFault) {
             errorSet = try BusError.list(members["errorSet"])

@@ -13,7 +13,7 @@ public final class BusSocket: Sendable {
     public typealias Receive = @Sendable (_ channel: String, _ message: JSONValue, _ context: JSONValue) async -> Void
 
     private let writer = Mutex<WebSocketOutboundWriter?>(nil)
-    private let pending = PendingCalls<[String: JSONValue]>()
+    private let pending = PendingCalls<JSONObject>()
     /// The handlers, boxed: a closure kept directly in a `Mutex` is re-wrapped in a reabstraction
     /// thunk on every `withLock`, so each call would grow a longer chain of thunks.
     private let handlers = Mutex<Handlers>(Handlers())
@@ -75,14 +75,14 @@ public final class BusSocket: Sendable {
     /// Sends a frame built around a fresh `requestId` and returns the members of the frame that
     /// answers it: the way to speak the frame protocol directly.
     public func exchange(timeout: Duration = .seconds(15), _ frame: (String) -> String) async throws(BusFault)
-        -> [String: JSONValue]
+        -> JSONObject
     {
         try await pending.call(timeout: timeout) { id in await write(frame(id)) }
     }
 
     /// Registers a service under its address; `serve` answers its requests from then on.
     public func register(
-        _ description: BusServiceDescription, identity: [String: JSONValue] = [:], serve: @escaping Serve
+        _ description: BusServiceDescription, identity: JSONObject = [:], serve: @escaping Serve
     ) async throws(BusFault) {
         handlers.withLock { $0.service = (serve, description.address) }
         var service = description.json.objectValue!
@@ -122,7 +122,7 @@ public final class BusSocket: Sendable {
         try? await writer.withLock { $0 }?.write(.text(text))
     }
 
-    private static func check(_ answer: [String: JSONValue], expecting action: String) throws(BusFault) {
+    private static func check(_ answer: JSONObject, expecting action: String) throws(BusFault) {
         guard answer["action"]?.stringValue == action else {
             let first = try? BusError.list(answer["errorSet"]).first
             throw BusFault(
@@ -173,7 +173,7 @@ public final class BusSocket: Sendable {
 public enum BusServiceReply {
     /// The member of the response to write: `resultSet` or `errorSet`, and its value.
     public static func member(
-        for message: [String: JSONValue], origin: BusAddress, serve: BusSocket.Serve
+        for message: JSONObject, origin: BusAddress, serve: BusSocket.Serve
     ) async -> (name: String, value: JSONValue) {
         let request: BusRequest
         do throws(BusFault) {

@@ -60,8 +60,8 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         Problem(.badGateway, slug: "upstream-failure", title: "Upstream failure", detail: detail)
     }
 
-    var document: [String: JSONValue] {
-        var body: [String: JSONValue] = [
+    var document: JSONObject {
+        var body: JSONObject = [
             "type": .string("/problems/\(slug)"), "title": .string(title), "status": .number(Double(status.code)),
             "detail": .string(detail),
         ]

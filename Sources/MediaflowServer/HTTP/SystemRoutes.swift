@@ -34,7 +34,7 @@ struct SystemRoutes<Context: RequestContext>: Sendable {
     /// The JSON-LD context the payloads' `@context` points at.
     static func context(baseURL: String) -> JSONValue {
         let vocabulary = "\(baseURL)/vocabulary#"
-        var terms: [String: JSONValue] = ["@vocab": .string(vocabulary), "id": "@id", "type": "@type"]
+        var terms: JSONObject = ["@vocab": .string(vocabulary), "id": "@id", "type": "@type"]
         for term in ["job", "startJob", "processJob", "locator", "success", "failure", "update"] {
             terms[term] = ["@type": "@id"]
         }

@@ -6,7 +6,7 @@ import MediaflowModel
 protocol JobWorker: Sendable {
     /// Does the job's work and returns its `jobOutput`.
     /// - Throws: any error; its description becomes the failed job's `statusMessage`.
-    func run(_ job: Job, context: WorkContext) async throws -> [String: JSONValue]
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject
 }
 
 /// What a worker may use while it runs a job.
@@ -22,7 +22,7 @@ struct WorkContext: Sendable {
 
 /// Does nothing and completes at once: for measuring the platform itself.
 struct NoOpWorker: JobWorker {
-    func run(_ job: Job, context: WorkContext) async throws -> [String: JSONValue] { [:] }
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject { [:] }
 }
 
 /// `ExtractTechnicalMetadata`: MediaInfo's EBUCore document and ffprobe's report, kept as output files, and a
@@ -32,7 +32,7 @@ struct TechnicalMetadataWorker: JobWorker {
     let extractor: MetadataExtractor
     let storage: OutputStorage
 
-    func run(_ job: Job, context: WorkContext) async throws -> [String: JSONValue] {
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
         guard let locator = job.hasRelatedResource?.locator else {
             throw MediaError.unreadable("the job has no hasRelatedResource.locator")
         }

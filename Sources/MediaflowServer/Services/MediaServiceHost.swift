@@ -133,7 +133,7 @@ final class MediaServiceHost: Service, Sendable {
     private func process(_ record: ProcessJob, id: String) async -> Bool {
         defer { running.withLock { if $0.jobs.removeValue(forKey: id) == nil { $0.endedEarly.insert(id) } } }
         let endpoints = record.asyncEndpoint
-        let stop: @Sendable (JobStatus, [String: JSONValue]?, String?) async -> Void = { status, output, message in
+        let stop: @Sendable (JobStatus, JSONObject?, String?) async -> Void = { status, output, message in
             let report = JobReport.stop(
                 job: record.job, processJob: record.id, status: status, output: output, message: message)
             await self.reporter.deliver(report, to: status == .completed ? endpoints.success! : endpoints.failure!)

@@ -4,7 +4,7 @@ import MediaflowStates
 enum HistoryDocument {
     /// `{"id", "previousEventId", "timestamp", "type", "<type>EventDetails": {…}}`.
     static func json(_ event: HistoryEvent) -> JSONValue {
-        var document: [String: JSONValue] = [
+        var document: JSONObject = [
             "id": .number(Double(event.id)), "previousEventId": .number(Double(event.previousEventId)),
             "timestamp": .number(event.timestamp), "type": .string(event.type),
         ]
@@ -13,8 +13,8 @@ enum HistoryDocument {
     }
 
     /// DescribeExecution's answer for an execution.
-    static func describe(_ state: ExecutionState) -> [String: JSONValue] {
-        var document: [String: JSONValue] = [
+    static func describe(_ state: ExecutionState) -> JSONObject {
+        var document: JSONObject = [
             "executionArn": .string(state.identity.executionArn), "stateMachineArn": .string(state.identity.stateMachineArn),
             "name": .string(state.identity.name), "status": .string(state.status.rawValue), "startDate": .number(state.startTime),
             "input": .string(JSONText.serialize(state.input)), "inputDetails": ["included": true],

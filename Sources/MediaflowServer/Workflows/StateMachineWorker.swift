@@ -14,7 +14,7 @@ struct StateMachineWorker: JobWorker {
     /// How often the execution is looked at while it runs.
     var pollInterval = Duration.milliseconds(100)
 
-    func run(_ job: Job, context: WorkContext) async throws -> [String: JSONValue] {
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
         guard let machine = job.jobInput?["stateMachine"]?.stringValue, !machine.isEmpty else {
             throw WorkflowJobFailure("jobInput.stateMachine must name a state machine")
         }
@@ -47,7 +47,7 @@ struct StateMachineWorker: JobWorker {
         }
     }
 
-    private func outcome(of record: ExecutionRecord) throws -> [String: JSONValue] {
+    private func outcome(of record: ExecutionRecord) throws -> JSONObject {
         let state = try record.interpreterState()
         guard state.status == .succeeded else {
             let reason = state.error.map { "\($0.name): \($0.cause)" } ?? "no error given"

@@ -56,7 +56,7 @@ final class TaskResourceRunner: Sendable {
         defer { _ = inFlight.withLock { $0.remove(record.token) } }
         let resource = TaskResource(record.resource)
         guard let (executionArn, token) = TaskToken.parse(record.token),
-            let invocation = try? JSONDecoder().decode(TaskInvocation.self, from: record.input), resource.kind != .activity
+            let invocation = try? ProtocolJSON.decode(TaskInvocation.self, from: record.input), resource.kind != .activity
         else { return }  // activity tasks are written `queued`; workers take them with GetActivityTask
         let work = Task { try await self.hand(invocation.input, to: resource, token: record.token) }
         calls.withLock { $0[record.token] = work }
@@ -164,7 +164,7 @@ final class TaskResourceRunner: Sendable {
         let endpoint = sync ? AsyncEndpoint(success: "\(baseURL)/WorkflowTask/\(token)/success", failure: "\(baseURL)/WorkflowTask/\(token)/failure") : nil
         _ = try await client.start(jobURL: created.id!, asyncEndpoint: endpoint)
         if sync { return Handover(handle: created.id) }
-        let queued = try JSONDecoder().decode(JSONValue.self, from: try ProtocolJSON.encode(try await client.job(created.id!)))
+        let queued = try ProtocolJSON.decode(JSONValue.self, from: try ProtocolJSON.encode(try await client.job(created.id!)))
         return Handover(output: queued, handle: created.id)
     }
 
@@ -175,8 +175,8 @@ final class TaskResourceRunner: Sendable {
             throw StatesError(StatesError.runtime, "http:invoke needs Parameters.ApiEndpoint")
         }
         if let query = input["QueryParameters"]?.objectValue, !query.isEmpty {
-            let pairs = query.keys.sorted().map { key in
-                "\(key)=\((query[key]?.stringValue ?? JSONText.serialize(query[key]!)).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")"
+            let pairs = query.map { key, value in
+                "\(key)=\((value.stringValue ?? JSONText.serialize(value)).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")"
             }
             url += (url.contains("?") ? "&" : "?") + pairs.joined(separator: "&")
         }
@@ -195,7 +195,7 @@ final class TaskResourceRunner: Sendable {
         guard (200..<300).contains(status) else {
             throw StatesError("States.Http.StatusCode.\(status)", "\(url) answered \(status): \(text.prefix(500))")
         }
-        var headers: [String: JSONValue] = [:]
+        var headers: JSONObject = [:]
         for header in response.headers { headers[header.name] = .string(header.value) }
         return [
             "StatusCode": .number(Double(status)), "StatusText": .string(response.status.reasonPhrase),

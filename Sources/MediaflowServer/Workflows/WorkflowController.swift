@@ -40,7 +40,7 @@ struct WorkflowController<Context: RequestContext>: Sendable {
                                            status: .created, location: WorkflowPaths.execution(arn))
         }
         router.get("/Execution") { request, _ in
-            var body: [String: JSONValue] = [:]
+            var body: JSONObject = [:]
             if let machine = request.uri.queryParameters.get("stateMachine") { body["stateMachineArn"] = .string(machine) }
             if let status = request.uri.queryParameters.get("status") { body["statusFilter"] = .string(status) }
             return try ProtocolIO.response(try await rest("ListExecutions", .object(body)))
@@ -56,7 +56,7 @@ struct WorkflowController<Context: RequestContext>: Sendable {
             }
         }
         router.get("/Execution/:machine/:name/history") { request, context in
-            var body: [String: JSONValue] = ["executionArn": .string(try executionArn(context))]
+            var body: JSONObject = ["executionArn": .string(try executionArn(context))]
             if let token = request.uri.queryParameters.get("nextToken") { body["nextToken"] = .string(token) }
             return try ProtocolIO.response(try await rest("GetExecutionHistory", .object(body)))
         }

@@ -109,11 +109,10 @@ final class WorkflowEngine: Sendable {
     private func write(
         _ state: ExecutionState, _ step: ExecutionStep, arn: String, stateMachineArn: String, version: Int, closing token: String?
     ) throws -> ExecutionWrite {
-        let encoder = JSONEncoder()
         let record = ExecutionRecord(
             arn: arn, stateMachineArn: stateMachineArn, name: state.identity.name, status: state.status.rawValue,
             startedAt: Date(timeIntervalSince1970: state.startTime), stoppedAt: state.stopTime.map(Date.init(timeIntervalSince1970:)),
-            state: try encoder.encode(state), version: version, nextWakeup: state.nextWakeup)
+            state: try ProtocolJSON.encode(state), version: version, nextWakeup: state.nextWakeup)
         var newTasks: [WorkflowTaskRecord] = []
         var closed: [String] = token.map { [$0] } ?? []
         for action in step.actions {
@@ -122,7 +121,7 @@ final class WorkflowEngine: Sendable {
                 newTasks.append(
                     WorkflowTaskRecord(
                         token: TaskToken.make(executionArn: arn, token: task.token), executionArn: arn, resource: task.resource,
-                        input: try encoder.encode(task), status: TaskResource(task.resource).isActivity ? .queued : .pending))
+                        input: try ProtocolJSON.encode(task), status: TaskResource(task.resource).isActivity ? .queued : .pending))
             case .cancelTask(let token):
                 closed.append(TaskToken.make(executionArn: arn, token: token))
             }
@@ -138,5 +137,5 @@ final class WorkflowEngine: Sendable {
 
 extension ExecutionRecord {
     /// The interpreter state the execution resumes from.
-    func interpreterState() throws -> ExecutionState { try JSONDecoder().decode(ExecutionState.self, from: state) }
+    func interpreterState() throws -> ExecutionState { try ProtocolJSON.decode(ExecutionState.self, from: state) }
 }

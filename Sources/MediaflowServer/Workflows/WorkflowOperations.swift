@@ -160,7 +160,7 @@ struct WorkflowOperations: Sendable {
         let records = try await engine.store.executions(stateMachineArn: machine, status: status, limit: limit)
         return [
             "executions": .array(records.map { record in
-                var item: [String: JSONValue] = [
+                var item: JSONObject = [
                     "executionArn": .string(record.arn), "stateMachineArn": .string(record.stateMachineArn), "name": .string(record.name),
                     "status": .string(record.status), "startDate": .number(record.startedAt.timeIntervalSince1970),
                 ]
@@ -182,9 +182,9 @@ struct WorkflowOperations: Sendable {
         }
         let limit = min(max(Int(saturating: body["maxResults"]?.numberValue ?? 1000), 1), 1000)
         let documents = try await engine.store.history(arn: arn, after: after, limit: limit)
-        var events = documents.compactMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
+        var events = documents.compactMap { try? ProtocolJSON.decode(JSONValue.self, from: $0) }
         if body["reverseOrder"] == .bool(true) { events.reverse() }
-        var answer: [String: JSONValue] = ["events": .array(events)]
+        var answer: JSONObject = ["events": .array(events)]
         if documents.count == limit, let last = events.last?["id"]?.numberValue { answer["nextToken"] = .string(String(Int(last))) }
         return .object(answer)
     }
@@ -224,7 +224,7 @@ struct WorkflowOperations: Sendable {
             try await engine.store.claimActivityTask(resource: activity, worker: worker)
         }
         guard let task = claimed else { return [:] }
-        let invocation = try JSONDecoder().decode(TaskInvocation.self, from: task.input)
+        let invocation = try ProtocolJSON.decode(TaskInvocation.self, from: task.input)
         if let (executionArn, token) = TaskToken.parse(task.token) {
             try await engine.deliver(.taskStarted(token: token, worker: worker), to: executionArn)
         }

@@ -18,9 +18,8 @@ public struct ConformanceCase: Decodable, Sendable {
 
     /// Reads every case of a JSON Lines file. - Throws: when a line is not a case.
     public static func load(jsonLines text: String) throws -> [ConformanceCase] {
-        let decoder = JSONDecoder()
-        return try text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
-            try decoder.decode(ConformanceCase.self, from: Data($0.utf8))
+        try text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
+            try ProtocolJSON.decode(ConformanceCase.self, from: Data($0.utf8))
         }
     }
 }

@@ -70,7 +70,7 @@ extension ExecutionRun {
             state.random = scope.random
         }
         return stride(from: 0, to: items.count, by: size).map { start in
-            var batch: [String: JSONValue] = ["Items": .array(Array(items[start..<min(start + size, items.count)]))]
+            var batch: JSONObject = ["Items": .array(Array(items[start..<min(start + size, items.count)]))]
             if let batchInput { batch["BatchInput"] = batchInput }
             return .object(batch)
         }

@@ -58,7 +58,7 @@ extension ExecutionRun {
     }
 
     /// Evaluates an Assign template; the variables change only when the state completes.
-    mutating func assignments(_ template: PayloadTemplate?, _ fiber: Fiber, input: JSONValue) throws(StatesError) -> [String: JSONValue] {
+    mutating func assignments(_ template: PayloadTemplate?, _ fiber: Fiber, input: JSONValue) throws(StatesError) -> JSONObject {
         guard let template else { return [:] }
         var scope = makeScope(fiber, input: input)
         let value = try template.evaluate(in: &scope)
@@ -66,7 +66,7 @@ extension ExecutionRun {
         return value.objectValue ?? [:]
     }
 
-    mutating func commit(_ assigned: [String: JSONValue], to fiberID: Int) {
+    mutating func commit(_ assigned: JSONObject, to fiberID: Int) {
         guard !assigned.isEmpty else { return }
         state.fibers[fiberID]?.variables.merge(assigned) { $1 }
     }
@@ -78,7 +78,7 @@ extension ExecutionRun {
         let enteredAt = fiber.enteredAt
         let retries = fiber.retryCounts.reduce(0, +)
         return EvaluationScope(input: input, variables: fiber.variables, random: state.random, now: now) {
-            var context: [String: JSONValue] = [
+            var context: JSONObject = [
                 "Execution": [
                     "Id": .string(execution.identity.executionArn), "Input": execution.input,
                     "Name": .string(execution.identity.name), "RoleArn": .string(execution.identity.roleArn),

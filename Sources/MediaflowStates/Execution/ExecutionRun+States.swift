@@ -75,7 +75,7 @@ extension ExecutionRun {
         _ fiberID: Int, _ node: StateNode, scope: inout EvaluationScope, output: PayloadTemplate?, otherwise: JSONValue,
         assign: [PayloadTemplate?], next: String?
     ) throws(StatesError) {
-        var assigned: [String: JSONValue] = [:]
+        var assigned: JSONObject = [:]
         for case let template? in assign {
             guard case .object(let values) = try template.evaluate(in: &scope) else { continue }
             assigned.merge(values) { $1 }

@@ -57,7 +57,7 @@ struct ExecutionRun {
 
     // MARK: - Fibers
 
-    mutating func spawn(parent: Int?, slot: Int, scope: Int, input: JSONValue, variables: [String: JSONValue]) -> Int {
+    mutating func spawn(parent: Int?, slot: Int, scope: Int, input: JSONValue, variables: JSONObject) -> Int {
         let id = state.nextFiberID
         state.nextFiberID += 1
         var fiber = Fiber(
@@ -122,7 +122,7 @@ struct ExecutionRun {
     }
 
     mutating func endExecution(
-        _ status: ExecutionStatus, output: JSONValue? = nil, error: StatesError? = nil, type: String, details: [String: JSONValue]?
+        _ status: ExecutionStatus, output: JSONValue? = nil, error: StatesError? = nil, type: String, details: JSONObject?
     ) {
         guard isRunning else { return }
         for fiberID in state.fibers.keys.sorted() { discard(fiberID) }
@@ -146,7 +146,7 @@ struct ExecutionRun {
     /// event that does not end the execution is dropped, and the run fails the execution once the state that
     /// made it is done (`drain`).
     @discardableResult
-    mutating func emit(_ fiberID: Int?, _ type: String, _ detailsKey: String?, _ details: [String: JSONValue]?) -> Int {
+    mutating func emit(_ fiberID: Int?, _ type: String, _ detailsKey: String?, _ details: JSONObject?) -> Int {
         let endsExecution = fiberID == nil && type.hasPrefix("Execution") && type != "ExecutionStarted"
         if state.lastEventID >= Self.historyLimit - 1, !endsExecution {
             historyIsFull = true

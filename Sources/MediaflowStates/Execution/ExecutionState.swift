@@ -71,7 +71,7 @@ struct Fiber: Codable, Sendable {
     let scope: Int
     var stateName: String
     var input: JSONValue
-    var variables: [String: JSONValue]
+    var variables: JSONObject
     var retryCounts: [Int] = []
     var enteredAt = 0.0
     var enteredEventID = 0

@@ -33,8 +33,8 @@ struct TaskEvents {
         return (type, type.prefix(1).lowercased() + type.dropFirst() + "EventDetails")
     }
 
-    func scheduled(input: JSONValue, timeout: Double?, heartbeat: Double?) -> [String: JSONValue] {
-        var details: [String: JSONValue] = ["resource": .string(resource)]
+    func scheduled(input: JSONValue, timeout: Double?, heartbeat: Double?) -> JSONObject {
+        var details: JSONObject = ["resource": .string(resource)]
         switch family {
         case .task:
             details = common
@@ -50,7 +50,7 @@ struct TaskEvents {
     }
 
     /// The details of `…Started`: none for Lambda functions, the worker for activities.
-    func started(worker: String?) -> [String: JSONValue]? {
+    func started(worker: String?) -> JSONObject? {
         switch family {
         case .task: common
         case .lambdaFunction: nil
@@ -58,16 +58,16 @@ struct TaskEvents {
         }
     }
 
-    func succeeded(output: JSONValue) -> [String: JSONValue] {
+    func succeeded(output: JSONValue) -> JSONObject {
         common.merging(["output": .string(JSONText.serialize(output)), "outputDetails": ["truncated": false]]) { $1 }
     }
 
-    func failed(_ error: StatesError) -> [String: JSONValue] {
+    func failed(_ error: StatesError) -> JSONObject {
         common.merging(["error": .string(error.name), "cause": .string(error.cause)]) { $1 }
     }
 
     /// `resource` and `resourceType`, which only the `Task…` events carry.
-    private var common: [String: JSONValue] {
+    private var common: JSONObject {
         guard family == .task else { return [:] }
         let (type, name) = Self.split(resource)
         return ["resource": .string(name), "resourceType": .string(type)]

@@ -3,7 +3,7 @@
 /// expression sees them as `$states`, with the state's result or error output where it has one.
 struct EvaluationScope {
     var input: JSONValue
-    var variables: [String: JSONValue]
+    var variables: JSONObject
     var random: SplitMix64
     var result: JSONValue?
     var errorOutput: JSONValue?
@@ -11,7 +11,7 @@ struct EvaluationScope {
     let now: Double
     private let makeContext: () -> JSONValue
 
-    init(input: JSONValue, variables: [String: JSONValue], random: SplitMix64, now: Double, context: @escaping () -> JSONValue) {
+    init(input: JSONValue, variables: JSONObject, random: SplitMix64, now: Double, context: @escaping () -> JSONValue) {
         self.input = input
         self.variables = variables
         self.random = random
@@ -21,7 +21,7 @@ struct EvaluationScope {
 
     /// JSONata's `$states`: `input`, `context`, and `result` or `errorOutput` when the state has one.
     func statesVariable() -> JSONValue {
-        var states: [String: JSONValue] = ["input": input, "context": makeContext()]
+        var states: JSONObject = ["input": input, "context": makeContext()]
         if let result { states["result"] = result }
         if let errorOutput { states["errorOutput"] = errorOutput }
         return .object(states)
@@ -58,6 +58,27 @@ struct EvaluationScope {
 /// with the execution and a replay draws the same numbers.
 struct SplitMix64: RandomNumberGenerator, Codable, Sendable, Hashable {
     var state: UInt64
+
+    init(state: UInt64) { self.state = state }
+
+    /// The state is written as decimal text, since a JSON number is read as a double, exact to 53 bits only;
+    /// a state written as a number before is read as near as a double holds it.
+    init(from decoder: any Decoder) throws {
+        let members = try decoder.container(keyedBy: CodingKeys.self)
+        if let text = try? members.decode(String.self, forKey: .state), let state = UInt64(text) {
+            self.state = state
+        } else {
+            let number = try members.decode(Double.self, forKey: .state)
+            state = number < 0x1p64 ? UInt64(max(0, number)) : .max
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var members = encoder.container(keyedBy: CodingKeys.self)
+        try members.encode(String(state), forKey: .state)
+    }
+
+    private enum CodingKeys: String, CodingKey { case state }
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -104,7 +104,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         case .wildcard:
             switch value {
             case .array(let elements): out.append(contentsOf: elements)
-            case .object(let members): out.append(contentsOf: members.keys.sorted().map { members[$0]! })
+            case .object(let members): out.append(contentsOf: members.values)
             default: break
             }
         case .slice(let start, let end, let step):
@@ -121,7 +121,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             let candidates: [JSONValue] =
                 switch value {
                 case .array(let elements): elements
-                case .object(let members): members.keys.sorted().map { members[$0]! }
+                case .object(let members): members.values
                 default: []
                 }
             out.append(contentsOf: candidates.filter { filter.matches($0) })
@@ -141,7 +141,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         visit(value)
         switch value {
         case .array(let elements): elements.forEach { descend($0, visit) }
-        case .object(let members): members.keys.sorted().forEach { descend(members[$0]!, visit) }
+        case .object(let members): members.values.forEach { descend($0, visit) }
         default: break
         }
     }

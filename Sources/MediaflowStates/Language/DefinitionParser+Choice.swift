@@ -1,5 +1,5 @@
 extension DefinitionParser {
-    mutating func parseChoice(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    mutating func parseChoice(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         if case .string(let target)? = fields["Default"] { state.defaultNext = target }
         guard case .array(let rules)? = fields["Choices"], !rules.isEmpty else {
             issue("\(location).Choices", "a Choice state has a non-empty array of Choices")
@@ -29,7 +29,7 @@ extension DefinitionParser {
         }
     }
 
-    private mutating func parseCondition(_ fields: [String: JSONValue], at location: String) -> ChoiceCondition? {
+    private mutating func parseCondition(_ fields: JSONObject, at location: String) -> ChoiceCondition? {
         if let operands = fields["And"] ?? fields["Or"] {
             let isAnd = fields["And"] != nil
             let key = isAnd ? "And" : "Or"

@@ -10,8 +10,8 @@ extension DefinitionParser {
         "ToleratedFailurePercentagePath": "ToleratedFailurePercentage",
     ]
 
-    mutating func parseJSONataDataFlow(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
-        for key in fields.keys.sorted() {
+    mutating func parseJSONataDataFlow(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
+        for key in fields.keys {
             if let replacement = Self.jsonPathFields[key] {
                 issue("\(location).\(key)", "\(key) is a JSONPath field; a JSONata state uses \(replacement)")
             }
@@ -53,7 +53,7 @@ extension DefinitionParser {
     }
 
     /// A string field (`Error`, `Timestamp`) given literally or by an expression.
-    mutating func jsonataText(_ fields: [String: JSONValue], _ key: String, at location: String) -> StateNode.Text? {
+    mutating func jsonataText(_ fields: JSONObject, _ key: String, at location: String) -> StateNode.Text? {
         guard let value = fields[key] else { return nil }
         guard case .string(let text) = value else {
             issue("\(location).\(key)", "\(key) is a string or a {% JSONata %} expression")
@@ -64,7 +64,7 @@ extension DefinitionParser {
     }
 
     /// A JSONata choice rule: `Condition` (`true`, `false` or an expression), `Next`, and optionally `Output` and `Assign`.
-    mutating func parseJSONataRule(_ fields: [String: JSONValue], next: String, at location: String) -> ChoiceBranch? {
+    mutating func parseJSONataRule(_ fields: JSONObject, next: String, at location: String) -> ChoiceBranch? {
         for key in ["Variable", "And", "Or", "Not"] where fields[key] != nil {
             issue("\(location).\(key)", "a JSONata choice rule gives its Condition instead of \(key)")
         }

@@ -1,5 +1,5 @@
 extension DefinitionParser {
-    mutating func parseTask(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    mutating func parseTask(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         guard case .string(let resource)? = fields["Resource"], !resource.isEmpty else {
             issue("\(location).Resource", "a Task state names its Resource")
             return
@@ -9,7 +9,7 @@ extension DefinitionParser {
         state.heartbeatSeconds = amount(fields, "HeartbeatSeconds", at: location, jsonata: state.usesJSONata)
     }
 
-    mutating func parseWait(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    mutating func parseWait(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         let given = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter { fields[$0] != nil }
         guard given.count == 1 else {
             issue(location, "a Wait state has exactly one of Seconds, SecondsPath, Timestamp, TimestampPath")
@@ -35,7 +35,7 @@ extension DefinitionParser {
         }
     }
 
-    mutating func parseFail(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    mutating func parseFail(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         if state.usesJSONata {
             state.error = jsonataText(fields, "Error", at: location)
             state.cause = jsonataText(fields, "Cause", at: location)
@@ -45,7 +45,7 @@ extension DefinitionParser {
         state.cause = text(fields, "Cause", at: location)
     }
 
-    private mutating func text(_ fields: [String: JSONValue], _ key: String, at location: String) -> StateNode.Text? {
+    private mutating func text(_ fields: JSONObject, _ key: String, at location: String) -> StateNode.Text? {
         let pathKey = key + "Path"
         switch (fields[key], fields[pathKey]) {
         case (nil, nil): return nil
@@ -66,7 +66,7 @@ extension DefinitionParser {
         return nil
     }
 
-    mutating func parseParallel(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    mutating func parseParallel(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         guard case .array(let branches)? = fields["Branches"], !branches.isEmpty else {
             issue("\(location).Branches", "a Parallel state has a non-empty array of Branches")
             return
@@ -81,7 +81,7 @@ extension DefinitionParser {
         }
     }
 
-    mutating func parseMap(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    mutating func parseMap(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         let processorKey = fields["ItemProcessor"] != nil ? "ItemProcessor" : "Iterator"
         guard case .object(let processor)? = fields[processorKey] else {
             issue("\(location).ItemProcessor", "a Map state has an ItemProcessor with StartAt and States")
@@ -127,7 +127,7 @@ extension DefinitionParser {
     }
 
     /// A JSONata Map state's `Items`, `ItemSelector` and counts, which may be expressions.
-    private mutating func parseJSONataMapFields(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    private mutating func parseJSONataMapFields(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         for key in ["ItemReader", "ResultWriter", "ItemBatcher"] where fields[key] != nil {
             issue("\(location).\(key)", "\(key) is not supported")
         }
@@ -211,7 +211,7 @@ extension DefinitionParser {
         }
     }
 
-    private mutating func errorEquals(_ fields: [String: JSONValue], at location: String, last: Bool) -> [String]? {
+    private mutating func errorEquals(_ fields: JSONObject, at location: String, last: Bool) -> [String]? {
         guard case .array(let names)? = fields["ErrorEquals"], !names.isEmpty else {
             issue("\(location).ErrorEquals", "ErrorEquals is a non-empty array of error names")
             return nil

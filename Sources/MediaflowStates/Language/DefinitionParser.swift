@@ -21,7 +21,7 @@ struct DefinitionParser {
     }
 
     /// Parses a block of states (the top level, a branch, an item processor) and returns its index.
-    mutating func parseScope(_ members: [String: JSONValue], at location: String) -> Int {
+    mutating func parseScope(_ members: JSONObject, at location: String) -> Int {
         let index = scopes.count
         scopes.append(StateMachine.Scope(startAt: "", states: [:]))
         guard case .object(let stateMembers)? = members["States"], !stateMembers.isEmpty else {
@@ -34,10 +34,10 @@ struct DefinitionParser {
         }
         if stateMembers[startAt] == nil { issue("\(location).StartAt", "no state is named '\(startAt)'") }
         var states: [String: StateNode] = [:]
-        for name in stateMembers.keys.sorted() {
+        for (name, stateValue) in stateMembers {
             let stateLocation = "\(location).States.\(name)"
             if name.count > 80 { issue(stateLocation, "a state name has at most 80 characters") }
-            guard case .object(let fields) = stateMembers[name]! else {
+            guard case .object(let fields) = stateValue else {
                 issue(stateLocation, "a state is a JSON object")
                 continue
             }
@@ -48,7 +48,7 @@ struct DefinitionParser {
         return index
     }
 
-    private mutating func checkTransitions(of state: StateNode, in states: [String: JSONValue], at location: String) {
+    private mutating func checkTransitions(of state: StateNode, in states: JSONObject, at location: String) {
         func check(_ target: String?, _ field: String) {
             if let target, states[target] == nil { issue("\(location).\(field)", "no state is named '\(target)'") }
         }
@@ -58,7 +58,7 @@ struct DefinitionParser {
         for (index, catcher) in state.catchers.enumerated() { check(catcher.next, "Catch[\(index)].Next") }
     }
 
-    private mutating func parseState(_ name: String, _ fields: [String: JSONValue], at location: String) -> StateNode? {
+    private mutating func parseState(_ name: String, _ fields: JSONObject, at location: String) -> StateNode? {
         guard case .string(let typeName)? = fields["Type"] else {
             issue("\(location).Type", "Type is required")
             return nil
@@ -92,7 +92,7 @@ struct DefinitionParser {
         return state
     }
 
-    private mutating func parseFlow(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    private mutating func parseFlow(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         let terminal = [.choice, .succeed, .fail].contains(state.kind)
         let next = fields["Next"]
         let end = fields["End"]
@@ -110,7 +110,7 @@ struct DefinitionParser {
         }
     }
 
-    private mutating func parseDataFlow(_ state: inout StateNode, _ fields: [String: JSONValue], at location: String) {
+    private mutating func parseDataFlow(_ state: inout StateNode, _ fields: JSONObject, at location: String) {
         for key in ["Arguments", "Output", "Items"] where fields[key] != nil {
             issue("\(location).\(key)", "\(key) is a field of JSONata states: set \"QueryLanguage\": \"JSONata\"")
         }
@@ -142,7 +142,7 @@ struct DefinitionParser {
         return PayloadTemplate.compile(value, at: location, into: &issues)
     }
 
-    mutating func selection(_ fields: [String: JSONValue], _ key: String, at location: String) -> StateNode.Selection {
+    mutating func selection(_ fields: JSONObject, _ key: String, at location: String) -> StateNode.Selection {
         guard let value = fields[key] else { return .whole }
         switch value {
         case .null: return .discard
@@ -183,7 +183,7 @@ struct DefinitionParser {
 
     /// A number field (`TimeoutSeconds`), given by its `…Path` field instead in JSONPath, or by an expression in JSONata.
     mutating func amount(
-        _ fields: [String: JSONValue], _ key: String, at location: String, integer: Bool = true, jsonata: Bool = false
+        _ fields: JSONObject, _ key: String, at location: String, integer: Bool = true, jsonata: Bool = false
     ) -> StateNode.Amount? {
         let pathKey = key + "Path"
         if jsonata, case .string(let text)? = fields[key] {
@@ -221,7 +221,7 @@ struct DefinitionParser {
 
     /// Whether the fields' `QueryLanguage` is JSONata (`byDefault` when they name none). A state may not go back
     /// to JSONPath when the state machine is written in JSONata.
-    mutating func usesJSONata(_ fields: [String: JSONValue], at location: String, byDefault: Bool) -> Bool {
+    mutating func usesJSONata(_ fields: JSONObject, at location: String, byDefault: Bool) -> Bool {
         switch fields["QueryLanguage"] {
         case nil: return byDefault
         case "JSONata"?: return true

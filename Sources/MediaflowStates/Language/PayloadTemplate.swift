@@ -25,8 +25,7 @@ indirect enum PayloadTemplate: Sendable, Hashable {
         case .object(let members):
             var compiled: [Member] = []
             var dynamic = false
-            for key in members.keys.sorted() {
-                let member = members[key]!
+            for (key, member) in members {
                 let memberLocation = "\(location).\(key)"
                 if key.hasSuffix(".$") {
                     dynamic = true
@@ -66,8 +65,8 @@ indirect enum PayloadTemplate: Sendable, Hashable {
                 return .literal(value)
             }
         case .object(let members):
-            let compiled = members.keys.sorted().map { key in
-                Member(key: key, value: .template(compileJSONata(members[key]!, field: "\(field)/\(key)", at: "\(location).\(key)", into: &issues)))
+            let compiled = members.map { key, member in
+                Member(key: key, value: .template(compileJSONata(member, field: "\(field)/\(key)", at: "\(location).\(key)", into: &issues)))
             }
             let isLiteral = compiled.allSatisfy { if case .template(.literal) = $0.value { true } else { false } }
             return isLiteral ? .literal(value) : .object(compiled)
@@ -118,7 +117,7 @@ indirect enum PayloadTemplate: Sendable, Hashable {
             for element in elements { values.append(try element.evaluate(in: &scope)) }
             return .array(values)
         case .object(let members):
-            var object: [String: JSONValue] = [:]
+            var object: JSONObject = [:]
             object.reserveCapacity(members.count)
             for member in members {
                 switch member.value {

@@ -24,7 +24,7 @@ struct BusCommand: AsyncParsableCommand {
         @OptionGroup var server: ServerOption
 
         func run() async throws {
-            var paramSet: [String: JSONValue] = try params.map { try Self.object($0, "--params") } ?? [:]
+            var paramSet: JSONObject = try params.map { try Self.object($0, "--params") } ?? [:]
             for parameter in parameters {
                 guard let equals = parameter.firstIndex(of: "=") else { throw ValidationError("--param \(parameter): expected name=value") }
                 let text = String(parameter[parameter.index(after: equals)...])
@@ -39,7 +39,7 @@ struct BusCommand: AsyncParsableCommand {
             if answer["errorSet"] != nil { throw ExitCode(1) }
         }
 
-        static func object(_ text: String, _ option: String) throws -> [String: JSONValue] {
+        static func object(_ text: String, _ option: String) throws -> JSONObject {
             guard case .object(let members)? = try? JSONParser.parse(text) else { throw ValidationError("\(option) must be a JSON object") }
             return members
         }

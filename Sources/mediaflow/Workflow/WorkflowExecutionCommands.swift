@@ -28,7 +28,7 @@ struct WorkflowStart: AsyncParsableCommand {
 
     func run() async throws {
         guard let value = JSONText.parse(input) else { throw ValidationError("--input is not JSON") }
-        var body: [String: JSONValue] = ["stateMachine": .string(stateMachine), "input": value]
+        var body: JSONObject = ["stateMachine": .string(stateMachine), "input": value]
         if let name { body["name"] = .string(name) }
         let started = try await server.remote.send(.POST, "/Execution", .object(body))
         let arn = started["executionArn"]?.stringValue ?? ""
@@ -68,7 +68,7 @@ struct WorkflowStop: AsyncParsableCommand {
     @OptionGroup var server: ServerOption
 
     func run() async throws {
-        var body: [String: JSONValue] = [:]
+        var body: JSONObject = [:]
         if let error { body["error"] = .string(error) }
         if let cause { body["cause"] = .string(cause) }
         WorkflowFollow.printSummary(try await server.remote.send(.POST, WorkflowPaths.execution(execution) + "/stop", .object(body)))

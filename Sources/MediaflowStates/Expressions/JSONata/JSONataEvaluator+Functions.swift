@@ -147,11 +147,11 @@ extension JSONataEvaluator {
         case "each", "sift":
             guard case .object(let members) = value else { throw JSONataError("T0410: argument 1 of function $\(name) is not an object") }
             var results: [JSONValue] = []
-            var kept: [String: JSONValue] = [:]
-            for key in members.keys.sorted() {
-                let result = try apply(function, [members[key]!, .string(key), value], context: context)
+            var kept: JSONObject = [:]
+            for (key, member) in members {
+                let result = try apply(function, [member, .string(key), value], context: context)
                 if name == "sift" {
-                    if Self.truthy(result) { kept[key] = members[key] }
+                    if Self.truthy(result) { kept[key] = member }
                 } else if let result {
                     results.append(result)
                 }

@@ -23,8 +23,8 @@ struct JSONataEvaluator {
     var callDepth = 0
     static let deepest = 100
 
-    init(variables: [String: JSONValue], input: JSONValue?, environment: JSONataEnvironment) {
-        frames = [JSONataFrame(variables.mapValues(JSONataItem.value))]
+    init(variables: JSONObject, input: JSONValue?, environment: JSONataEnvironment) {
+        frames = [JSONataFrame(Dictionary(uniqueKeysWithValues: variables.lazy.map { ($0.key, JSONataItem.value($0.value)) }))]
         self.input = input
         self.environment = environment
     }
@@ -50,7 +50,7 @@ struct JSONataEvaluator {
             guard let context else { return nil }
             return Self.sequence(Self.items(of: context).flatMap { item -> [JSONValue] in
                 guard case .object(let members) = item else { return [] }
-                return members.keys.sorted().flatMap { Self.items(of: members[$0]!) }
+                return members.values.flatMap(Self.items)
             })
         case .descendants:
             return context.flatMap { Self.sequence(Self.descendants(of: $0)) }
@@ -129,7 +129,7 @@ struct JSONataEvaluator {
                 groups[name]?.items.append(item)
             }
         }
-        var object: [String: JSONValue] = [:]
+        var object: JSONObject = [:]
         for name in keys {
             let (member, grouped) = groups[name]!
             let context = grouped.count == 1 ? grouped[0] : .array(grouped.compactMap { $0 }.flatMap(Self.items))
@@ -269,11 +269,11 @@ extension JSONataEvaluator {
         return [value]
     }
 
-    /// A value and everything in it, depth first, an array as its items and an object's members in key order.
+    /// A value and everything in it, depth first, an array as its items and an object's members in their order.
     static func descendants(of value: JSONValue) -> [JSONValue] {
         switch value {
         case .array(let elements): return elements.flatMap(descendants)
-        case .object(let members): return [value] + members.keys.sorted().flatMap { descendants(of: members[$0]!) }
+        case .object(let members): return [value] + members.values.flatMap(descendants)
         default: return [value]
         }
     }

@@ -29,7 +29,7 @@ extension JSONataFunctions {
         },
         "keys": { args, _ throws(JSONataError) in
             guard let value = try args.optional(0) else { return nil }
-            let keys = JSONataEvaluator.items(of: value).flatMap { $0.objectValue.map { $0.keys.sorted() } ?? [] }
+            let keys = JSONataEvaluator.items(of: value).flatMap { $0.objectValue.map { $0.keys } ?? [] }
             var seen = Set<String>()
             return JSONataEvaluator.sequence(keys.filter { seen.insert($0).inserted }.map { .string($0) })
         },
@@ -41,12 +41,12 @@ extension JSONataFunctions {
             guard let value = try args.optional(0) else { return nil }
             return JSONataEvaluator.sequence(JSONataEvaluator.items(of: value).flatMap { item -> [JSONValue] in
                 guard case .object(let members) = item else { return [item] }
-                return members.keys.sorted().map { .object([$0: members[$0]!]) }
+                return members.map { .object([$0.key: $0.value]) }
             })
         },
         "merge": { args, _ throws(JSONataError) in
             guard let values = args.array(0) else { return nil }
-            var merged: [String: JSONValue] = [:]
+            var merged: JSONObject = [:]
             for value in values {
                 guard case .object(let members) = value else { throw JSONataError("T0412: $merge takes an array of objects") }
                 merged.merge(members) { $1 }

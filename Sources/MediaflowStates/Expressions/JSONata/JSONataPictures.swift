@@ -192,7 +192,7 @@ enum JSONataPictures {
 
 extension JSONataPictures.Symbols {
     /// The symbols with those `options` names changed, each a string (one character where the picture uses it).
-    init(options: [String: JSONValue]) throws(JSONataError) {
+    init(options: JSONObject) throws(JSONataError) {
         for (name, value) in options {
             guard case .string(let text) = value else { throw JSONataError("D3087: the option '\(name)' of $formatNumber is not a string") }
             let single = text.count == 1 ? text.first : nil

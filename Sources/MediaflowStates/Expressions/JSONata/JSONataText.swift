@@ -23,10 +23,10 @@ enum JSONataText {
             out += close + "]"
         case .object(let members) where !members.isEmpty:
             out += "{" + open
-            for (offset, key) in members.keys.sorted().enumerated() {
+            for (offset, (key, member)) in members.enumerated() {
                 if offset > 0 { out += separator }
                 out += JSONText.serialize(.string(key)) + colon
-                write(members[key]!, pretty: pretty, indent: inner, to: &out)
+                write(member, pretty: pretty, indent: inner, to: &out)
             }
             out += close + "}"
         default: out += JSONText.serialize(value)
