@@ -136,18 +136,6 @@ extension Int64 {
 
 /// The JSON coding every role uses, so that dates and key order agree everywhere.
 public enum ProtocolJSON {
-    /// A Foundation encoder writing millisecond timestamps and sorted keys, for text shown to people (pretty
-    /// printed); it sorts the members of open values too.
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return encoder
-    }
-
     /// Encodes a value with the protocol's conventions; a value that writes itself (`JSONWritable`) does.
     public static func encode(_ value: some Encodable) throws -> Data {
         if let utf8 = (value as? any JSONWritable)?.jsonUTF8() { return Data(utf8) }

@@ -140,7 +140,7 @@ extension JobCommand {
 
         func run() async throws {
             let job = try await server.client.job(job)
-            print(String(decoding: try JSONEncoder.pretty.encode(job), as: UTF8.self))
+            print(JSONWriter.formatted(try JSONValueEncoder.encode(job)))
         }
     }
 
@@ -192,13 +192,5 @@ extension JobCommand {
         func run() async throws {
             try await server.client.delete(jobURL: server.client.jobURL(job))
         }
-    }
-}
-
-extension JSONEncoder {
-    static var pretty: JSONEncoder {
-        let encoder = ProtocolJSON.encoder()
-        encoder.outputFormatting.insert(.prettyPrinted)
-        return encoder
     }
 }

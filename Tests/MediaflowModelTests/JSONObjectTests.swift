@@ -11,6 +11,13 @@ import Testing
         #expect(JSONWriter.text(try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#)) == #"{"a":3,"b":2}"#)
     }
 
+    /// What the command line prints: indented as JavaScript's `JSON.stringify(value, null, 2)`, members in order.
+    @Test func formattedTextIsIndentedWithItsMembersInOrder() {
+        let value: JSONValue = ["b": [1, 2.5], "a": [:], "c": [], "d": ["z": "x\ny"]]
+        #expect(JSONWriter.formatted(value) == "{\n  \"b\": [\n    1,\n    2.5\n  ],\n  \"a\": {},\n  \"c\": [],\n  \"d\": {\n    \"z\": \"x\\ny\"\n  }\n}")
+        #expect(JSONWriter.formatted(value, pretty: false) == JSONWriter.text(value))
+    }
+
     @Test func objectsAreEqualWhateverTheirOrder() {
         let forwards: JSONObject = ["a": 1, "b": ["x": true, "y": false]]
         let backwards: JSONObject = ["b": ["y": false, "x": true], "a": 1]

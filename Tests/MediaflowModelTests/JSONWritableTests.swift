@@ -2,13 +2,24 @@ import Foundation
 import MediaflowModel
 import Testing
 
-/// The documents that write their own JSON write exactly what the protocol's `JSONEncoder` writes.
+/// The documents that write their own JSON write exactly what their Codable conformance writes, through the
+/// protocol's coders and through Foundation's `JSONEncoder` (which sorts an open value's members too).
 @Suite struct JSONWritableTests {
-    private let foundation = ProtocolJSON.encoder()
+    /// Foundation's encoder with the protocol's settings.
+    private let foundation: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return encoder
+    }()
 
     private func expectSameText(_ value: some JSONWritable, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let expected = String(decoding: try foundation.encode(value), as: UTF8.self)
         #expect(value.jsonText() == expected, sourceLocation: sourceLocation)
+        #expect(JSONWriter.text(try JSONValueEncoder.encode(value)) == expected, sourceLocation: sourceLocation)
         #expect(try ProtocolJSON.encode(value) == Data(expected.utf8), sourceLocation: sourceLocation)
         #expect(try ProtocolJSON.text(value) == expected, sourceLocation: sourceLocation)
     }

@@ -1,10 +1,10 @@
 import Foundation
 
-/// A document that writes its own protocol JSON: the text `JSONEncoder` would write with the protocol's
-/// settings (members sorted by key, millisecond UTC timestamps, integral numbers without a fraction), in
-/// a fraction of the time Codable's containers take, except that an open value's members (a job's input and
-/// output) keep the order they were given in, where the encoder sorts them. Jobs and their start records are
-/// written on every job change; `ProtocolJSON.encode` uses this whenever a value offers it.
+/// A document that writes its own protocol JSON: the text `JSONValueEncoder` and `JSONWriter` write for it
+/// (members sorted by key, an open value's members, such as a job's input, in their order, millisecond UTC
+/// timestamps, integral numbers without a fraction), in a fraction of the time Codable's containers take. Jobs
+/// and their start records are written on every job change; `ProtocolJSON.encode` uses this whenever a value
+/// offers it.
 public protocol JSONWritable: Encodable {
     /// Writes the members, in key order.
     func writeMembers(to object: inout JSONObjectWriter)

@@ -20,6 +20,39 @@ public enum JSONWriter {
         return (out.string, finite)
     }
 
+    /// JSON text for people to read: with `pretty`, each member and element on a line of its own, indented by
+    /// two spaces a level, as JavaScript's `JSON.stringify(value, null, 2)` writes it; numbers as `number` writes
+    /// them.
+    public static func formatted(_ value: JSONValue, pretty: Bool = true, number: (Double) -> String = number) -> String {
+        var out = ""
+        write(value, pretty: pretty, number: number, indent: "", to: &out)
+        return out
+    }
+
+    private static func write(_ value: JSONValue, pretty: Bool, number: (Double) -> String, indent: String, to out: inout String) {
+        let inner = indent + "  "
+        let (open, separator, close, colon) = pretty ? ("\n" + inner, ",\n" + inner, "\n" + indent, ": ") : ("", ",", "", ":")
+        switch value {
+        case .number(let value): out += number(value)
+        case .array(let elements) where !elements.isEmpty:
+            out += "[" + open
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { out += separator }
+                write(element, pretty: pretty, number: number, indent: inner, to: &out)
+            }
+            out += close + "]"
+        case .object(let members) where !members.isEmpty:
+            out += "{" + open
+            for (offset, (key, member)) in members.enumerated() {
+                if offset > 0 { out += separator }
+                out += text(.string(key)) + colon
+                write(member, pretty: pretty, number: number, indent: inner, to: &out)
+            }
+            out += close + "}"
+        default: out += text(value)
+        }
+    }
+
     /// Appends a value; clears `finite` on meeting a number JSON cannot carry (NaN, infinity).
     static func write(_ value: JSONValue, to out: inout JSONBuffer, finite: inout Bool) {
         switch value {

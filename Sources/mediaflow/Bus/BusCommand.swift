@@ -35,7 +35,7 @@ struct BusCommand: AsyncParsableCommand {
                 paramSet: paramSet.isEmpty && params == nil ? nil : .object(paramSet),
                 context: try context.map { try Self.object($0, "--context") } ?? [:])
             let answer = try await server.remote.post(path: "/bus?timeoutMs=\(timeoutMs)", text: request.text)
-            print(Self.pretty(answer))
+            print(JSONWriter.formatted(answer))
             if answer["errorSet"] != nil { throw ExitCode(1) }
         }
 
@@ -60,14 +60,5 @@ struct BusCommand: AsyncParsableCommand {
                 }
             }
         }
-    }
-}
-
-extension BusCommand.Call {
-    static func pretty(_ value: JSONValue) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(JSONWriter.text(value).utf8)), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
-            return JSONWriter.text(value)
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -4,33 +4,7 @@ import Foundation
 /// JavaScript writes them (`0.3`, `1e-7`, `123456789012346000`), compact or indented by two spaces.
 enum JSONataText {
     static func text(_ value: JSONValue, pretty: Bool) -> String {
-        var out = ""
-        write(value, pretty: pretty, indent: "", to: &out)
-        return out
-    }
-
-    private static func write(_ value: JSONValue, pretty: Bool, indent: String, to out: inout String) {
-        let inner = indent + "  "
-        let (open, separator, close, colon) = pretty ? ("\n" + inner, ",\n" + inner, "\n" + indent, ": ") : ("", ",", "", ":")
-        switch value {
-        case .number(let number): out += self.number(number)
-        case .array(let elements) where !elements.isEmpty:
-            out += "[" + open
-            for (offset, element) in elements.enumerated() {
-                if offset > 0 { out += separator }
-                write(element, pretty: pretty, indent: inner, to: &out)
-            }
-            out += close + "]"
-        case .object(let members) where !members.isEmpty:
-            out += "{" + open
-            for (offset, (key, member)) in members.enumerated() {
-                if offset > 0 { out += separator }
-                out += JSONText.serialize(.string(key)) + colon
-                write(member, pretty: pretty, indent: inner, to: &out)
-            }
-            out += close + "}"
-        default: out += JSONText.serialize(value)
-        }
+        JSONWriter.formatted(value, pretty: pretty, number: number)
     }
 
     /// A number as JavaScript's `Number(n.toPrecision(15)).toString()` writes it.
