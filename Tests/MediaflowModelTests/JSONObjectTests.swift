@@ -94,4 +94,17 @@ import Testing
             }
         #expect(codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/") == path, "\(error)")
     }
+
+    /// A document inside another that is null is a missing value, not a mismatch, as Foundation's decoder has it.
+    @Test func aNullDocumentInsideAnotherIsAMissingValue() throws {
+        struct Outer: Decodable { var inner: Envelope; var list: [String] }
+        for (text, field) in [(#"{"inner":null,"list":[]}"#, "inner"), (#"{"inner":{"name":"n","when":"2017-03-30T13:11:40Z","payload":{},"tags":[]},"list":null}"#, "list")] {
+            let error = try #require(throws: DecodingError.self) { try ProtocolJSON.decode(Outer.self, from: Data(text.utf8)) }
+            guard case .valueNotFound(_, let context) = error else {
+                Issue.record("not a missing value: \(error)")
+                continue
+            }
+            #expect(context.codingPath.map(\.stringValue) == [field])
+        }
+    }
 }

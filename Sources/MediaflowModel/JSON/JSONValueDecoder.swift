@@ -8,13 +8,16 @@ public enum JSONValueDecoder {
         try decode(type, from: value, at: [])
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at codingPath: [any CodingKey]) throws -> T {
-        func mismatch() -> DecodingError {
-            if value == .null {
-                return .valueNotFound(type, .init(codingPath: codingPath, debugDescription: "Expected \(type) value but found null instead."))
-            }
-            return .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Expected to decode \(type) but found \(value.kind) instead."))
+    /// The error for `value` where a `type` was expected: null is a missing value, as Foundation has it.
+    static func mismatch(_ type: Any.Type, found value: JSONValue, at codingPath: [any CodingKey]) -> DecodingError {
+        if value == .null {
+            return .valueNotFound(type, .init(codingPath: codingPath, debugDescription: "Expected \(type) value but found null instead."))
         }
+        return .typeMismatch(type, .init(codingPath: codingPath, debugDescription: "Expected to decode \(type) but found \(value.kind) instead."))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, at codingPath: [any CodingKey]) throws -> T {
+        func mismatch() -> DecodingError { Self.mismatch(type, found: value, at: codingPath) }
         if type == JSONValue.self { return value as! T }
         if type == JSONObject.self {
             guard case .object(let members) = value else { throw mismatch() }
@@ -71,18 +74,12 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let members) = value else {
-            throw DecodingError.typeMismatch(
-                JSONObject.self, .init(codingPath: codingPath, debugDescription: "Expected to decode a dictionary but found \(value.kind) instead."))
-        }
+        guard case .object(let members) = value else { throw JSONValueDecoder.mismatch(JSONObject.self, found: value, at: codingPath) }
         return KeyedDecodingContainer(MemberDecoder<Key>(members: members, codingPath: codingPath))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case .array(let elements) = value else {
-            throw DecodingError.typeMismatch(
-                [JSONValue].self, .init(codingPath: codingPath, debugDescription: "Expected to decode an array but found \(value.kind) instead."))
-        }
+        guard case .array(let elements) = value else { throw JSONValueDecoder.mismatch([JSONValue].self, found: value, at: codingPath) }
         return ElementDecoder(elements: elements, codingPath: codingPath)
     }
 
