@@ -24,13 +24,7 @@ public struct JSONObject: Sendable {
     public init(_ pairs: some Sequence<(String, JSONValue)>, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue) rethrows {
         self.init()
         entries.reserveCapacity(pairs.underestimatedCount)
-        for (key, value) in pairs {
-            if let position = position(of: key) {
-                entries[position].value = try combine(entries[position].value, value)
-            } else {
-                append(key, value)
-            }
-        }
+        for (key, value) in pairs { try set(key, value, combine) }
     }
 
     /// An object of `pairs` in their order, whose keys are known to differ.
@@ -128,12 +122,15 @@ public struct JSONObject: Sendable {
 
     /// Sets `other`'s members on this object, as `merging` does.
     public mutating func merge(_ other: JSONObject, uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue) rethrows {
-        for (key, value) in other.entries {
-            if let position = position(of: key) {
-                entries[position].value = try combine(entries[position].value, value)
-            } else {
-                append(key, value)
-            }
+        for (key, value) in other.entries { try set(key, value, combine) }
+    }
+
+    /// Sets the member `key` to the value `combine` gives from its own and `value`, or appends it.
+    private mutating func set(_ key: String, _ value: JSONValue, _ combine: (JSONValue, JSONValue) throws -> JSONValue) rethrows {
+        if let position = position(of: key) {
+            entries[position].value = try combine(entries[position].value, value)
+        } else {
+            append(key, value)
         }
     }
 

@@ -52,7 +52,7 @@ final class EncodingNode {
 
     /// The node of the member `key`, made on first asking.
     func member(_ key: String) -> EncodingNode {
-        if members == nil { members = [:] }
+        beginMembers()
         if let existing = members![key] { return existing }
         let node = EncodingNode()
         members![key] = node

@@ -164,7 +164,7 @@ final class TaskResourceRunner: Sendable {
         let endpoint = sync ? AsyncEndpoint(success: "\(baseURL)/WorkflowTask/\(token)/success", failure: "\(baseURL)/WorkflowTask/\(token)/failure") : nil
         _ = try await client.start(jobURL: created.id!, asyncEndpoint: endpoint)
         if sync { return Handover(handle: created.id) }
-        let queued = try ProtocolJSON.decode(JSONValue.self, from: try ProtocolJSON.encode(try await client.job(created.id!)))
+        let queued = try JSONValueEncoder.encode(try await client.job(created.id!))
         return Handover(output: queued, handle: created.id)
     }
 
