@@ -114,7 +114,7 @@ struct JSONataTests {
         ("$states.input.nothing", "returned nothing (undefined)"),
         ("1 + 'x'", "T2002: the right side of the + operator must evaluate to a number"),
         ("$nosuch(1)", "T1006: $nosuch is not a function"),
-        ("$uppercase(1)", "T0410: argument 1 of function $uppercase is not a string"),
+        ("$uppercase(1)", #"T0410: Argument 1 of function "uppercase" does not match function signature"#),
         ("[0..1000000]", "D2014: a range has at most 1,000,000 items"),
         ("function($x) { $x }", "T1005: the expression gives a function, not a value"),
         ("($f := function($n) { $f($n + 1) }; $f(0))", "U1001: functions call each other over 100 deep"),
@@ -144,12 +144,17 @@ struct JSONataTests {
 
     @Test(arguments: ["", "1 +", "(1", "'open", "$f(", "{'a' 1}", "function($x) $x", "1 # 2", "a.2", "true.a", "01", "a^()", String(repeating: "(", count: 100_000), Array(repeating: "1", count: 501).joined(separator: "+")])
     func aMalformedExpressionIsRejectedWithTheDefinition(expression: String) {
+        #expect(Self.syntaxError(in: expression)?.hasPrefix("JSONata syntax error at character") == true)
+    }
+
+    /// What validating the one-state machine whose output is `expression` says of its output, when it says
+    /// nothing else.
+    static func syntaxError(in expression: String) -> String? {
         let issues = StateMachine.validate([
             "QueryLanguage": "JSONata", "StartAt": "P",
             "States": ["P": ["Type": "Pass", "Output": .string("{% \(expression) %}"), "End": true]],
         ])
-        #expect(issues.count == 1)
-        #expect(issues.first?.location == "$.States.P.Output")
-        #expect(issues.first?.message.hasPrefix("JSONata syntax error at character") == true, "\(issues)")
+        guard issues.count == 1, issues[0].location == "$.States.P.Output" else { return nil }
+        return issues[0].message
     }
 }

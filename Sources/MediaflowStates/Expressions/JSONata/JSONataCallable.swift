@@ -20,8 +20,8 @@ enum JSONataItem {
 /// A function as a value: written in the expression, built in, a regular expression, partly applied, or two
 /// chained with `~>`.
 indirect enum JSONataCallable {
-    /// `function($a) { body }` with the frames and the context it was written in.
-    case closure(parameters: [String], body: JSONataNode, frames: [JSONataFrame], context: JSONValue?)
+    /// `function($a) { body }` with its signature, if it has one, and the frames and the context it was written in.
+    case closure(parameters: [String], signature: JSONataSignature?, body: JSONataNode, frames: [JSONataFrame], context: JSONValue?)
     case builtin(String)
     /// `$f(?, 1)`: the arguments given, nil where a placeholder waits for one.
     case partial(JSONataCallable, [JSONataArgument?])
@@ -35,7 +35,7 @@ indirect enum JSONataCallable {
     /// How many arguments a function given to `$map`, `$filter` and the like is handed.
     var arity: Int {
         switch self {
-        case .closure(let parameters, _, _, _): parameters.count
+        case .closure(let parameters, _, _, _, _): parameters.count
         case .builtin(let name): JSONataFunctions.arity(of: name)
         case .matcher, .transform: 1
         case .partial(_, let arguments): arguments.filter { $0.map { _ in false } ?? true }.count

@@ -8,8 +8,8 @@ extension JSONataEvaluator {
         case .variable(let name) where name != "" && name != "$":
             if let bound = frames.last(where: { $0.bindings[name] != nil })?.bindings[name] { return bound }
             return JSONataFunctions.isBuiltIn(name) ? .function(.builtin(name)) : nil
-        case .lambda(let parameters, let body):
-            return .function(.closure(parameters: parameters, body: body, frames: frames, context: context))
+        case .lambda(let parameters, let signature, let body):
+            return .function(.closure(parameters: parameters, signature: signature, body: body, frames: frames, context: context))
         case .regex(let pattern, let flags):
             return .function(.matcher(try Self.regex(pattern, flags)))
         case .transform(let location, let update, let delete):
@@ -64,21 +64,26 @@ extension JSONataEvaluator {
         }
         let given = arguments.compactMap { $0 }
         guard given.count == arguments.count else { return .function(.partial(function, arguments)) }
+        if case .variable(let name) = callee { return try invoke(function, with: given, context: context, calledAs: name) }
         return try invoke(function, with: given, context: context)
     }
 
-    /// Calls a function with `arguments`; a built-in function that can take the context in place of its first
-    /// argument is given it when that argument is missing (`Surname.$uppercase()`).
-    mutating func invoke(_ function: JSONataCallable, with arguments: [JSONataArgument], context: JSONValue?)
+    /// Calls a function with `arguments`, checked against its signature when it has one (see `JSONataSignature`,
+    /// which also gives a missing argument the context where the signature says so: `Surname.$uppercase()`).
+    /// `name` is the name of the call the function is made in, by which a mismatch names the function.
+    mutating func invoke(_ function: JSONataCallable, with arguments: [JSONataArgument], context: JSONValue?, calledAs name: String? = nil)
         throws(JSONataError) -> JSONataItem?
     {
         // A call is a step, so that functions chained into one another many times over cannot run for ever.
         try takeStep()
         switch function {
-        case .closure(let parameters, let body, let scope, let definedIn):
+        case .closure(let parameters, let signature, let body, let scope, let definedIn):
             guard callDepth < Self.deepest else { throw JSONataError("U1001: functions call each other over \(Self.deepest) deep") }
+            let given = try signature.map { signature throws(JSONataError) in
+                try signature.validate(arguments, context: context, function: name)
+            } ?? arguments
             var bindings: [String: JSONataItem] = [:]
-            for (parameter, argument) in zip(parameters, arguments) { bindings[parameter] = Self.item(argument) }
+            for (parameter, argument) in zip(parameters, given) { bindings[parameter] = Self.item(argument) }
             let caller = frames
             frames = scope + [JSONataFrame(bindings)]
             callDepth += 1
@@ -87,14 +92,16 @@ extension JSONataEvaluator {
                 callDepth -= 1
             }
             return try item(body, context: definedIn)
-        case .builtin(let name):
-            let given = JSONataFunctions.withContext(name, arguments, context: context)
-            if case .some(let applied) = try higherOrder(name, given, context: context) { return applied.map(JSONataItem.value) }
-            return try JSONataFunctions.call(name, given, in: &environment).map(JSONataItem.value)
+        case .builtin(let builtin):
+            let given = try JSONataFunctions.signatures[builtin].map { signature throws(JSONataError) in
+                try signature.validate(arguments, context: context, function: name ?? builtin)
+            } ?? arguments
+            if case .some(let applied) = try higherOrder(builtin, given, context: context) { return applied.map(JSONataItem.value) }
+            return try JSONataFunctions.call(builtin, given, in: &environment).map(JSONataItem.value)
         case .partial(let inner, let partial):
             var rest = arguments[...]
             let filled = partial.map { $0 ?? rest.popFirst() ?? .value(nil) }
-            return try invoke(inner, with: filled, context: context)
+            return try invoke(inner, with: filled, context: context, calledAs: name)
         case .matcher(let regex):
             guard case .value(.string(let text)?)? = arguments.first, let match = regex.firstMatch(in: text) else { return nil }
             return .value(JSONataFunctions.matchObject(match))
@@ -105,14 +112,18 @@ extension JSONataEvaluator {
             defer { frames = caller }
             return .value(try transform(value, at: Self.steps(of: location)[...], update: update, delete: delete))
         case .chain(let first, let second):
-            let between = try invoke(first, with: arguments, context: context)
-            return try invoke(second, with: [between.map(Self.argument) ?? .value(nil)], context: context)
+            let between = try invoke(first, with: arguments, context: context, calledAs: name)
+            return try invoke(second, with: [between.map(Self.argument) ?? .value(nil)], context: context, calledAs: name)
         }
     }
 
-    /// Calls `function` with as many of `values` as it takes, and gives the value it returns.
-    private mutating func apply(_ function: JSONataCallable, _ values: [JSONValue?], context: JSONValue?) throws(JSONataError) -> JSONValue? {
-        try invoke(function, with: values.prefix(max(function.arity, 1)).map(JSONataArgument.value), context: context)?.value
+    /// Calls `function` for the built-in function `caller` with as many of `values` as it takes, and gives the
+    /// value it returns.
+    private mutating func apply(_ function: JSONataCallable, _ values: [JSONValue?], for caller: String, context: JSONValue?)
+        throws(JSONataError) -> JSONValue?
+    {
+        let arguments = values.prefix(max(function.arity, 1)).map(JSONataArgument.value)
+        return try invoke(function, with: arguments, context: context, calledAs: caller)?.value
     }
 
     /// Calls `$map`, `$filter`, `$reduce`, `$sort`, `$single`, `$each`, `$sift` or `$replace` when given a
@@ -121,22 +132,27 @@ extension JSONataEvaluator {
         if name == "replace", arguments.count >= 3, case .function(let replacer) = arguments[2] {
             return .some(try replace(arguments, by: replacer, context: context))
         }
-        guard JSONataFunctions.higherOrder.contains(name), arguments.count >= 2,
-            case .function(let function) = arguments[1]
-        else { return .none }
+        guard JSONataFunctions.higherOrder.contains(name), arguments.count >= 2 else { return .none }
+        let function: JSONataCallable
+        switch arguments[1] {
+        case .function(let given): function = given
+        // `$single(array)`: the one item there is.
+        case .value(nil) where name == "single": function = .builtin("exists")
+        default: return .none
+        }
         guard let value = arguments[0].value else { return .some(nil) }
         let items = Self.items(of: value)
         switch name {
         case "map":
             var results: [JSONValue] = []
             for (index, item) in items.enumerated() {
-                if let result = try apply(function, [item, .number(Double(index)), value], context: context) { results.append(result) }
+                if let result = try apply(function, [item, .number(Double(index)), value], for: name, context: context) { results.append(result) }
             }
             return Self.sequence(results)
         case "filter", "single":
             var found: [JSONValue] = []
             for (index, item) in items.enumerated()
-            where Self.truthy(try apply(function, [item, .number(Double(index)), value], context: context)) {
+            where Self.truthy(try apply(function, [item, .number(Double(index)), value], for: name, context: context)) {
                 found.append(item)
             }
             if name == "filter" { return Self.sequence(found) }
@@ -145,11 +161,12 @@ extension JSONataEvaluator {
             }
             return found[0]
         case "each", "sift":
-            guard case .object(let members) = value else { throw JSONataError("T0410: argument 1 of function $\(name) is not an object") }
+            // The signature lets only an object through.
+            guard case .object(let members) = value else { return .some(nil) }
             var results: [JSONValue] = []
             var kept: JSONObject = [:]
             for (key, member) in members {
-                let result = try apply(function, [member, .string(key), value], context: context)
+                let result = try apply(function, [member, .string(key), value], for: name, context: context)
                 if name == "sift" {
                     if Self.truthy(result) { kept[key] = member }
                 } else if let result {
@@ -161,15 +178,15 @@ extension JSONataEvaluator {
         case "reduce":
             guard function.arity >= 2 else { throw JSONataError("D3050: the function given to $reduce takes at least two arguments") }
             var rest = items[...]
-            guard var accumulated = arguments.count > 2 ? arguments[2].value : rest.popFirst() else { return .some(nil) }
+            guard var accumulated = (arguments.count > 2 ? arguments[2].value : nil) ?? rest.popFirst() else { return .some(nil) }
             for (offset, item) in rest.enumerated() {
                 let index = Double(items.count - rest.count + offset)
-                accumulated = try apply(function, [accumulated, item, .number(index), value], context: context) ?? .null
+                accumulated = try apply(function, [accumulated, item, .number(index), value], for: name, context: context) ?? .null
             }
             return accumulated
         default:
             return .array(try Self.mergeSort(items) { left, right throws(JSONataError) in
-                Self.truthy(try apply(function, [left, right], context: context))
+                Self.truthy(try apply(function, [left, right], for: name, context: context))
             })
         }
     }
@@ -187,7 +204,7 @@ extension JSONataEvaluator {
         let replaced = regex.replacing(in: text, limit: limit) { match in
             guard failure == nil else { return "" }
             do throws(JSONataError) {
-                let result = try apply(replacer, [JSONataFunctions.matchObject(match)], context: context)
+                let result = try apply(replacer, [JSONataFunctions.matchObject(match)], for: "replace", context: context)
                 guard case .string(let replacement)? = result else { throw JSONataError("D3012: the function given to $replace must return a string") }
                 return replacement
             } catch {

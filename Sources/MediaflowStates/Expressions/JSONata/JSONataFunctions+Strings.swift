@@ -23,7 +23,9 @@ extension JSONataFunctions {
             }
         },
         "pad": { args, _ throws(JSONataError) in
-            guard let text = try args.string(0), let width = try args.number(1) else { return nil }
+            guard let text = try args.string(0) else { return nil }
+            // No width pads nothing, as JavaScript's arithmetic on undefined has it.
+            guard let width = try args.number(1) else { return .string(text) }
             let filler = try args.string(2).flatMap { $0.isEmpty ? nil : Array($0) } ?? [" "]
             let count = max(Swift.min(Int(saturating: abs(width)), 1_000_000) - text.count, 0)
             let padding = String((0..<count).map { filler[$0 % filler.count] })

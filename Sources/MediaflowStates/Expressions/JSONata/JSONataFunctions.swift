@@ -31,44 +31,37 @@ enum JSONataFunctions {
 
     static func isBuiltIn(_ name: String) -> Bool { library[name] != nil || higherOrder.contains(name) }
 
-    /// What the first argument of each function that may take the context instead (`Surname.$uppercase()`)
-    /// must be: a string (`s`), a number (`n`), or anything (`x`, taken from the context only when no argument
-    /// is given).
-    private static let contextArgument: [String: Character] = [
-        "string": "x", "length": "s", "uppercase": "s", "lowercase": "s", "trim": "s", "pad": "s", "substring": "s",
-        "substringBefore": "s", "substringAfter": "s", "contains": "s", "split": "s", "match": "s", "replace": "s",
-        "base64encode": "s", "base64decode": "s", "encodeUrlComponent": "s", "encodeUrl": "s", "decodeUrlComponent": "s",
-        "decodeUrl": "s", "parseInteger": "s", "toMillis": "s", "number": "x", "boolean": "x", "not": "x", "keys": "x",
-        "spread": "x", "lookup": "x", "floor": "n", "ceil": "n", "round": "n", "abs": "n", "sqrt": "n", "power": "n",
-        "formatNumber": "n", "formatBase": "n", "formatInteger": "n", "fromMillis": "n", "each": "x", "sift": "x",
-    ]
+    /// JSONata's signatures of its functions, which each call's arguments are checked against (see
+    /// `JSONataSignature`). Step Functions' own functions have none: they check their arguments themselves.
+    static let signatures: [String: JSONataSignature] = [
+        "sum": "<a<n>:n>", "count": "<a:n>", "max": "<a<n>:n>", "min": "<a<n>:n>", "average": "<a<n>:n>",
+        "string": "<x-b?:s>", "substring": "<s-nn?:s>", "substringBefore": "<s-s:s>", "substringAfter": "<s-s:s>",
+        "lowercase": "<s-:s>", "uppercase": "<s-:s>", "length": "<s-:n>", "trim": "<s-:s>", "pad": "<s-ns?:s>",
+        "match": "<s-f<s:o>n?:a<o>>", "contains": "<s-(sf):b>", "replace": "<s-(sf)(sf)n?:s>", "split": "<s-(sf)n?:a<s>>",
+        "join": "<a<s>s?:s>", "formatNumber": "<n-so?:s>", "formatBase": "<n-n?:s>", "formatInteger": "<n-s:s>",
+        "parseInteger": "<s-s:n>", "number": "<(nsb)-:n>", "floor": "<n-:n>", "ceil": "<n-:n>", "round": "<n-n?:n>",
+        "abs": "<n-:n>", "sqrt": "<n-:n>", "power": "<n-n:n>", "boolean": "<x-:b>", "not": "<x-:b>", "map": "<af>",
+        "zip": "<a+>", "filter": "<af>", "single": "<af?>", "reduce": "<afj?:j>", "sift": "<o-f?:o>", "keys": "<x-:a<s>>",
+        "lookup": "<x-s:x>", "append": "<xx:a>", "exists": "<x:b>", "spread": "<x-:a<o>>", "merge": "<a<o>:o>",
+        "reverse": "<a:a>", "each": "<o-f:a>", "error": "<s?:x>", "assert": "<bs?:x>", "type": "<x:s>", "sort": "<af?:a>",
+        "shuffle": "<a:a>", "distinct": "<x:x>", "base64encode": "<s-:s>", "base64decode": "<s-:s>",
+        "encodeUrlComponent": "<s-:s>", "encodeUrl": "<s-:s>", "decodeUrlComponent": "<s-:s>", "decodeUrl": "<s-:s>",
+        "toMillis": "<s-s?:n>", "fromMillis": "<n-s?s?:s>", "now": "<s?s?:s>", "millis": "<:n>",
+    ].mapValues { text in
+        // The table is ours and a test reads every entry, so none fails to parse.
+        try! JSONataSignature(text)
+    }
 
-    /// How many arguments a function must be given, and how many it is handed by `$map`, `$reduce` and the like
-    /// (those before its optional ones, as in JSONata's JavaScript); one and one for any function not named.
-    private static let parameterCounts: [String: (required: Int, handed: Int)] = [
-        "lookup": (2, 2), "split": (2, 3), "contains": (2, 2), "replace": (3, 4), "pad": (2, 3), "substring": (2, 3),
-        "substringBefore": (2, 2), "substringAfter": (2, 2), "match": (2, 3), "power": (2, 2), "round": (1, 2),
-        "formatNumber": (2, 3), "formatBase": (1, 2), "formatInteger": (2, 2), "parseInteger": (2, 2), "append": (2, 2),
-        "join": (1, 2), "each": (2, 2), "sift": (2, 2), "fromMillis": (1, 3), "toMillis": (1, 2),
+    /// How many arguments `$map`, `$reduce` and the like hand each built-in function: as many as JSONata's
+    /// JavaScript declares it with; one for any function not named.
+    private static let handed: [String: Int] = [
+        "lookup": 2, "split": 3, "contains": 2, "replace": 4, "pad": 3, "substring": 3, "substringBefore": 2,
+        "substringAfter": 2, "match": 3, "power": 2, "round": 2, "formatNumber": 3, "formatBase": 2, "formatInteger": 2,
+        "parseInteger": 2, "append": 2, "join": 2, "each": 2, "sift": 2, "fromMillis": 3, "toMillis": 2,
     ]
 
     /// How many arguments `$map`, `$reduce` and the like hand the built-in function `name`.
-    static func arity(of name: String) -> Int { parameterCounts[name]?.handed ?? 1 }
-
-    /// The arguments of `name` with the context before them when the function takes it in place of a first
-    /// argument that is not given: none at all, too few, or a first of the wrong type.
-    static func withContext(_ name: String, _ arguments: [JSONataArgument], context: JSONValue?) -> [JSONataArgument] {
-        guard let kind = contextArgument[name], let context else { return arguments }
-        guard let first = arguments.first, arguments.count >= parameterCounts[name]?.required ?? 1 else {
-            return [.value(context)] + arguments
-        }
-        switch (kind, first) {
-        case ("s", .value(.string?)), ("n", .value(.number?)), ("x", _): return arguments
-        case ("s", _) where context.stringValue != nil: return [.value(context)] + arguments
-        case ("n", _) where context.numberValue != nil: return [.value(context)] + arguments
-        default: return arguments
-        }
-    }
+    static func arity(of name: String) -> Int { handed[name] ?? 1 }
 
     static func call(_ name: String, _ arguments: [JSONataArgument], in environment: inout JSONataEnvironment) throws(JSONataError)
         -> JSONValue?

@@ -40,8 +40,9 @@ indirect enum JSONataNode: Sendable {
     /// `| location | update, delete |`: a function that copies an object and, at each object the location
     /// finds in the copy, merges in the update and removes the fields named by `delete`.
     case transform(location: JSONataNode, update: JSONataNode, delete: JSONataNode?)
-    /// `function($a, $b) { body }`: a function, with the variables in scope where it is written.
-    case lambda([String], JSONataNode)
+    /// `function($a, $b) { body }`: a function, with the variables in scope where it is written, and the signature
+    /// its arguments are checked against when it has one (`function($n)<n:n>{ … }`).
+    case lambda([String], JSONataSignature?, JSONataNode)
     /// `items[]`: the result an array even when it is a single value.
     case keepArray(JSONataNode)
     /// `items^(>price, name)`: the items ordered by the keys, each ascending or (`>`) descending.
@@ -177,11 +178,11 @@ struct JSONataParser {
                 try advance()
             }
             try expect(")")
-            try skipSignature()
+            let signature = try self.signature()
             try expect("{")
             let body = try expression(0)
             try expect("}")
-            return .lambda(parameters, body)
+            return .lambda(parameters, signature, body)
         case .name(let name): return .field(name)
         case .symbol(let word) where ["and", "or", "in"].contains(word): return .field(word)
         case .symbol("*"): return .wildcard
@@ -247,16 +248,24 @@ struct JSONataParser {
         return keys
     }
 
-    /// A function's signature (`function($n)<n:n>{ … }`), which is read past: arguments are checked as each
-    /// function uses them.
-    private mutating func skipSignature() throws(JSONataSyntaxError) {
-        guard token == .symbol("<") else { return }
+    /// A function's signature (`function($n)<n:n>{ … }`), read from its tokens as JSONata reads it; nil when the
+    /// function has none.
+    private mutating func signature() throws(JSONataSyntaxError) -> JSONataSignature? {
+        guard token == .symbol("<") else { return nil }
+        let start = lexer.offset
+        var text = ""
         var open = 0
         repeat {
+            switch token {
+            case .symbol(let symbol): text += symbol
+            case .name(let letters): text += letters
+            case .end: throw JSONataSyntaxError(message: "a function's signature is not closed", offset: lexer.offset)
+            default: throw JSONataSyntaxError(message: "a function's signature holds \(token)", offset: lexer.offset)
+            }
             if token == .symbol("<") { open += 1 } else if token == .symbol(">") { open -= 1 }
-            if token == .end { throw JSONataSyntaxError(message: "a function's signature is not closed", offset: lexer.offset) }
             try advance()
         } while open > 0
+        return try JSONataSignature(text, offset: start)
     }
 
     /// Comma-separated expressions up to `closing`; in an array, an item may be a range `a..b`, and among a
