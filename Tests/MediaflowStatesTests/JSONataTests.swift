@@ -59,6 +59,11 @@ struct JSONataTests {
         ("'b' in $states.input.items.name", true),
         ("$merge([{'a': 1}, {'b': 2}])", ["a": 1, "b": 2]),
         ("$type($states.input.items)", "array"),
+        // $distinct gives back what is not an array of two or more; $spread gives an array for an array.
+        ("{'a': $distinct(1), 'b': $distinct([1]), 'c': $distinct([1, 1, 2])}", ["a": 1, "b": [1], "c": [1, 2]]),
+        ("{'a': $spread({'a': 1}), 'b': $spread([{'a': 1}]), 'c': $spread([{'a': 1, 'b': 2}, 3])}", ["a": ["a": 1], "b": [["a": 1]], "c": [["a": 1], ["b": 2], 3]]),
+        // A function given where a value may be: a string of nothing, a false Boolean, a type.
+        ("[$string($uppercase), $boolean($uppercase), $not(/a/), $exists(/a/), $type(/a/)]", ["", false, true, true, "function"]),
         ("$map($states.input.items, function($v, $i) { $v.name & $i })", ["a0", "b1", "c2"]),
         ("$filter($states.input.items, function($v) { $v.price > 1 }).name", ["b", "c"]),
         ("$reduce($states.input.items.price, function($sum, $p) { $sum + $p })", 7),

@@ -8,7 +8,9 @@ extension JSONataFunctions {
         },
         "reverse": { args, _ throws(JSONataError) in args.array(0).map { .array($0.reversed()) } },
         "distinct": { args, _ throws(JSONataError) in
-            guard let values = args.array(0) else { return nil }
+            // Anything but an array of two or more is given back as it is.
+            guard let value = try args.optional(0) else { return nil }
+            guard case .array(let values) = value, values.count > 1 else { return value }
             var seen = Set<JSONValue>()
             return .array(values.filter { seen.insert($0).inserted })
         },
@@ -39,10 +41,9 @@ extension JSONataFunctions {
         },
         "spread": { args, _ throws(JSONataError) in
             guard let value = try args.optional(0) else { return nil }
-            return JSONataEvaluator.sequence(JSONataEvaluator.items(of: value).flatMap { item -> [JSONValue] in
-                guard case .object(let members) = item else { return [item] }
-                return members.map { .object([$0.key: $0.value]) }
-            })
+            // An array gives an array (as JavaScript's concat makes one), an object a sequence of its members.
+            guard case .array(let items) = value else { return JSONataEvaluator.sequence(spread(value)) }
+            return items.isEmpty ? nil : .array(items.flatMap(spread))
         },
         "merge": { args, _ throws(JSONataError) in
             guard let values = args.array(0) else { return nil }
@@ -54,7 +55,7 @@ extension JSONataFunctions {
             return .object(merged)
         },
         "type": { args, _ throws(JSONataError) in
-            if case .function? = args.list.first { return .string("function") }
+            if args.isFunction(0) { return .string("function") }
             return try args.optional(0).map { .string(typeName($0)) }
         },
         "error": { args, _ throws(JSONataError) in throw JSONataError("D3137: \(try args.string(0) ?? "$error() function evaluated")") },
@@ -64,4 +65,13 @@ extension JSONataFunctions {
             return nil
         },
     ]
+
+    /// `$spread` of one value: an object as an object for each member, an array as the spread of its items.
+    private static func spread(_ value: JSONValue) -> [JSONValue] {
+        switch value {
+        case .object(let members): members.map { .object([$0.key: $0.value]) }
+        case .array(let items): items.flatMap(spread)
+        default: [value]
+        }
+    }
 }

@@ -37,13 +37,15 @@ extension JSONataFunctions {
         },
         "count": { args, _ throws(JSONataError) in .number(Double(args.array(0)?.count ?? 0)) },
         "boolean": { args, _ throws(JSONataError) in
-            if case .function? = args.list.first { return .bool(false) }
+            if args.isFunction(0) { return .bool(false) }
             return try args.optional(0).map { .bool(JSONataEvaluator.truthy($0)) }
         },
-        "not": { args, _ throws(JSONataError) in try args.optional(0).map { .bool(!JSONataEvaluator.truthy($0)) } },
+        "not": { args, _ throws(JSONataError) in
+            if args.isFunction(0) { return .bool(true) }
+            return try args.optional(0).map { .bool(!JSONataEvaluator.truthy($0)) }
+        },
         "exists": { args, _ throws(JSONataError) in
-            if case .function? = args.list.first { return .bool(true) }
-            return .bool(args.list.first?.value != nil)
+            .bool(args.isFunction(0) || args.list.first?.value != nil)
         },
         "now": { args, environment throws(JSONataError) in try timestamp(environment.now * 1000, picture: args.string(0)) },
         "millis": { _, environment throws(JSONataError) in .number((environment.now * 1000).rounded(.down)) },

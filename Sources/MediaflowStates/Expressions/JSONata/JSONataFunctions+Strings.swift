@@ -4,6 +4,7 @@ import Foundation
 extension JSONataFunctions {
     static let strings: [String: JSONataFunction] = [
         "string": { args, _ throws(JSONataError) in
+            if args.isFunction(0) { return .string("") }
             guard let value = try args.optional(0) else { return nil }
             var pretty = false
             if let flag = try args.optional(1) {

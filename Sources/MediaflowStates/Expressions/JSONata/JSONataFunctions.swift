@@ -116,6 +116,13 @@ enum JSONataFunctions {
             return JSONataEvaluator.items(of: value)
         }
 
+        /// Whether the argument is a function (a regular expression is one too).
+        func isFunction(_ index: Int) -> Bool {
+            guard index < list.count else { return false }
+            if case .value = list[index] { return false }
+            return true
+        }
+
         func regex(_ index: Int) -> JSONataRegex? {
             guard index < list.count, case .regex(let regex) = list[index] else { return nil }
             return regex
