@@ -64,6 +64,9 @@ struct JSONataTests {
         ("{'a': $spread({'a': 1}), 'b': $spread([{'a': 1}]), 'c': $spread([{'a': 1, 'b': 2}, 3])}", ["a": ["a": 1], "b": [["a": 1]], "c": [["a": 1], ["b": 2], 3]]),
         // A function given where a value may be: a string of nothing, a false Boolean, a type.
         ("[$string($uppercase), $boolean($uppercase), $not(/a/), $exists(/a/), $type(/a/)]", ["", false, true, true, "function"]),
+        // A missing argument as JavaScript reads it: no marker is not found, one item needs no sorting.
+        ("$states.input.clip.[$substringBefore($states.input.nothing), $substringAfter($states.input.nothing)]", ["clip_01.mp4", "clip_01.mp4"]),
+        ("{'a': $sort({'k': 1}), 'b': $sort(true), 'c': $exists($sift($states.input.nothing))}", ["a": [["k": 1]], "b": [true], "c": false]),
         ("$map($states.input.items, function($v, $i) { $v.name & $i })", ["a0", "b1", "c2"]),
         ("$filter($states.input.items, function($v) { $v.price > 1 }).name", ["b", "c"]),
         ("$reduce($states.input.items.price, function($sum, $p) { $sum + $p })", 7),
@@ -133,6 +136,7 @@ struct JSONataTests {
         ("$states.input.items{price: name}", "T1003: the key of an object must evaluate to a string"),
         ("$error('stop here')", "D3137: stop here"),
         ("$assert(1 = 2, 'one is not two')", "D3141: one is not two"),
+        ("$power(2, $states.input.nothing)", "D3061: $power(2, undefined) is not a finite number"),
     ])
     func failsWithAQueryEvaluationError(expression: String, cause: String) throws {
         try Self.expectFailure(of: expression, cause: cause)

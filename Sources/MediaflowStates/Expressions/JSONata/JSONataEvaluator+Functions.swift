@@ -133,6 +133,7 @@ extension JSONataEvaluator {
             return .some(try replace(arguments, by: replacer, context: context))
         }
         guard JSONataFunctions.higherOrder.contains(name), arguments.count >= 2 else { return .none }
+        guard let value = arguments[0].value else { return .some(nil) }
         let function: JSONataCallable
         switch arguments[1] {
         case .function(let given): function = given
@@ -140,7 +141,6 @@ extension JSONataEvaluator {
         case .value(nil) where name == "single": function = .builtin("exists")
         default: return .none
         }
-        guard let value = arguments[0].value else { return .some(nil) }
         let items = Self.items(of: value)
         switch name {
         case "map":

@@ -16,6 +16,7 @@ extension JSONataFunctions {
         },
         "sort": { args, _ throws(JSONataError) in
             guard let values = args.array(0) else { return nil }
+            guard values.count > 1 else { return .array(values) }
             if values.allSatisfy({ if case .number = $0 { true } else { false } }) {
                 return .array(values.sorted { ($0.numberValue ?? 0) < ($1.numberValue ?? 0) })
             }

@@ -12,9 +12,14 @@ extension JSONataFunctions {
             return .number(round(value, to: Int(saturating: try args.number(1) ?? 0)))
         },
         "power": { args, _ throws(JSONataError) in
-            guard let base = try args.number(0), let exponent = try args.number(1) else { return nil }
-            let result = pow(base, exponent)
-            guard result.isFinite else { throw JSONataError("D3061: $power(\(base), \(exponent)) is not a finite number") }
+            guard let base = try args.number(0) else { return nil }
+            // No exponent makes JavaScript's Math.pow give NaN, which JSONata refuses as it refuses infinity.
+            let exponent = try args.number(1)
+            let result = exponent.map { pow(base, $0) } ?? .nan
+            guard result.isFinite else {
+                let written = [.number(base), exponent.map(JSONValue.number)].map { $0.map(JSONText.serialize) ?? "undefined" }
+                throw JSONataError("D3061: $power(\(written.joined(separator: ", "))) is not a finite number")
+            }
             return .number(result)
         },
         "sqrt": { args, _ throws(JSONataError) in

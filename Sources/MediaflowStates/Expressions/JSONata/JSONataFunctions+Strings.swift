@@ -42,13 +42,16 @@ extension JSONataFunctions {
             return .string(String(characters[start..<min(start + length, characters.count)]))
         },
         "substringBefore": { args, _ throws(JSONataError) in
-            guard let text = try args.string(0), let marker = try args.string(1) else { return nil }
+            guard let text = try args.string(0) else { return nil }
+            // No marker is not found: the text is given whole.
+            guard let marker = try args.string(1) else { return .string(text) }
             // An empty marker is found at the start, as JavaScript's indexOf finds it.
             if marker.isEmpty { return .string("") }
             return .string(text.range(of: marker).map { String(text[..<$0.lowerBound]) } ?? text)
         },
         "substringAfter": { args, _ throws(JSONataError) in
-            guard let text = try args.string(0), let marker = try args.string(1) else { return nil }
+            guard let text = try args.string(0) else { return nil }
+            guard let marker = try args.string(1) else { return .string(text) }
             return .string(text.range(of: marker).map { String(text[$0.upperBound...]) } ?? text)
         },
         "contains": { args, _ throws(JSONataError) in
