@@ -135,11 +135,15 @@ struct ApplicationParts {
         if roles.contains(.ameService), let ledger {
             let media = configuration.mediaDirectory
             let tools = ToolRunner(timeout: .seconds(configuration.toolTimeoutSeconds))
+            let resolver = LocatorResolver(httpClient: .shared, scratchDirectory: media.appendingPathComponent(".downloads"))
+            let storage = OutputStorage(directory: media, baseURL: baseURL)
+            let transformTools = TransformTools(resolver: resolver, transforms: MediaTransforms(tools: tools), storage: storage)
             var workers: [String: any JobWorker] = [
                 BuiltInCatalogue.extractTechnicalMetadata.label: TechnicalMetadataWorker(
-                    resolver: LocatorResolver(httpClient: .shared, scratchDirectory: media.appendingPathComponent(".downloads")),
-                    extractor: MetadataExtractor(tools: tools),
-                    storage: OutputStorage(directory: media, baseURL: baseURL)),
+                    resolver: resolver, extractor: MetadataExtractor(tools: tools), storage: storage),
+                BuiltInCatalogue.createProxy.label: ProxyWorker(tools: transformTools),
+                BuiltInCatalogue.createThumbnail.label: ThumbnailWorker(tools: transformTools),
+                BuiltInCatalogue.measureLoudness.label: LoudnessWorker(tools: transformTools),
                 BuiltInCatalogue.noOp.label: NoOpWorker(),
             ]
             if let engine { workers[BuiltInCatalogue.runStateMachine.label] = StateMachineWorker(engine: engine) }

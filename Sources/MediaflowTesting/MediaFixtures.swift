@@ -4,20 +4,18 @@ import Subprocess
 /// Real media for tests, made with ffmpeg: a test pattern with a tone.
 public enum MediaFixtures {
     /// Writes an H.264/AAC MP4 clip of `seconds` seconds, `width`x`height` at 25 fps with 48 kHz stereo
-    /// audio, into `directory`, and returns its URL.
+    /// audio (a 1 kHz tone, about −21 LUFS) unless `audio` is false, into `directory`, and returns its URL.
     public static func clip(
-        in directory: URL, name: String = "clip.mp4", seconds: Int = 2, width: Int = 320, height: Int = 240
+        in directory: URL, name: String = "clip.mp4", seconds: Int = 2, width: Int = 320, height: Int = 240, audio: Bool = true
     ) async throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent(name)
+        let tone = ["-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=\(seconds)", "-ac", "2", "-c:a", "aac"]
         let result = try await run(
             .name("ffmpeg"),
-            arguments: [
-                "-nostdin", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", "testsrc=size=\(width)x\(height):rate=25:duration=\(seconds)",
-                "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=\(seconds)",
-                "-ac", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", file.path,
-            ],
+            arguments: Arguments(
+                ["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=\(width)x\(height):rate=25:duration=\(seconds)"]
+                    + (audio ? tone : []) + ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-shortest", file.path]),
             output: .discarded, error: .string(limit: 64 << 10))
         guard result.terminationStatus.isSuccess else {
             throw FixtureError("ffmpeg failed: \(result.standardError)")

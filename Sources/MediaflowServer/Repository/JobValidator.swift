@@ -3,7 +3,7 @@ import MediaflowStore
 import MediaflowModel
 
 /// Checks a submitted job against the registry before it is accepted: its profile exists and suits
-/// its type, and every required input is there.
+/// its type, every required input is there, and those of a JSON type are of it.
 struct JobValidator: Sendable {
     let directory: any ServiceDirectory
 
@@ -24,10 +24,28 @@ struct JobValidator: Sendable {
             let pointer = parameter.parameterName == "hasRelatedResource" ? "/hasRelatedResource" : "/jobInput/\(parameter.parameterName)"
             throw Problem.invalidField(pointer, "\(parameter.parameterName) is required by profile \(profile.label)")
         }
+        for parameter in profile.inputParameters + (profile.optionalInputParameters ?? []) {
+            guard let type = parameter.parameterType, let value = job.jobInput?[parameter.parameterName],
+                Self.isOfType(value, type) == false
+            else { continue }
+            throw Problem.invalidField("/jobInput/\(parameter.parameterName)", "must be a \(type)")
+        }
         if let locator = job.hasRelatedResource?.locator {
             guard let url = URL(string: locator), ["file", "http", "https"].contains(url.scheme?.lowercased() ?? "") else {
                 throw Problem.invalidField("/hasRelatedResource/locator", "must be a file://, http:// or https:// URL")
             }
+        }
+    }
+}
+
+extension JobValidator {
+    /// Whether `value` is of the JSON type `type` names (`number`, `string`, `boolean`); nil for any other type,
+    /// such as `BMEssence`, which is not checked here.
+    static func isOfType(_ value: JSONValue, _ type: String) -> Bool? {
+        switch (type, value) {
+        case ("number", .number), ("string", .string), ("boolean", .bool): true
+        case ("number", _), ("string", _), ("boolean", _): false
+        default: nil
         }
     }
 }

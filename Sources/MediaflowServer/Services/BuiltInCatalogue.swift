@@ -2,12 +2,33 @@ import MediaflowModel
 
 /// The job profiles and services that ship with Mediaflow; they register themselves at start-up.
 enum BuiltInCatalogue {
+    /// The essence a media profile works on: the job's `hasRelatedResource`.
+    private static let media = JobParameter("hasRelatedResource", type: "BMEssence")
+
     static let extractTechnicalMetadata = JobProfile(
-        label: "ExtractTechnicalMetadata", jobType: .ameJob,
-        inputParameters: [JobParameter("hasRelatedResource", type: "BMEssence")],
+        label: "ExtractTechnicalMetadata", jobType: .ameJob, inputParameters: [media],
         outputParameters: [
             JobParameter("technicalMetadata", type: "TechnicalMetadata"), JobParameter("ebucore", type: "BMEssence"),
             JobParameter("ffprobe", type: "BMEssence"),
+        ])
+
+    /// An H.264/AAC MP4 to view the media by (see `ProxyWorker`).
+    static let createProxy = JobProfile(
+        label: "CreateProxy", jobType: .transformJob, inputParameters: [media],
+        optionalInputParameters: [JobParameter("width", type: "number")], outputParameters: [JobParameter("proxy", type: "BMEssence")])
+
+    /// A JPEG of one frame (see `ThumbnailWorker`).
+    static let createThumbnail = JobProfile(
+        label: "CreateThumbnail", jobType: .transformJob, inputParameters: [media],
+        optionalInputParameters: [JobParameter("atSeconds", type: "number"), JobParameter("width", type: "number")],
+        outputParameters: [JobParameter("thumbnail", type: "BMEssence"), JobParameter("atSeconds", type: "number")])
+
+    /// EBU R128 loudness and whether it meets a target (see `LoudnessWorker`).
+    static let measureLoudness = JobProfile(
+        label: "MeasureLoudness", jobType: .qaJob, inputParameters: [media],
+        optionalInputParameters: ["targetLUFS", "toleranceLU", "maxTruePeakDBTP"].map { JobParameter($0, type: "number") },
+        outputParameters: [
+            JobParameter("loudness", type: "Loudness"), JobParameter("passed", type: "boolean"), JobParameter("findings", type: "array"),
         ])
 
     /// Does nothing: for measuring the platform itself.
@@ -19,16 +40,16 @@ enum BuiltInCatalogue {
         inputParameters: [JobParameter("stateMachine", type: "string")], optionalInputParameters: [JobParameter("input")],
         outputParameters: [JobParameter("executionArn", type: "string"), JobParameter("output")])
 
-    static let profiles = [extractTechnicalMetadata, noOp, runStateMachine]
+    static let profiles = [extractTechnicalMetadata, createProxy, createThumbnail, measureLoudness, noOp, runStateMachine]
 
     /// The built-in services of the process at `baseURL`, with ids derived from it, so that a restart
     /// updates them in place and every node of a cluster has its own; the workflow service where this
     /// process also runs the workflow engine.
     static func services(baseURL: String, capacity: Int, workflows: Bool) -> [MediaService] {
         let endpoint = "\(baseURL)/ProcessJob"
-        func builtIn(_ label: String, profile: JobProfile, capacity: Int) -> MediaService {
+        func builtIn(_ label: String, profiles: JobProfile..., capacity: Int) -> MediaService {
             var service = MediaService(
-                label: label, jobType: profile.jobType ?? .ameJob, jobProfiles: [profile.label], processJobEndpoint: endpoint,
+                label: label, jobType: profiles[0].jobType ?? .ameJob, jobProfiles: profiles.map(\.label), processJobEndpoint: endpoint,
                 capacity: capacity)
             service.id = ResourceLink(
                 baseURL: baseURL, collection: "Service", id: StableUUID.make(from: "\(endpoint) \(label)")
@@ -37,10 +58,12 @@ enum BuiltInCatalogue {
             return service
         }
         let media = [
-            builtIn("Mediaflow AME service", profile: extractTechnicalMetadata, capacity: capacity),
-            builtIn("Mediaflow no-op service", profile: noOp, capacity: 256),
+            builtIn("Mediaflow AME service", profiles: extractTechnicalMetadata, capacity: capacity),
+            builtIn("Mediaflow transform service", profiles: createProxy, createThumbnail, capacity: capacity),
+            builtIn("Mediaflow QA service", profiles: measureLoudness, capacity: capacity),
+            builtIn("Mediaflow no-op service", profiles: noOp, capacity: 256),
         ]
-        return workflows ? media + [builtIn("Mediaflow workflow service", profile: runStateMachine, capacity: 256)] : media
+        return workflows ? media + [builtIn("Mediaflow workflow service", profiles: runStateMachine, capacity: 256)] : media
     }
 }
 

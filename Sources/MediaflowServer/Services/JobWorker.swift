@@ -33,22 +33,34 @@ struct TechnicalMetadataWorker: JobWorker {
     let storage: OutputStorage
 
     func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
+        try await resolver.withMedia(of: job, context: context) { media in
+            await context.progress(20, "Running MediaInfo and ffprobe")
+            let result = try await extractor.extract(path: media.path)
+            await context.progress(90, "Storing the EBUCore document and the ffprobe report")
+            let ebuCore = try storage.write(Data(result.ebuCoreXML.utf8), jobID: context.jobID, name: "ebucore.xml")
+            let probe = try storage.write(Data(result.ffprobeJSON.utf8), jobID: context.jobID, name: "ffprobe.json")
+            return [
+                "technicalMetadata": try result.summary.jsonValue,
+                "ebucore": ebuCore.resource(format: "EBUCore 1.8"),
+                "ffprobe": probe.resource(format: "ffprobe JSON"),
+            ]
+        }
+    }
+}
+
+extension LocatorResolver {
+    /// Runs `body` on a local copy of the job's `hasRelatedResource`, released when it ends.
+    /// - Throws: `MediaError` when the job has no locator or it cannot be read, and what `body` throws.
+    func withMedia<Result: Sendable>(
+        of job: Job, context: WorkContext, _ body: (LocalMedia) async throws -> Result
+    ) async throws -> Result {
         guard let locator = job.hasRelatedResource?.locator else {
             throw MediaError.unreadable("the job has no hasRelatedResource.locator")
         }
         await context.progress(5, "Reading \(locator)")
-        let media = try await resolver.resolve(locator)
+        let media = try await resolve(locator)
         defer { media.release() }
-        await context.progress(20, "Running MediaInfo and ffprobe")
-        let result = try await extractor.extract(path: media.path)
-        await context.progress(90, "Storing the EBUCore document and the ffprobe report")
-        let ebuCore = try storage.write(Data(result.ebuCoreXML.utf8), jobID: context.jobID, name: "ebucore.xml")
-        let probe = try storage.write(Data(result.ffprobeJSON.utf8), jobID: context.jobID, name: "ffprobe.json")
-        return [
-            "technicalMetadata": try result.summary.jsonValue,
-            "ebucore": ebuCore.resource(format: "EBUCore 1.8"),
-            "ffprobe": probe.resource(format: "ffprobe JSON"),
-        ]
+        return try await body(media)
     }
 }
 
@@ -69,10 +81,15 @@ struct OutputStorage: Sendable {
     }
 
     func write(_ data: Data, jobID: String, name: String) throws -> File {
+        let file = try place(jobID: jobID, name: name)
+        try data.write(to: URL(fileURLWithPath: file.path), options: .atomic)
+        return file
+    }
+
+    /// Where a job's file named `name` goes, its folder made, for a tool to write it.
+    func place(jobID: String, name: String) throws -> File {
         let folder = directory.appendingPathComponent(jobID)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent(name)
-        try data.write(to: file, options: .atomic)
-        return File(url: "\(baseURL)/media/\(jobID)/\(name)", path: file.path)
+        return File(url: "\(baseURL)/media/\(jobID)/\(name)", path: folder.appendingPathComponent(name).path)
     }
 }

@@ -1,0 +1,108 @@
+import Foundation
+
+/// What ffmpeg makes of a media file for the built-in transform and QA services: a proxy to view, a
+/// thumbnail, and an EBU R128 loudness measurement.
+public struct MediaTransforms: Sendable {
+    let tools: ToolRunner
+
+    public init(tools: ToolRunner = ToolRunner()) { self.tools = tools }
+
+    /// Writes a proxy of the file at `input` to `output`: H.264 and AAC in MP4, `width` pixels wide (the height
+    /// in proportion), made quickly for viewing in a browser, not for finishing. Media with no video gives an
+    /// audio-only proxy; media with no audio a silent one.
+    /// - Throws: `ToolError` when ffmpeg cannot read the input or write the proxy, `MediaError.unreadable` when
+    ///   it writes nothing.
+    public func makeProxy(from input: String, to output: String, width: Int) async throws {
+        try await writeThroughPartialFile(output, orElse: MediaError.unreadable("ffmpeg made no proxy of it")) { partial in
+            [
+                "-nostdin", "-v", "error", "-y", "-i", "file:" + input, "-map", "0:v:0?", "-map", "0:a:0?",
+                "-vf", "scale=\(Self.even(width)):-2", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28",
+                "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-f", "mp4", "file:" + partial,
+            ]
+        }
+    }
+
+    /// Writes a JPEG of the frame `seconds` into the file at `input` to `output`, `width` pixels wide.
+    /// - Throws: `MediaError.unreadable` when the media has no frame there, `ToolError` when ffmpeg fails.
+    public func makeThumbnail(from input: String, to output: String, at seconds: Double, width: Int) async throws {
+        try await writeThroughPartialFile(output, orElse: MediaError.unreadable("the media has no frame at \(String(format: "%g", seconds)) s")) { partial in
+            [
+                "-nostdin", "-v", "error", "-y", "-ss", String(format: "%.3f", seconds), "-i", "file:" + input, "-map", "0:v:0",
+                "-frames:v", "1", "-vf", "scale=\(Self.even(width)):-2", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg",
+                "file:" + partial,
+            ]
+        }
+    }
+
+    /// The duration of the file at `path`, in seconds, as ffprobe reads it from the container; nil when it
+    /// has none.
+    public func duration(of path: String) async throws -> Double? {
+        let text = try await tools.run(
+            "ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", "file:" + path])
+        return Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Measures the first audio stream of the file at `input` as EBU R128 (ITU-R BS.1770) asks.
+    /// - Throws: `MediaError.unreadable` when the media has no audio, `ToolError` when ffmpeg fails.
+    public func measureLoudness(of input: String) async throws -> Loudness {
+        let outcome = try await tools.execute(
+            "ffmpeg",
+            [
+                "-nostdin", "-hide_banner", "-nostats", "-i", "file:" + input, "-map", "0:a:0",
+                // The per-frame lines are logged at the verbose level, below what is printed: only the summary is.
+                "-af", "ebur128=peak=true:framelog=40", "-f", "null", "-",
+            ])
+        guard outcome.exitCode == 0 else {
+            if outcome.error.contains("matches no streams") { throw MediaError.unreadable("the media has no audio to measure") }
+            throw ToolError.failed("ffmpeg", status: outcome.exitCode, message: outcome.lastErrorLine)
+        }
+        guard let loudness = Loudness(ebur128Summary: outcome.error) else {
+            throw ToolError.failed("ffmpeg", status: 0, message: "its ebur128 summary could not be read")
+        }
+        return loudness
+    }
+
+    /// Runs ffmpeg to write `output` through a partial file beside it, renamed into place once whole, so that a
+    /// file at `output` is never half written. - Throws: `empty` when ffmpeg succeeds but writes nothing.
+    private func writeThroughPartialFile(_ output: String, orElse empty: MediaError, arguments: (String) -> [String]) async throws {
+        let partial = output + ".partial"
+        defer { try? FileManager.default.removeItem(atPath: partial) }
+        _ = try await tools.run("ffmpeg", arguments(partial))
+        let size = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+        guard size > 0 else { throw empty }
+        if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+        try FileManager.default.moveItem(atPath: partial, toPath: output)
+    }
+
+    /// H.264 in 4:2:0 wants even dimensions.
+    private static func even(_ width: Int) -> Int { max(2, width - width % 2) }
+}
+
+/// An EBU R128 loudness measurement. A value is nil where the audio is silent (ffmpeg reads `-inf`).
+public struct Loudness: Codable, Sendable, Equatable {
+    /// Integrated (programme) loudness, in LUFS.
+    public var integratedLUFS: Double?
+    /// Loudness range, in LU.
+    public var loudnessRangeLU: Double?
+    /// The highest true peak, in dBTP.
+    public var truePeakDBTP: Double?
+
+    public init(integratedLUFS: Double?, loudnessRangeLU: Double?, truePeakDBTP: Double?) {
+        self.integratedLUFS = integratedLUFS
+        self.loudnessRangeLU = loudnessRangeLU
+        self.truePeakDBTP = truePeakDBTP
+    }
+
+    /// Reads the summary ffmpeg's `ebur128` filter logs at the end (`I: -23.0 LUFS`, `LRA: 5.1 LU`,
+    /// `Peak: -1.2 dBFS`); nil when one of the three is missing.
+    public init?(ebur128Summary text: String) {
+        guard let summary = text.range(of: "Summary:").map({ text[$0.upperBound...] }) else { return nil }
+        func reading(_ label: String) -> Double? {
+            let line = summary.split(whereSeparator: \.isNewline).first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }
+            return line?.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+        }
+        guard let integrated = reading("I:"), let range = reading("LRA:"), let peak = reading("Peak:") else { return nil }
+        func finite(_ value: Double) -> Double? { value.isFinite ? value : nil }
+        self.init(integratedLUFS: finite(integrated), loudnessRangeLU: finite(range), truePeakDBTP: finite(peak))
+    }
+}

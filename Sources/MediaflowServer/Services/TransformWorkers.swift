@@ -1,0 +1,103 @@
+import Foundation
+import MediaflowMedia
+import MediaflowModel
+
+/// What the transform and QA workers work with: the input's resolver, ffmpeg, and where their files go.
+struct TransformTools: Sendable {
+    let resolver: LocatorResolver
+    let transforms: MediaTransforms
+    let storage: OutputStorage
+}
+
+/// `CreateProxy`: an H.264/AAC MP4 to view the media by, `jobInput.width` pixels wide (640 unless given).
+struct ProxyWorker: JobWorker {
+    let tools: TransformTools
+
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
+        let width = try job.whole("width", default: 640, in: 16...7680)
+        return try await tools.resolver.withMedia(of: job, context: context) { media in
+            let file = try tools.storage.place(jobID: context.jobID, name: "proxy.mp4")
+            await context.progress(20, "Making a proxy \(width) pixels wide")
+            try await tools.transforms.makeProxy(from: media.path, to: file.path, width: width)
+            return ["proxy": file.resource(format: "MPEG-4 (H.264, AAC)")]
+        }
+    }
+}
+
+/// `CreateThumbnail`: a JPEG of the frame `jobInput.atSeconds` into the media (a tenth of its duration unless
+/// given), `jobInput.width` pixels wide (320 unless given).
+struct ThumbnailWorker: JobWorker {
+    let tools: TransformTools
+
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
+        let width = try job.whole("width", default: 320, in: 16...7680)
+        let given = try job.number("atSeconds", in: 0...(24 * 3600))
+        return try await tools.resolver.withMedia(of: job, context: context) { media in
+            var seconds = given ?? 0
+            if given == nil, let duration = try await tools.transforms.duration(of: media.path) { seconds = duration / 10 }
+            let file = try tools.storage.place(jobID: context.jobID, name: "thumbnail.jpg")
+            await context.progress(20, "Taking the frame at \(JSONWriter.text(.number(seconds))) s")
+            try await tools.transforms.makeThumbnail(from: media.path, to: file.path, at: seconds, width: width)
+            return ["thumbnail": file.resource(format: "JPEG"), "atSeconds": .number(seconds)]
+        }
+    }
+}
+
+/// `MeasureLoudness`: the EBU R128 loudness of the media's first audio stream, and whether it meets the target:
+/// `jobInput.targetLUFS` (−23 unless given) within `toleranceLU` (1), true peaks at most `maxTruePeakDBTP` (−1).
+/// Missing the target is a finding of the completed job, not a failure of it.
+struct LoudnessWorker: JobWorker {
+    let tools: TransformTools
+
+    /// A number as JSON writes it (`-23`, not `-23.0`).
+    private func text(_ number: Double) -> String { JSONWriter.text(.number(number)) }
+
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
+        let target = try job.number("targetLUFS", in: -70...0) ?? -23
+        let tolerance = try job.number("toleranceLU", in: 0...20) ?? 1
+        let maxPeak = try job.number("maxTruePeakDBTP", in: -70...6) ?? -1
+        return try await tools.resolver.withMedia(of: job, context: context) { media in
+            await context.progress(20, "Measuring loudness (EBU R128)")
+            let loudness = try await tools.transforms.measureLoudness(of: media.path)
+            var findings: [String] = []
+            if let integrated = loudness.integratedLUFS {
+                if abs(integrated - target) > tolerance {
+                    findings.append("Integrated loudness \(text(integrated)) LUFS is outside \(text(target)) ± \(text(tolerance)) LU")
+                }
+            } else {
+                findings.append("The audio is silent")
+            }
+            if let peak = loudness.truePeakDBTP, peak > maxPeak {
+                findings.append("True peak \(text(peak)) dBTP is above \(text(maxPeak)) dBTP")
+            }
+            return [
+                "loudness": try JSONValueEncoder.encode(loudness), "passed": .bool(findings.isEmpty),
+                "findings": .array(findings.map(JSONValue.string)),
+            ]
+        }
+    }
+}
+
+extension Job {
+    /// The number `jobInput[name]`, nil when it is not given.
+    /// - Throws: `JobInputError` when it lies outside `range`.
+    func number(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
+        guard let value = jobInput?[name]?.numberValue else { return nil }
+        guard range.contains(value) else { throw JobInputError(name: name, range: range) }
+        return value
+    }
+
+    /// The whole number `jobInput[name]`, rounded, or `fallback` when it is not given.
+    func whole(_ name: String, default fallback: Int, in range: ClosedRange<Double>) throws -> Int {
+        try number(name, in: range).map { Int($0.rounded()) } ?? fallback
+    }
+}
+
+/// A job input outside the range its profile's work can take; the failed job's `statusMessage` says which.
+struct JobInputError: Error, CustomStringConvertible {
+    let name: String
+    let range: ClosedRange<Double>
+    var description: String {
+        "jobInput.\(name) must lie between \(JSONWriter.text(.number(range.lowerBound))) and \(JSONWriter.text(.number(range.upperBound)))"
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import MediaflowMedia
+import MediaflowTesting
+import Testing
+
+@Suite struct MediaTransformsTests {
+    let transforms = MediaTransforms()
+
+    @Test func makesAProxyAThumbnailAndAMeasurementOfARealClip() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try await MediaFixtures.clip(in: folder, seconds: 3, width: 640, height: 360)
+
+        let proxy = folder.appendingPathComponent("proxy.mp4").path
+        try await transforms.makeProxy(from: clip.path, to: proxy, width: 161)
+        let summary = try await MetadataExtractor().extract(path: proxy).summary
+        #expect(summary.video.first?.codec == "AVC")
+        #expect(summary.video.first?.width == 160, "an odd width is made even for H.264")
+        #expect(summary.video.first?.height == 90)
+        #expect(summary.audio.first?.codec == "AAC")
+        #expect(abs((summary.durationSeconds ?? 0) - 3) < 0.1)
+        #expect(!FileManager.default.fileExists(atPath: proxy + ".partial"))
+
+        let thumbnail = folder.appendingPathComponent("thumbnail.jpg").path
+        try await transforms.makeThumbnail(from: clip.path, to: thumbnail, at: 1.5, width: 120)
+        let image = try Data(contentsOf: URL(fileURLWithPath: thumbnail))
+        #expect(image.prefix(3) == Data([0xFF, 0xD8, 0xFF]), "a JPEG")
+        let stillWidth = try await ToolRunner().run(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width", "-of", "csv=p=0", thumbnail])
+        #expect(stillWidth.trimmingCharacters(in: .whitespacesAndNewlines) == "120")
+        #expect(try await transforms.duration(of: clip.path).map { abs($0 - 3) < 0.1 } == true)
+
+        // The fixture's tone: 1 kHz at −18 dBFS, spread over two channels at −3 dB each.
+        let loudness = try await transforms.measureLoudness(of: clip.path)
+        #expect(abs((loudness.integratedLUFS ?? 0) + 21.1) < 0.5, "\(loudness)")
+        #expect(abs((loudness.truePeakDBTP ?? 0) + 20.5) < 1, "\(loudness)")
+        #expect(loudness.loudnessRangeLU != nil, "a range, though three seconds are too few for a meaningful one")
+    }
+
+    @Test func whatCannotBeMadeIsRefusedWithAReason() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let silent = try await MediaFixtures.clip(in: folder, seconds: 2, audio: false)
+        await #expect(throws: MediaError.unreadable("the media has no audio to measure")) {
+            try await transforms.measureLoudness(of: silent.path)
+        }
+        let thumbnail = folder.appendingPathComponent("late.jpg").path
+        await #expect(throws: MediaError.unreadable("the media has no frame at 30 s")) {
+            try await transforms.makeThumbnail(from: silent.path, to: thumbnail, at: 30, width: 120)
+        }
+        #expect(!FileManager.default.fileExists(atPath: thumbnail) && !FileManager.default.fileExists(atPath: thumbnail + ".partial"))
+        let text = try MediaFixtures.textFile(in: folder)
+        await #expect(throws: ToolError.self) {
+            try await transforms.makeProxy(from: text.path, to: folder.appendingPathComponent("p.mp4").path, width: 320)
+        }
+    }
+
+    @Test func readsFFmpegsLoudnessSummary() {
+        let summary = """
+            [Parsed_ebur128_0 @ 0x55a57ce7ad40] Summary:
+
+              Integrated loudness:
+                I:         -23.4 LUFS
+                Threshold: -33.5 LUFS
+
+              Loudness range:
+                LRA:         6.2 LU
+                Threshold: -43.6 LUFS
+
+              True peak:
+                Peak:       -1.8 dBFS
+            """
+        #expect(Loudness(ebur128Summary: summary) == Loudness(integratedLUFS: -23.4, loudnessRangeLU: 6.2, truePeakDBTP: -1.8))
+        let silence = summary.replacingOccurrences(of: "-1.8", with: "-inf").replacingOccurrences(of: "-23.4", with: "-inf")
+        #expect(Loudness(ebur128Summary: silence) == Loudness(integratedLUFS: nil, loudnessRangeLU: 6.2, truePeakDBTP: nil))
+        #expect(Loudness(ebur128Summary: "I: -23.4 LUFS") == nil, "no summary")
+        #expect(Loudness(ebur128Summary: summary.replacingOccurrences(of: "LRA:", with: "")) == nil)
+    }
+}

@@ -1,0 +1,88 @@
+import AsyncHTTPClient
+import Foundation
+import MediaflowMedia
+import MediaflowModel
+import MediaflowServer
+import MediaflowTesting
+import Testing
+
+/// The built-in transform and QA services through the job protocol: a proxy, a thumbnail and a loudness
+/// measurement of a real clip, each a file served by the server or a finding in the job's output.
+@Suite struct TransformJobTests {
+    @Test func proxiesThumbnailsAndLoudnessRunAsJobs() async throws {
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory(), seconds: 3, width: 640, height: 360)
+        try await withCallbackReceiver { receiver, callback in
+            try await withServer { server in
+                let run = Runner(server: server, receiver: receiver, callback: callback, clip: clip)
+                async let proxyJob = run.finished(.transformJob, "CreateProxy", ["width": 320])
+                async let thumbnailJob = run.finished(.transformJob, "CreateThumbnail", ["atSeconds": 2, "width": 160])
+                async let loudnessJob = run.finished(.qaJob, "MeasureLoudness", ["targetLUFS": -21])
+                let (proxy, thumbnail, loudness) = try await (proxyJob, thumbnailJob, loudnessJob)
+
+                #expect(proxy.status == .completed, "\(proxy.statusMessage ?? "")")
+                let proxyFile = try #require(proxy.jobOutput?["proxy"]?["file"]?.stringValue)
+                let summary = try await MetadataExtractor().extract(path: String(proxyFile.dropFirst("file://".count))).summary
+                #expect(summary.video.first?.width == 320)
+                #expect(summary.audio.first?.codec == "AAC")
+                let served = try await Self.get(try #require(proxy.jobOutput?["proxy"]?["locator"]?.stringValue))
+                #expect(served.status == 200)
+                #expect(served.bytes == (try FileManager.default.attributesOfItem(atPath: String(proxyFile.dropFirst(7)))[.size] as? Int))
+
+                #expect(thumbnail.status == .completed, "\(thumbnail.statusMessage ?? "")")
+                #expect(thumbnail.jobOutput?["atSeconds"] == 2)
+                let still = try await Self.get(try #require(thumbnail.jobOutput?["thumbnail"]?["locator"]?.stringValue))
+                #expect(still.status == 200 && still.contentType == "image/jpeg")
+
+                #expect(loudness.status == .completed, "\(loudness.statusMessage ?? "")")
+                let integrated = try #require(loudness.jobOutput?["loudness"]?["integratedLUFS"]?.numberValue)
+                #expect(abs(integrated + 21.1) < 0.5)
+                #expect(loudness.jobOutput?["passed"] == true)
+                #expect(loudness.jobOutput?["findings"] == [])
+            }
+        }
+    }
+
+    @Test func aTargetMissedIsAFindingAndAnInputOutOfRangeFailsTheJob() async throws {
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory(), seconds: 2)
+        try await withCallbackReceiver { receiver, callback in
+            try await withServer { server in
+                let run = Runner(server: server, receiver: receiver, callback: callback, clip: clip)
+                let missed = try await run.finished(.qaJob, "MeasureLoudness", ["maxTruePeakDBTP": -30])
+                #expect(missed.status == .completed)
+                #expect(missed.jobOutput?["passed"] == false)
+                #expect(missed.jobOutput?["findings"]?.arrayValue?.map(\.stringValue) == [
+                    "Integrated loudness -21.1 LUFS is outside -23 ± 1 LU",
+                    "True peak \(JSONWriter.text(missed.jobOutput?["loudness"]?["truePeakDBTP"] ?? .null)) dBTP is above -30 dBTP",
+                ])
+                let narrow = try await run.finished(.transformJob, "CreateProxy", ["width": 4])
+                #expect(narrow.status == .failed)
+                #expect(narrow.statusMessage == "jobInput.width must lie between 16 and 7680")
+                #expect(narrow.jobOutput == nil)
+            }
+        }
+    }
+
+    /// Runs jobs on a clip and waits for each to end.
+    struct Runner {
+        let server: TestServer
+        let receiver: CallbackReceiver
+        let callback: String
+        let clip: URL
+
+        /// The job as its callback delivered it.
+        func finished(_ type: JobType, _ profile: String, _ input: JSONObject) async throws -> Job {
+            let job = try await server.client.create(
+                Job(type: type, profile: profile, relatedResource: RelatedResource(locator: clip.absoluteString), jobInput: input))
+            _ = try await server.client.start(
+                jobURL: job.id!, asyncEndpoint: AsyncEndpoint(success: callback + "/success", failure: callback + "/failure"))
+            await receiver.arrival(of: job.id!)
+            return try #require(receiver.delivered(job.id!))
+        }
+    }
+
+    private static func get(_ url: String) async throws -> (status: UInt, contentType: String?, bytes: Int) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return (response.status.code, response.headers.first(name: "Content-Type"), body.readableBytes)
+    }
+}
