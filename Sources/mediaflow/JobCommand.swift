@@ -44,7 +44,7 @@ extension JobCommand {
         @Option(help: "The job profile.") var profile = "ExtractTechnicalMetadata"
         @Option(help: "The job type (default: the profile's).") var type: String?
         @Option(help: "LOW, MEDIUM, HIGH or URGENT.") var priority = "MEDIUM"
-        @Option(name: .customLong("param"), help: "A job input, name=value (repeatable).") var parameters: [String] = []
+        @Option(name: .customLong("param"), help: "A job input, name=value (repeatable); a value that reads as JSON (320, true, [1, 2]) is taken as it reads, any other as text.") var parameters: [String] = []
         @Option(help: "A URL to POST the finished job to (asyncEndpoint success and failure).") var callback: String?
         @Option(help: "Start the job no earlier than this: an ISO 8601 time, or + and a duration such as +10m.")
         var notBefore: String?
@@ -77,7 +77,7 @@ extension JobCommand {
             for parameter in parameters {
                 let parts = parameter.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2 else { throw ValidationError("--param takes name=value, not '\(parameter)'") }
-                inputs[parts[0]] = .string(parts[1])
+                inputs[parts[0]] = (try? JSONParser.parse(parts[1])) ?? .string(parts[1])
             }
             let job = Job(
                 type: jobType, profile: profile, relatedResource: RelatedResource(locator: Self.locator(for: input)),

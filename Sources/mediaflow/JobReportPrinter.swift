@@ -1,7 +1,8 @@
 import Foundation
 import MediaflowModel
 
-/// Prints a finished job for a person: its status, and the technical metadata when there is some.
+/// Prints a finished job for a person: its status, the technical metadata or loudness when there is some, and the
+/// files and values it produced.
 enum JobReportPrinter {
     static func print(_ job: Job) {
         Swift.print("\(job.status.rawValue): \(job.statusMessage ?? "")")
@@ -18,8 +19,19 @@ enum JobReportPrinter {
                 row("audio", "\(audio["codec"]?.stringValue ?? "?") \(int(audio["channels"])) ch \(int(audio["sampleRate"])) Hz")
             }
         }
-        row("EBUCore", output["ebucore"]?["locator"]?.stringValue)
-        row("ffprobe", output["ffprobe"]?["locator"]?.stringValue)
+        if let loudness = output["loudness"] {
+            let readings = [("I", "integratedLUFS", "LUFS"), ("LRA", "loudnessRangeLU", "LU"), ("true peak", "truePeakDBTP", "dBTP")]
+            row("loudness", readings.map { "\($0.0) \(loudness[$0.1]?.numberValue.map { String(format: "%.1f", $0) } ?? "-inf") \($0.2)" }
+                .joined(separator: ", "))
+        }
+        // Every other member: a file by its locator, a value as it is written.
+        for (name, value) in output where !["technicalMetadata", "loudness"].contains(name) {
+            switch value {
+            case .object(let members): row(name == "ebucore" ? "EBUCore" : name, members["locator"]?.stringValue)
+            case .array(let items): for item in items { row(name, item.stringValue ?? JSONWriter.text(item)) }
+            default: row(name, value.stringValue ?? JSONWriter.text(value))
+            }
+        }
     }
 
     private static func row(_ name: String, _ value: String?) {
