@@ -9,17 +9,53 @@ public struct MediaTransforms: Sendable {
 
     /// Writes a proxy of the file at `input` to `output`: H.264 and AAC in MP4, `width` pixels wide (the height
     /// in proportion), made quickly for viewing in a browser, not for finishing. Media with no video gives an
-    /// audio-only proxy; media with no audio a silent one.
+    /// audio-only proxy; media with no audio a silent one. While ffmpeg works, `progress` is told the share of
+    /// the media done (0 to 1) every `interval`, where the media has a duration.
     /// - Throws: `ToolError` when ffmpeg cannot read the input or write the proxy, `MediaError.unreadable` when
     ///   it writes nothing.
-    public func makeProxy(from input: String, to output: String, width: Int) async throws {
-        try await writeThroughPartialFile(output, orElse: MediaError.unreadable("ffmpeg made no proxy of it")) { partial in
-            [
-                "-nostdin", "-v", "error", "-y", "-i", "file:" + input, "-map", "0:v:0?", "-map", "0:a:0?",
-                "-vf", "scale=\(Self.even(width)):-2", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28",
-                "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", "-f", "mp4", "file:" + partial,
-            ]
+    public func makeProxy(
+        from input: String, to output: String, width: Int, every interval: Duration = .seconds(1),
+        progress: @escaping @Sendable (Double) async -> Void = { _ in }
+    ) async throws {
+        let duration = try await self.duration(of: input)
+        let report = output + ".progress"
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await writeThroughPartialFile(output, orElse: MediaError.unreadable("ffmpeg made no proxy of it")) { partial in
+                    [
+                        "-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input,
+                        "-map", "0:v:0?", "-map", "0:a:0?", "-vf", "scale=\(Self.even(width)):-2", "-c:v", "libx264",
+                        "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
+                        "-movflags", "+faststart", "-f", "mp4", "file:" + partial,
+                    ]
+                }
+            }
+            if let duration, duration > 0 {
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: interval)
+                        if let done = Self.mediaTimeDone(inProgressReport: report) { await progress(min(max(done / duration, 0), 1)) }
+                    }
+                }
+            }
+            // The first to end is ffmpeg's: the reader of its report never does.
+            try await group.next()
+            group.cancelAll()
         }
+    }
+
+    /// How far into the media ffmpeg is, in seconds, by the last `out_time_us` of the report `-progress` writes;
+    /// nil while there is none.
+    static func mediaTimeDone(inProgressReport path: String) -> Double? {
+        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? file.close() }
+        // Each update is a dozen short lines: the last few kilobytes hold the latest.
+        let end = (try? file.seekToEnd()) ?? 0
+        try? file.seek(toOffset: end > 4096 ? end - 4096 : 0)
+        guard let data = try? file.readToEnd(), let text = String(data: data, encoding: .utf8) else { return nil }
+        let line = text.split(whereSeparator: \.isNewline).last { $0.hasPrefix("out_time_us=") }
+        return line.flatMap { Double($0.dropFirst("out_time_us=".count)) }.map { $0 / 1_000_000 }
     }
 
     /// Writes a JPEG of the frame `seconds` into the file at `input` to `output`, `width` pixels wide.

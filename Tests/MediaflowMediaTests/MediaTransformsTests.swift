@@ -37,6 +37,28 @@ import Testing
         #expect(loudness.loudnessRangeLU != nil, "a range, though three seconds are too few for a meaningful one")
     }
 
+    @Test func aProxyReportsHowFarItHasGone() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try await MediaFixtures.clip(in: folder, seconds: 8, width: 1280, height: 720)
+        let reports = Reports()
+        let started = ContinuousClock.now
+        try await transforms.makeProxy(
+            from: clip.path, to: folder.appendingPathComponent("proxy.mp4").path, width: 320, every: .milliseconds(50)
+        ) { await reports.add($0) }
+        let shares = await reports.shares
+        #expect(shares == shares.sorted(), "\(shares)")
+        #expect(shares.allSatisfy { (0...1).contains($0) }, "\(shares)")
+        // ffmpeg writes its report every half second: a run that long has said something.
+        if ContinuousClock.now - started > .seconds(1) { #expect(!shares.isEmpty) }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("proxy.mp4.progress").path))
+    }
+
+    actor Reports {
+        var shares: [Double] = []
+        func add(_ share: Double) { shares.append(share) }
+    }
+
     @Test func whatCannotBeMadeIsRefusedWithAReason() async throws {
         let folder = MediaFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -18,7 +18,9 @@ struct ProxyWorker: JobWorker {
         return try await tools.resolver.withMedia(of: job, context: context) { media in
             let file = try tools.storage.place(jobID: context.jobID, name: "proxy.mp4")
             await context.progress(20, "Making a proxy \(width) pixels wide")
-            try await tools.transforms.makeProxy(from: media.path, to: file.path, width: width)
+            try await tools.transforms.makeProxy(from: media.path, to: file.path, width: width) { done in
+                await context.progress(20 + 75 * done, "Making a proxy \(width) pixels wide")
+            }
             return ["proxy": file.resource(format: "MPEG-4 (H.264, AAC)")]
         }
     }
