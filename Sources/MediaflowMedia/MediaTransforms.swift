@@ -17,20 +17,29 @@ public struct MediaTransforms: Sendable {
         from input: String, to output: String, width: Int, every interval: Duration = .seconds(1),
         progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws {
-        let duration = try await self.duration(of: input)
-        let report = output + ".progress"
-        defer { try? FileManager.default.removeItem(atPath: report) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await writeThroughPartialFile(output, orElse: MediaError.unreadable("ffmpeg made no proxy of it")) { partial in
-                    [
-                        "-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input,
-                        "-map", "0:v:0?", "-map", "0:a:0?", "-vf", "scale=\(Self.even(width)):-2", "-c:v", "libx264",
-                        "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
-                        "-movflags", "+faststart", "-f", "mp4", "file:" + partial,
-                    ]
-                }
+        try await reportingProgress(of: input, every: interval, to: progress) { report in
+            try await writeThroughPartialFile(output, orElse: MediaError.unreadable("ffmpeg made no proxy of it")) { partial in
+                [
+                    "-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input,
+                    "-map", "0:v:0?", "-map", "0:a:0?", "-vf", "scale=\(Self.even(width)):-2", "-c:v", "libx264",
+                    "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
+                    "-movflags", "+faststart", "-f", "mp4", "file:" + partial,
+                ]
             }
+        }
+    }
+
+    /// Runs `work`, which has ffmpeg write its `-progress` report to the file named, and meanwhile tells
+    /// `progress` every `interval` the share of the media at `input` done, where the media has a duration.
+    private func reportingProgress<Result: Sendable>(
+        of input: String, every interval: Duration, to progress: @escaping @Sendable (Double) async -> Void,
+        _ work: @escaping @Sendable (String) async throws -> Result
+    ) async throws -> Result {
+        let duration = (try? await self.duration(of: input)) ?? nil
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-progress-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await work(report) }
             if let duration, duration > 0 {
                 group.addTask {
                     while true {
@@ -39,9 +48,10 @@ public struct MediaTransforms: Sendable {
                     }
                 }
             }
-            // The first to end is ffmpeg's: the reader of its report never does.
-            try await group.next()
+            // The first to end is the work: the reader of its report never ends.
+            let result = try await group.next()
             group.cancelAll()
+            return result!!
         }
     }
 
@@ -78,16 +88,21 @@ public struct MediaTransforms: Sendable {
         return Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Measures the first audio stream of the file at `input` as EBU R128 (ITU-R BS.1770) asks.
+    /// Measures the first audio stream of the file at `input` as EBU R128 (ITU-R BS.1770) asks, telling
+    /// `progress` the share done every `interval` as `makeProxy` does.
     /// - Throws: `MediaError.unreadable` when the media has no audio, `ToolError` when ffmpeg fails.
-    public func measureLoudness(of input: String) async throws -> Loudness {
-        let outcome = try await tools.execute(
-            "ffmpeg",
-            [
-                "-nostdin", "-hide_banner", "-nostats", "-i", "file:" + input, "-map", "0:a:0",
-                // The per-frame lines are logged at the verbose level, below what is printed: only the summary is.
-                "-af", "ebur128=peak=true:framelog=40", "-f", "null", "-",
-            ])
+    public func measureLoudness(
+        of input: String, every interval: Duration = .seconds(1), progress: @escaping @Sendable (Double) async -> Void = { _ in }
+    ) async throws -> Loudness {
+        let outcome = try await reportingProgress(of: input, every: interval, to: progress) { [tools] report in
+            try await tools.execute(
+                "ffmpeg",
+                [
+                    "-nostdin", "-hide_banner", "-nostats", "-progress", "file:" + report, "-i", "file:" + input, "-map", "0:a:0",
+                    // The per-frame lines are logged at the verbose level, below what is printed: only the summary is.
+                    "-af", "ebur128=peak=true:framelog=40", "-f", "null", "-",
+                ])
+        }
         guard outcome.exitCode == 0 else {
             if outcome.error.contains("matches no streams") { throw MediaError.unreadable("the media has no audio to measure") }
             throw ToolError.failed("ffmpeg", status: outcome.exitCode, message: outcome.lastErrorLine)

@@ -37,7 +37,7 @@ import Testing
         #expect(loudness.loudnessRangeLU != nil, "a range, though three seconds are too few for a meaningful one")
     }
 
-    @Test func aProxyReportsHowFarItHasGone() async throws {
+    @Test func aProxyAndAMeasurementReportHowFarTheyHaveGone() async throws {
         let folder = MediaFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let clip = try await MediaFixtures.clip(in: folder, seconds: 8, width: 1280, height: 720)
@@ -51,7 +51,11 @@ import Testing
         #expect(shares.allSatisfy { (0...1).contains($0) }, "\(shares)")
         // ffmpeg writes its report every half second: a run that long has said something.
         if ContinuousClock.now - started > .seconds(1) { #expect(!shares.isEmpty) }
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("proxy.mp4.progress").path))
+        let measured = Reports()
+        let loudness = try await transforms.measureLoudness(of: clip.path, every: .milliseconds(20)) { await measured.add($0) }
+        #expect(loudness.integratedLUFS != nil)
+        let measuredShares = await measured.shares
+        #expect(measuredShares == measuredShares.sorted() && measuredShares.allSatisfy { (0...1).contains($0) }, "\(measuredShares)")
     }
 
     actor Reports {

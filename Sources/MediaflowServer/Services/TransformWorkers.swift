@@ -60,7 +60,9 @@ struct LoudnessWorker: JobWorker {
         let maxPeak = try job.number("maxTruePeakDBTP", in: -70...6) ?? -1
         return try await tools.resolver.withMedia(of: job, context: context) { media in
             await context.progress(20, "Measuring loudness (EBU R128)")
-            let loudness = try await tools.transforms.measureLoudness(of: media.path)
+            let loudness = try await tools.transforms.measureLoudness(of: media.path) { done in
+                await context.progress(20 + 75 * done, "Measuring loudness (EBU R128)")
+            }
             var findings: [String] = []
             if let integrated = loudness.integratedLUFS {
                 if abs(integrated - target) > tolerance {
