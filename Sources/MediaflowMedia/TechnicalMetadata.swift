@@ -62,11 +62,6 @@ public struct TechnicalMetadata: Codable, Sendable, Equatable {
     private static func int(_ value: JSONValue?) -> Int? {
         double(value).map { Int(saturating: $0.rounded()) }
     }
-
-    /// The summary as a JSON value, for a job's output.
-    public var jsonValue: JSONValue {
-        get throws { try ProtocolJSON.decode(JSONValue.self, from: ProtocolJSON.encode(self)) }
-    }
 }
 
 /// Why a media operation could not produce its result; the message is shown as the job's `statusMessage`.

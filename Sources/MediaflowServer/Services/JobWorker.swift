@@ -40,7 +40,7 @@ struct TechnicalMetadataWorker: JobWorker {
             let ebuCore = try storage.write(Data(result.ebuCoreXML.utf8), jobID: context.jobID, name: "ebucore.xml")
             let probe = try storage.write(Data(result.ffprobeJSON.utf8), jobID: context.jobID, name: "ffprobe.json")
             return [
-                "technicalMetadata": try result.summary.jsonValue,
+                "technicalMetadata": try JSONValueEncoder.encode(result.summary),
                 "ebucore": ebuCore.resource(format: "EBUCore 1.8"),
                 "ffprobe": probe.resource(format: "ffprobe JSON"),
             ]
