@@ -17,8 +17,10 @@ public struct MediaTransforms: Sendable {
         from input: String, to output: String, width: Int, every interval: Duration = .seconds(1),
         progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws {
-        try await reportingProgress(of: input, every: interval, to: progress) { report in
-            try await writeThroughPartialFile(output, orElse: MediaError.unreadable("ffmpeg made no proxy of it")) { partial in
+        try await reportingProgress(of: input, every: interval, to: progress) { report, tools in
+            try await Self.writeThroughPartialFile(
+                output, with: tools, orElse: MediaError.unreadable("ffmpeg made no proxy of it")
+            ) { partial in
                 [
                     "-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input,
                     "-map", "0:v:0?", "-map", "0:a:0?", "-vf", "scale=\(Self.even(width)):-2", "-c:v", "libx264",
@@ -31,24 +33,30 @@ public struct MediaTransforms: Sendable {
 
     /// Runs `work`, which has ffmpeg write its `-progress` report to the file named, and meanwhile tells
     /// `progress` every `interval` the share of the media at `input` done, where the media has a duration.
+    /// The tool's time limit bounds a stall rather than the run: `work` gets a runner without one, and is
+    /// stopped with `ToolError.stalled` once the report has not moved on for that long (noticed within an
+    /// `interval`), so that long media take as long as they need while ffmpeg makes headway.
     private func reportingProgress<Result: Sendable>(
         of input: String, every interval: Duration, to progress: @escaping @Sendable (Double) async -> Void,
-        _ work: @escaping @Sendable (String) async throws -> Result
+        _ work: @escaping @Sendable (_ report: String, _ tools: ToolRunner) async throws -> Result
     ) async throws -> Result {
         let duration = (try? await self.duration(of: input)) ?? nil
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-progress-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: report) }
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await work(report) }
-            if let duration, duration > 0 {
-                group.addTask {
-                    while true {
-                        try await Task.sleep(for: interval)
-                        if let done = Self.mediaTimeDone(inProgressReport: report) { await progress(min(max(done / duration, 0), 1)) }
-                    }
+        var unlimited = tools
+        unlimited.timeout = nil
+        return try await withThrowingTaskGroup(of: Result?.self) { [tools, unlimited] group in
+            group.addTask { try await work(report, unlimited) }
+            group.addTask {
+                var watch = StallWatch(tool: "ffmpeg", limit: tools.timeout, since: .now)
+                while true {
+                    try await Task.sleep(for: interval)
+                    let done = Self.mediaTimeDone(inProgressReport: report)
+                    try watch.note(done, at: .now)
+                    if let done, let duration, duration > 0 { await progress(min(max(done / duration, 0), 1)) }
                 }
             }
-            // The first to end is the work: the reader of its report never ends.
+            // The first to end is the work, or the watch when it finds the work stalled: the watch never ends otherwise.
             let result = try await group.next()
             group.cancelAll()
             return result!!
@@ -71,7 +79,9 @@ public struct MediaTransforms: Sendable {
     /// Writes a JPEG of the frame `seconds` into the file at `input` to `output`, `width` pixels wide.
     /// - Throws: `MediaError.unreadable` when the media has no frame there, `ToolError` when ffmpeg fails.
     public func makeThumbnail(from input: String, to output: String, at seconds: Double, width: Int) async throws {
-        try await writeThroughPartialFile(output, orElse: MediaError.unreadable("the media has no frame at \(String(format: "%g", seconds)) s")) { partial in
+        try await Self.writeThroughPartialFile(
+            output, with: tools, orElse: MediaError.unreadable("the media has no frame at \(String(format: "%g", seconds)) s")
+        ) { partial in
             [
                 "-nostdin", "-v", "error", "-y", "-ss", String(format: "%.3f", seconds), "-i", "file:" + input, "-map", "0:v:0",
                 "-frames:v", "1", "-vf", "scale=\(Self.even(width)):-2", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg",
@@ -94,7 +104,7 @@ public struct MediaTransforms: Sendable {
     public func measureLoudness(
         of input: String, every interval: Duration = .seconds(1), progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws -> Loudness {
-        let outcome = try await reportingProgress(of: input, every: interval, to: progress) { [tools] report in
+        let outcome = try await reportingProgress(of: input, every: interval, to: progress) { report, tools in
             try await tools.execute(
                 "ffmpeg",
                 [
@@ -113,9 +123,11 @@ public struct MediaTransforms: Sendable {
         return loudness
     }
 
-    /// Runs ffmpeg to write `output` through a partial file beside it, renamed into place once whole, so that a
-    /// file at `output` is never half written. - Throws: `empty` when ffmpeg succeeds but writes nothing.
-    private func writeThroughPartialFile(_ output: String, orElse empty: MediaError, arguments: (String) -> [String]) async throws {
+    /// Runs ffmpeg with `tools` to write `output` through a partial file beside it, renamed into place once whole,
+    /// so that a file at `output` is never half written. - Throws: `empty` when ffmpeg succeeds but writes nothing.
+    private static func writeThroughPartialFile(
+        _ output: String, with tools: ToolRunner, orElse empty: MediaError, arguments: (String) -> [String]
+    ) async throws {
         let partial = output + ".partial"
         defer { try? FileManager.default.removeItem(atPath: partial) }
         _ = try await tools.run("ffmpeg", arguments(partial))

@@ -13,10 +13,10 @@ import Subprocess
 public struct ToolRunner: Sendable {
     /// The most standard output kept, in bytes; more is an error, not a silent truncation.
     public var outputLimit: Int
-    /// How long a run may take.
-    public var timeout: Duration
+    /// How long a run may take; nil for as long as it takes.
+    public var timeout: Duration?
 
-    public init(outputLimit: Int = 64 << 20, timeout: Duration = .seconds(600)) {
+    public init(outputLimit: Int = 64 << 20, timeout: Duration? = .seconds(600)) {
         self.outputLimit = outputLimit
         self.timeout = timeout
     }
@@ -39,7 +39,7 @@ public struct ToolRunner: Sendable {
         let limit = outputLimit
         let inputFile = try Self.file(holding: input)
         defer { try? inputFile.close() }
-        return try await withThrowingTaskGroup(of: ToolOutcome?.self) { group in
+        return try await withThrowingTaskGroup(of: ToolOutcome.self) { group in
             group.addTask {
                 var options = PlatformOptions()
                 options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
@@ -58,13 +58,15 @@ public struct ToolRunner: Sendable {
                     throw ToolError.failed(tool, status: -1, message: "\(error)")
                 }
             }
-            group.addTask { [timeout] in
-                try await Task.sleep(for: timeout)
-                return nil
+            if let timeout {
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw ToolError.timedOut(tool, after: timeout)
+                }
             }
-            let first = try await group.next()!
+            // The first to end decides; leaving the group cancels the other, which stops the tool.
+            let outcome = try await group.next()!
             group.cancelAll()
-            guard let outcome = first else { throw ToolError.timedOut(tool, after: timeout) }
             return outcome
         }
     }
@@ -111,6 +113,8 @@ public enum ToolError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(String)
     case failed(String, status: Int32, message: String)
     case timedOut(String, after: Duration)
+    /// A tool that reports its headway made none for this long.
+    case stalled(String, after: Duration)
     case outputTooLarge(String, limit: Int)
 
     public var description: String {
@@ -118,6 +122,7 @@ public enum ToolError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let tool): "\(tool) is not installed"
         case .failed(let tool, let status, let message): "\(tool) failed with status \(status): \(message)"
         case .timedOut(let tool, let after): "\(tool) did not finish within \(after)"
+        case .stalled(let tool, let after): "\(tool) made no headway for \(after)"
         case .outputTooLarge(let tool, let limit): "\(tool) printed more than \(limit) bytes"
         }
     }

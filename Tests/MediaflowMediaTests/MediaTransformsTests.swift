@@ -58,6 +58,41 @@ import Testing
         #expect(measuredShares == measuredShares.sorted() && measuredShares.allSatisfy { (0...1).contains($0) }, "\(measuredShares)")
     }
 
+    @Test func aMeasurementOutlastsTheToolTimeLimitWhileItMakesHeadway() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A quarter of an hour of tone: a few seconds' work, a report every half second.
+        let tone = folder.appendingPathComponent("tone.flac").path
+        _ = try await ToolRunner().run(
+            "ffmpeg", ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=900", "-c:a", "flac", tone])
+        let limit = Duration.milliseconds(1500)
+        let started = ContinuousClock.now
+        let loudness = try await MediaTransforms(tools: ToolRunner(timeout: limit)).measureLoudness(of: tone, every: .milliseconds(100))
+        #expect(ContinuousClock.now - started > limit, "the measurement took longer than the limit")
+        #expect(abs((loudness.integratedLUFS ?? 0) + 21.1) < 0.5, "\(loudness)")
+    }
+
+    @Test func aStalledTranscodeIsStoppedAfterTheToolTimeLimit() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A pipe no one writes into: ffmpeg waits on it for ever, making no headway.
+        let pipe = folder.appendingPathComponent("never.ts").path
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        #expect(mkfifo(pipe, 0o600) == 0)
+        let proxy = folder.appendingPathComponent("proxy.mp4").path
+        await #expect(throws: ToolError.stalled("ffmpeg", after: .seconds(1))) {
+            try await MediaTransforms(tools: ToolRunner(timeout: .seconds(1)))
+                .makeProxy(from: pipe, to: proxy, width: 320, every: .milliseconds(100))
+        }
+        // ffmpeg is gone: the pipe has no reader left to open it for.
+        try await eventually(timeout: .seconds(5), "ffmpeg lets go of the pipe") {
+            let writer = open(pipe, O_WRONLY | O_NONBLOCK)
+            if writer >= 0 { close(writer) }
+            return writer < 0 && errno == ENXIO
+        }
+        #expect(!FileManager.default.fileExists(atPath: proxy) && !FileManager.default.fileExists(atPath: proxy + ".partial"))
+    }
+
     actor Reports {
         var shares: [Double] = []
         func add(_ share: Double) { shares.append(share) }
