@@ -26,6 +26,7 @@ struct JSONataNumberPictureTests {
         ("$formatNumber(1E20, '#,######')", "100,000000,000000,000000"),
         ("$formatNumber(1234.5, '#.##0,00', {'decimal-separator': ',', 'grouping-separator': '.'})", "1.234,50"),
         ("$formatNumber(-3.5, '0.0', {'minus-sign': '−'})", "−3.5"),
+        ("$formatNumber(1234.5, '#,##0.00', {'currency': '€'})", "1,234.50"),
     ] as [(String, JSONValue)])
     func formats(expression: String, expected: JSONValue) throws {
         try JSONataTests.expect(expression, gives: expected)

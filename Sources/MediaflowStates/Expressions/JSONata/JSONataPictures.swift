@@ -191,10 +191,11 @@ enum JSONataPictures {
 }
 
 extension JSONataPictures.Symbols {
-    /// The symbols with those `options` names changed, each a string (one character where the picture uses it).
+    /// The symbols with those `options` names changed, each a string (one character where the picture uses it);
+    /// other names are passed over.
     init(options: JSONObject) throws(JSONataError) {
         for (name, value) in options {
-            guard case .string(let text) = value else { throw JSONataError("D3087: the option '\(name)' of $formatNumber is not a string") }
+            guard case .string(let text) = value else { throw JSONataError("the option '\(name)' of $formatNumber must be a string") }
             let single = text.count == 1 ? text.first : nil
             switch (name, single) {
             case ("decimal-separator", let char?): decimal = char
@@ -208,8 +209,11 @@ extension JSONataPictures.Symbols {
             case ("minus-sign", _): minus = text
             case ("percent", _): percent = text
             case ("per-mille", _): perMille = text
-            case ("infinity", _), ("NaN", _): break
-            default: throw JSONataError("D3087: '\(name)' is not an option of $formatNumber, or wants one character")
+            case ("decimal-separator", nil), ("grouping-separator", nil), ("exponent-separator", nil), ("zero-digit", nil),
+                ("digit", nil), ("pattern-separator", nil):
+                throw JSONataError("the option '\(name)' of $formatNumber must be one character")
+            // `infinity` and `NaN` name what JSON cannot hold; JSONata passes over a name it does not know.
+            default: break
             }
         }
     }
