@@ -36,7 +36,7 @@ public struct MediaTransforms: Sendable {
     /// The tool's time limit bounds a stall rather than the run: `work` gets a runner without one, and is
     /// stopped with `ToolError.stalled` once the report has not moved on for that long (noticed within an
     /// `interval`), so that long media take as long as they need while ffmpeg makes headway.
-    private func reportingProgress<Result: Sendable>(
+    func reportingProgress<Result: Sendable>(
         of input: String, every interval: Duration, to progress: @escaping @Sendable (Double) async -> Void,
         _ work: @escaping @Sendable (_ report: String, _ tools: ToolRunner) async throws -> Result
     ) async throws -> Result {

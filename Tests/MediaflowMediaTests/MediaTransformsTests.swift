@@ -1,5 +1,5 @@
 import Foundation
-import MediaflowMedia
+@testable import MediaflowMedia
 import MediaflowTesting
 import Testing
 
@@ -58,18 +58,31 @@ import Testing
         #expect(measuredShares == measuredShares.sorted() && measuredShares.allSatisfy { (0...1).contains($0) }, "\(measuredShares)")
     }
 
-    @Test func aMeasurementOutlastsTheToolTimeLimitWhileItMakesHeadway() async throws {
-        let folder = MediaFixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // A quarter of an hour of tone: a few seconds' work, a report every half second.
-        let tone = folder.appendingPathComponent("tone.flac").path
-        _ = try await ToolRunner().run(
-            "ffmpeg", ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=900", "-c:a", "flac", tone])
-        let limit = Duration.milliseconds(1500)
+    @Test func aRunThatMakesHeadwayOutlastsTheToolTimeLimitAndOneThatMakesNoneIsStopped() async throws {
+        let transforms = MediaTransforms(tools: ToolRunner(timeout: .seconds(2)))
         let started = ContinuousClock.now
-        let loudness = try await MediaTransforms(tools: ToolRunner(timeout: limit)).measureLoudness(of: tone, every: .milliseconds(100))
-        #expect(ContinuousClock.now - started > limit, "the measurement took longer than the limit")
-        #expect(abs((loudness.integratedLUFS ?? 0) + 21.1) < 0.5, "\(loudness)")
+        // In ffmpeg's stead, a report that moves on every tenth of a second for four seconds: no CPU to contend for.
+        let limitHanded = try await transforms.reportingProgress(of: "/nonexistent", every: .milliseconds(100), to: { _ in }) {
+            report, tools in
+            var lines = ""
+            for tenth in 0..<40 {
+                lines += "out_time_us=\(tenth * 100_000)\nprogress=continue\n"
+                try lines.write(toFile: report, atomically: true, encoding: .utf8)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return tools.timeout
+        }
+        #expect(limitHanded == nil, "the work runs without the time limit")
+        #expect(ContinuousClock.now - started > .seconds(4))
+
+        let stalling = ContinuousClock.now
+        await #expect(throws: ToolError.stalled("ffmpeg", after: .seconds(2))) {
+            try await transforms.reportingProgress(of: "/nonexistent", every: .milliseconds(100), to: { _ in }) { report, _ in
+                try "out_time_us=500000\n".write(toFile: report, atomically: true, encoding: .utf8)
+                try await Task.sleep(for: .seconds(60))
+            }
+        }
+        #expect(ContinuousClock.now - stalling < .seconds(30), "stopped at the stall, not after the work's minute")
     }
 
     @Test func aStalledTranscodeIsStoppedAfterTheToolTimeLimit() async throws {
