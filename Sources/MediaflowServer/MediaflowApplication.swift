@@ -144,6 +144,7 @@ struct ApplicationParts {
                 BuiltInCatalogue.createProxy.label: ProxyWorker(tools: transformTools),
                 BuiltInCatalogue.createThumbnail.label: ThumbnailWorker(tools: transformTools),
                 BuiltInCatalogue.measureLoudness.label: LoudnessWorker(tools: transformTools),
+                BuiltInCatalogue.detectBlackAndSilence.label: BlackAndSilenceWorker(tools: transformTools),
                 BuiltInCatalogue.noOp.label: NoOpWorker(),
             ]
             if let engine { workers[BuiltInCatalogue.runStateMachine.label] = StateMachineWorker(engine: engine) }

@@ -23,6 +23,27 @@ public enum MediaFixtures {
         return file
     }
 
+    /// Writes a 7.5 s H.264/AAC MP4 clip into `directory` and returns its URL: black for its first 2 s and its last 2.5,
+    /// a test pattern between; a 1 kHz tone for its first 3 s, silence after.
+    public static func blackAndSilentClip(in directory: URL) async throws -> URL {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("black-and-silent.mp4")
+        let sources = [
+            "color=black:s=320x240:r=25:d=2", "testsrc=s=320x240:r=25:d=3", "color=black:s=320x240:r=25:d=2.5",
+            "sine=f=1000:sample_rate=48000:d=3", "anullsrc=r=48000:cl=mono:d=4.5",
+        ]
+        let result = try await run(
+            .name("ffmpeg"),
+            arguments: Arguments(
+                ["-nostdin", "-loglevel", "error", "-y"] + sources.flatMap { ["-f", "lavfi", "-i", $0] } + [
+                    "-filter_complex", "[0:v][1:v][2:v]concat=n=3:v=1:a=0[v];[3:a][4:a]concat=n=2:v=0:a=1[a]",
+                    "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-t", "7.5", file.path,
+                ]),
+            output: .discarded, error: .string(limit: 64 << 10))
+        guard result.terminationStatus.isSuccess else { throw FixtureError("ffmpeg failed: \(result.standardError)") }
+        return file
+    }
+
     /// Writes a text file that is not media.
     public static func textFile(in directory: URL) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

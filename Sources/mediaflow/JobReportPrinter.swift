@@ -24,8 +24,8 @@ enum JobReportPrinter {
             row("loudness", readings.map { "\($0.0) \(loudness[$0.1]?.numberValue.map { String(format: "%.1f", $0) } ?? "-inf") \($0.2)" }
                 .joined(separator: ", "))
         }
-        // Every other member: a file by its locator, a value as it is written.
-        for (name, value) in output where !["technicalMetadata", "loudness"].contains(name) {
+        // Every other member: a file by its locator, a value as it is written. The findings tell the segments.
+        for (name, value) in output where !["technicalMetadata", "loudness", "blackSegments", "silentSegments"].contains(name) {
             switch value {
             case .object(let members): row(name == "ebucore" ? "EBUCore" : name, members["locator"]?.stringValue)
             case .array(let items): for item in items { row(name, item.stringValue ?? JSONWriter.text(item)) }

@@ -129,6 +129,48 @@ import Testing
         }
     }
 
+    @Test func findsTheBlackAndSilentStretchesOfAClip() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try await MediaFixtures.blackAndSilentClip(in: folder)
+        let reports = Reports()
+        let found = try await transforms.detectBlackAndSilence(in: clip.path, every: .milliseconds(20)) { await reports.add($0) }
+        let black = try #require(found.blackSegments)
+        #expect(black.count == 2, "\(black)")
+        #expect(abs(black[0].startSeconds) < 0.05 && abs(black[0].endSeconds - 2) < 0.05, "\(black)")
+        #expect(abs(black[1].startSeconds - 5) < 0.05 && abs(black[1].endSeconds - 7.5) < 0.1, "\(black)")
+        let silent = try #require(found.silentSegments)
+        #expect(silent.count == 1, "\(silent)")
+        #expect(abs(silent[0].startSeconds - 3) < 0.05 && abs(silent[0].durationSeconds - 4.5) < 0.1, "\(silent)")
+        let shares = await reports.shares
+        #expect(shares == shares.sorted() && shares.allSatisfy { (0...1).contains($0) }, "\(shares)")
+
+        var longer = BlackAndSilenceThresholds()
+        longer.minBlackSeconds = 2.6
+        longer.minSilenceSeconds = 5
+        #expect(try await transforms.detectBlackAndSilence(in: clip.path, thresholds: longer) == BlackAndSilence(blackSegments: [], silentSegments: []))
+
+        let silentVideo = try await MediaFixtures.clip(in: folder, name: "no-audio.mp4", seconds: 2, audio: false)
+        #expect(try await transforms.detectBlackAndSilence(in: silentVideo.path) == BlackAndSilence(blackSegments: [], silentSegments: nil))
+        await #expect(throws: ToolError.self) { try await transforms.detectBlackAndSilence(in: try MediaFixtures.textFile(in: folder).path) }
+    }
+
+    @Test func readsFFmpegsBlackAndSilenceLog() {
+        let log = """
+            [blackdetect @ 0x5615b2541b80] black_start:0 black_end:2 black_duration:2
+            [silencedetect @ 0x5615b216b0c0] silence_start: 3.00071
+            [blackdetect @ 0x5615b2541b80] black_start:5 black_end:7.48 black_duration:2.48
+            frame=  187 fps=0.0 q=-0.0 Lsize=N/A time=00:00:07.50 bitrate=N/A speed=  46x
+            [silencedetect @ 0x5615b216b0c0] silence_end: 7.50933 | silence_duration: 4.50862
+            """
+        let read = BlackAndSilence(ffmpegLog: log, video: true, audio: true)
+        #expect(read.blackSegments == [
+            MediaSegment(startSeconds: 0, endSeconds: 2, durationSeconds: 2), MediaSegment(startSeconds: 5, endSeconds: 7.48, durationSeconds: 2.48),
+        ])
+        #expect(read.silentSegments == [MediaSegment(startSeconds: 3.00071, endSeconds: 7.50933, durationSeconds: 4.50862)])
+        #expect(BlackAndSilence(ffmpegLog: log, video: false, audio: true).blackSegments == nil, "no video, nothing to say of black")
+    }
+
     @Test func readsFFmpegsLoudnessSummary() {
         let summary = """
             [Parsed_ebur128_0 @ 0x55a57ce7ad40] Summary:

@@ -62,6 +62,27 @@ import Testing
         }
     }
 
+    @Test func blackAndSilenceAreFindingsOfAQAJob() async throws {
+        let clip = try await MediaFixtures.blackAndSilentClip(in: MediaFixtures.temporaryDirectory())
+        try await withCallbackReceiver { receiver, callback in
+            try await withServer { server in
+                let run = Runner(server: server, receiver: receiver, callback: callback, clip: clip)
+                let checked = try await run.finished(.qaJob, "DetectBlackAndSilence", ["minBlackSeconds": 1.5])
+                #expect(checked.status == .completed, "\(checked.statusMessage ?? "")")
+                #expect(checked.jobOutput?["blackSegments"]?.arrayValue?.count == 2)
+                #expect(checked.jobOutput?["silentSegments"]?.arrayValue?.first?["startSeconds"]?.numberValue.map { abs($0 - 3) < 0.05 } == true)
+                #expect(checked.jobOutput?["passed"] == false)
+                let findings = checked.jobOutput?["findings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                #expect(findings.count == 3 && findings[0] == "Black from 0 s to 2 s (2 s)", "\(findings)")
+                #expect(findings.last?.hasPrefix("Silence from 3") == true, "\(findings)")
+
+                let tooShort = try await run.finished(.qaJob, "DetectBlackAndSilence", ["minSilenceSeconds": 0])
+                #expect(tooShort.status == .failed)
+                #expect(tooShort.statusMessage == "jobInput.minSilenceSeconds must lie between 0.01 and 3600")
+            }
+        }
+    }
+
     /// Runs jobs on a clip and waits for each to end.
     struct Runner {
         let server: TestServer

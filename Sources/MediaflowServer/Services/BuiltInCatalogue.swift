@@ -31,6 +31,15 @@ enum BuiltInCatalogue {
             JobParameter("loudness", type: "Loudness"), JobParameter("passed", type: "boolean"), JobParameter("findings", type: "array"),
         ])
 
+    /// The black and silent stretches of the media (see `BlackAndSilenceWorker`).
+    static let detectBlackAndSilence = JobProfile(
+        label: "DetectBlackAndSilence", jobType: .qaJob, inputParameters: [media],
+        optionalInputParameters: BlackAndSilenceWorker.inputs.map { JobParameter($0, type: "number") },
+        outputParameters: [
+            JobParameter("blackSegments", type: "array"), JobParameter("silentSegments", type: "array"),
+            JobParameter("passed", type: "boolean"), JobParameter("findings", type: "array"),
+        ])
+
     /// Does nothing: for measuring the platform itself.
     static let noOp = JobProfile(label: "NoOp", jobType: nil, inputParameters: [])
 
@@ -40,7 +49,9 @@ enum BuiltInCatalogue {
         inputParameters: [JobParameter("stateMachine", type: "string")], optionalInputParameters: [JobParameter("input")],
         outputParameters: [JobParameter("executionArn", type: "string"), JobParameter("output")])
 
-    static let profiles = [extractTechnicalMetadata, createProxy, createThumbnail, measureLoudness, noOp, runStateMachine]
+    static let profiles = [
+        extractTechnicalMetadata, createProxy, createThumbnail, measureLoudness, detectBlackAndSilence, noOp, runStateMachine,
+    ]
 
     /// The built-in services of the process at `baseURL`, with ids derived from it, so that a restart
     /// updates them in place and every node of a cluster has its own; the workflow service where this
@@ -60,7 +71,7 @@ enum BuiltInCatalogue {
         let media = [
             builtIn("Mediaflow AME service", profiles: extractTechnicalMetadata, capacity: capacity),
             builtIn("Mediaflow transform service", profiles: createProxy, createThumbnail, capacity: capacity),
-            builtIn("Mediaflow QA service", profiles: measureLoudness, capacity: capacity),
+            builtIn("Mediaflow QA service", profiles: measureLoudness, detectBlackAndSilence, capacity: capacity),
             builtIn("Mediaflow no-op service", profiles: noOp, capacity: 256),
         ]
         return workflows ? media + [builtIn("Mediaflow workflow service", profiles: runStateMachine, capacity: 256)] : media
