@@ -85,8 +85,7 @@ extension MediaTransforms {
         in input: String, thresholds: BlackAndSilenceThresholds = BlackAndSilenceThresholds(),
         every interval: Duration = .seconds(1), progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws -> BlackAndSilence {
-        let kinds = try await tools.run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", "file:" + input])
-            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let kinds = try await streamKinds(of: input)
         let video = kinds.contains("video")
         let audio = kinds.contains("audio")
         guard video || audio else { throw MediaError.unreadable("the media has no video or audio to check") }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What ffmpeg makes of a media file for the built-in transform and QA services: a proxy to view, a
-/// thumbnail, and an EBU R128 loudness measurement.
+/// thumbnail, its audio (`+Audio`), an EBU R128 loudness measurement, and its black and silent stretches
+/// (`+Detection`).
 public struct MediaTransforms: Sendable {
     let tools: ToolRunner
 
@@ -98,6 +99,12 @@ public struct MediaTransforms: Sendable {
         return Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// The kinds of stream (`video`, `audio`, `subtitle`, `data`) the file at `path` holds, as ffprobe reads them.
+    func streamKinds(of path: String) async throws -> Set<String> {
+        let text = try await tools.run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", "file:" + path])
+        return Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
     /// Measures the first audio stream of the file at `input` as EBU R128 (ITU-R BS.1770) asks, telling
     /// `progress` the share done every `interval` as `makeProxy` does.
     /// - Throws: `MediaError.unreadable` when the media has no audio, `ToolError` when ffmpeg fails.
@@ -125,7 +132,7 @@ public struct MediaTransforms: Sendable {
 
     /// Runs ffmpeg with `tools` to write `output` through a partial file beside it, renamed into place once whole,
     /// so that a file at `output` is never half written. - Throws: `empty` when ffmpeg succeeds but writes nothing.
-    private static func writeThroughPartialFile(
+    static func writeThroughPartialFile(
         _ output: String, with tools: ToolRunner, orElse empty: MediaError, arguments: (String) -> [String]
     ) async throws {
         let partial = output + ".partial"

@@ -37,7 +37,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes = 1 << 20
     /// Longest an external tool (MediaInfo, ffmpeg) may run for one job; for a tool that reports its headway
-    /// (a proxy's or a measurement's ffmpeg), longest it may go without any.
+    /// (ffmpeg making a proxy, extracting audio or checking quality), longest it may go without any.
     public var toolTimeoutSeconds: Double = 600
     /// Longest a graceful shutdown may take before what is left of it is cancelled (see `ServiceGroup.bounded`).
     public var shutdownSeconds: Double = 30

@@ -24,7 +24,7 @@ struct Serve: AsyncParsableCommand {
     var leaseSeconds: String?
     @Option(help: "Callback delivery attempts before a dead letter (default 12).") var callbackAttempts: String?
     @Option(help: "Largest request body, in bytes (default 1048576).") var maxBodyBytes: String?
-    @Option(help: "Longest run of an external tool, in seconds (default 600); for a proxy or a loudness measurement, longest without headway.") var toolTimeoutSeconds: String?
+    @Option(help: "Longest run of an external tool, in seconds (default 600); for a proxy, an audio extraction or a QA run, longest without headway.") var toolTimeoutSeconds: String?
     @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take before what is left is cancelled (default 30).")
     var shutdownSeconds: String?
     @Option(help: "Jobs each built-in media service runs at once (default 4).") var serviceCapacity: String?

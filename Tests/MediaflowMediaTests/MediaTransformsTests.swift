@@ -129,6 +129,27 @@ import Testing
         }
     }
 
+    @Test func extractsTheAudioInEachFormat() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try await MediaFixtures.clip(in: folder, seconds: 2)
+        for (format, codec) in [(AudioFormat.wav, "PCM"), (.flac, "FLAC"), (.m4a, "AAC")] {
+            let audio = folder.appendingPathComponent("audio.\(format.rawValue)").path
+            try await transforms.extractAudio(from: clip.path, to: audio, format: format)
+            let summary = try await MetadataExtractor().extract(path: audio).summary
+            #expect(summary.video.isEmpty, "\(format)")
+            #expect(summary.audio.first?.codec == codec, "\(format): \(summary.audio)")
+            #expect(summary.audio.first?.channels == 2 && summary.audio.first?.sampleRate == 48000, "\(format): \(summary.audio)")
+            #expect(abs((summary.durationSeconds ?? 0) - 2) < 0.1, "\(format)")
+        }
+        let silent = try await MediaFixtures.clip(in: folder, name: "no-audio.mp4", seconds: 1, audio: false)
+        let nothing = folder.appendingPathComponent("nothing.wav").path
+        await #expect(throws: MediaError.unreadable("the media has no audio to extract")) {
+            try await transforms.extractAudio(from: silent.path, to: nothing, format: .wav)
+        }
+        #expect(!FileManager.default.fileExists(atPath: nothing))
+    }
+
     @Test func findsTheBlackAndSilentStretchesOfAClip() async throws {
         let folder = MediaFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

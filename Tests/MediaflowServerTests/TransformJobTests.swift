@@ -83,6 +83,24 @@ import Testing
         }
     }
 
+    @Test func theAudioIsExtractedInTheFormatAsked() async throws {
+        let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory(), seconds: 2)
+        try await withCallbackReceiver { receiver, callback in
+            try await withServer { server in
+                let run = Runner(server: server, receiver: receiver, callback: callback, clip: clip)
+                let extracted = try await run.finished(.transformJob, "ExtractAudio", ["format": "flac"])
+                #expect(extracted.status == .completed, "\(extracted.statusMessage ?? "")")
+                #expect(extracted.jobOutput?["audio"]?["format"] == "FLAC")
+                let served = try await Self.get(try #require(extracted.jobOutput?["audio"]?["locator"]?.stringValue))
+                #expect(served.status == 200 && served.bytes > 1000)
+
+                let unknown = try await run.finished(.transformJob, "ExtractAudio", ["format": "mp3"])
+                #expect(unknown.status == .failed)
+                #expect(unknown.statusMessage == "jobInput.format must be one of wav, flac, m4a")
+            }
+        }
+    }
+
     /// Runs jobs on a clip and waits for each to end.
     struct Runner {
         let server: TestServer

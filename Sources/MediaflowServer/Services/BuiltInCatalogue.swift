@@ -23,6 +23,11 @@ enum BuiltInCatalogue {
         optionalInputParameters: [JobParameter("atSeconds", type: "number"), JobParameter("width", type: "number")],
         outputParameters: [JobParameter("thumbnail", type: "BMEssence"), JobParameter("atSeconds", type: "number")])
 
+    /// The first audio stream as a file of its own (see `AudioWorker`).
+    static let extractAudio = JobProfile(
+        label: "ExtractAudio", jobType: .transformJob, inputParameters: [media],
+        optionalInputParameters: [JobParameter("format", type: "string")], outputParameters: [JobParameter("audio", type: "BMEssence")])
+
     /// EBU R128 loudness and whether it meets a target (see `LoudnessWorker`).
     static let measureLoudness = JobProfile(
         label: "MeasureLoudness", jobType: .qaJob, inputParameters: [media],
@@ -50,7 +55,8 @@ enum BuiltInCatalogue {
         outputParameters: [JobParameter("executionArn", type: "string"), JobParameter("output")])
 
     static let profiles = [
-        extractTechnicalMetadata, createProxy, createThumbnail, measureLoudness, detectBlackAndSilence, noOp, runStateMachine,
+        extractTechnicalMetadata, createProxy, createThumbnail, extractAudio, measureLoudness, detectBlackAndSilence, noOp,
+        runStateMachine,
     ]
 
     /// The built-in services of the process at `baseURL`, with ids derived from it, so that a restart
@@ -70,7 +76,7 @@ enum BuiltInCatalogue {
         }
         let media = [
             builtIn("Mediaflow AME service", profiles: extractTechnicalMetadata, capacity: capacity),
-            builtIn("Mediaflow transform service", profiles: createProxy, createThumbnail, capacity: capacity),
+            builtIn("Mediaflow transform service", profiles: createProxy, createThumbnail, extractAudio, capacity: capacity),
             builtIn("Mediaflow QA service", profiles: measureLoudness, detectBlackAndSilence, capacity: capacity),
             builtIn("Mediaflow no-op service", profiles: noOp, capacity: 256),
         ]

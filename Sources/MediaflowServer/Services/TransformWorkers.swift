@@ -45,6 +45,27 @@ struct ThumbnailWorker: JobWorker {
     }
 }
 
+/// `ExtractAudio`: the media's first audio stream as a file of its own, in `jobInput.format` (`wav` unless given,
+/// `flac` or `m4a`; see `AudioFormat`).
+struct AudioWorker: JobWorker {
+    let tools: TransformTools
+
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
+        let name = job.jobInput?["format"]?.stringValue ?? AudioFormat.wav.rawValue
+        guard let format = AudioFormat(rawValue: name) else {
+            throw JobInputError(name: "format", oneOf: AudioFormat.allCases.map(\.rawValue))
+        }
+        return try await tools.resolver.withMedia(of: job, context: context) { media in
+            let file = try tools.storage.place(jobID: context.jobID, name: "audio.\(format.rawValue)")
+            await context.progress(20, "Extracting the audio as \(format.description)")
+            try await tools.transforms.extractAudio(from: media.path, to: file.path, format: format) { done in
+                await context.progress(20 + 75 * done, "Extracting the audio as \(format.description)")
+            }
+            return ["audio": file.resource(format: format.description)]
+        }
+    }
+}
+
 /// `MeasureLoudness`: the EBU R128 loudness of the media's first audio stream, and whether it meets the target:
 /// `jobInput.targetLUFS` (−23 unless given) within `toleranceLU` (1), true peaks at most `maxTruePeakDBTP` (−1).
 /// Missing the target is a finding of the completed job, not a failure of it.
@@ -97,11 +118,20 @@ extension Job {
     }
 }
 
-/// A job input outside the range its profile's work can take; the failed job's `statusMessage` says which.
+/// A job input its profile's work cannot take; the failed job's `statusMessage` says which and what it takes.
 struct JobInputError: Error, CustomStringConvertible {
     let name: String
-    let range: ClosedRange<Double>
-    var description: String {
-        "jobInput.\(name) must lie between \(JSONWriter.text(.number(range.lowerBound))) and \(JSONWriter.text(.number(range.upperBound)))"
+    /// What the input must be: `lie between 16 and 7680`.
+    let requirement: String
+    var description: String { "jobInput.\(name) must \(requirement)" }
+
+    init(name: String, range: ClosedRange<Double>) {
+        self.name = name
+        requirement = "lie between \(JSONWriter.text(.number(range.lowerBound))) and \(JSONWriter.text(.number(range.upperBound)))"
+    }
+
+    init(name: String, oneOf choices: [String]) {
+        self.name = name
+        requirement = "be one of " + choices.joined(separator: ", ")
     }
 }
