@@ -143,6 +143,7 @@ struct ApplicationParts {
                     resolver: resolver, extractor: MetadataExtractor(tools: tools), storage: storage),
                 BuiltInCatalogue.createProxy.label: ProxyWorker(tools: transformTools),
                 BuiltInCatalogue.createThumbnail.label: ThumbnailWorker(tools: transformTools),
+                BuiltInCatalogue.transcode.label: TranscodeWorker(tools: transformTools),
                 BuiltInCatalogue.extractAudio.label: AudioWorker(tools: transformTools),
                 BuiltInCatalogue.measureLoudness.label: LoudnessWorker(tools: transformTools),
                 BuiltInCatalogue.detectBlackAndSilence.label: BlackAndSilenceWorker(tools: transformTools),

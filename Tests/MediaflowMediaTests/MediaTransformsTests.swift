@@ -129,6 +129,24 @@ import Testing
         }
     }
 
+    @Test func transcodesByEachPreset() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try await MediaFixtures.clip(in: folder, seconds: 2, width: 322, height: 182)
+        let expected: [TranscodePreset: (video: String, audio: String)] = [
+            .h264_1080p: ("AVC", "AAC"), .h264_720p: ("AVC", "AAC"), .proresProxy: ("ProRes", "PCM"), .dnxhrLB: ("VC-3", "PCM"),
+        ]
+        for preset in TranscodePreset.allCases {
+            let output = folder.appendingPathComponent("\(preset.rawValue).\(preset.fileExtension)").path
+            try await transforms.transcode(from: clip.path, to: output, preset: preset)
+            let summary = try await MetadataExtractor().extract(path: output).summary
+            #expect(summary.video.first?.codec == expected[preset]?.video, "\(preset): \(summary.video)")
+            #expect(summary.video.first?.width == 322 && summary.video.first?.height == 182, "\(preset): no larger than its source")
+            #expect(summary.audio.first?.codec == expected[preset]?.audio, "\(preset): \(summary.audio)")
+            #expect(abs((summary.durationSeconds ?? 0) - 2) < 0.1, "\(preset)")
+        }
+    }
+
     @Test func extractsTheAudioInEachFormat() async throws {
         let folder = MediaFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

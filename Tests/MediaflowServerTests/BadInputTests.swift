@@ -32,6 +32,7 @@ import Testing
         Case(name: "unknown profile", path: "/Job", body: seedJob.replacingOccurrences(of: "ExtractTechnicalMetadata", with: "MakeCoffee"), status: 422, pointer: "/jobProfile/label"),
         Case(name: "profile of another job type", path: "/Job", body: seedJob.replacingOccurrences(of: "AmeJob", with: "QAJob"), status: 422, pointer: "/type"),
         Case(name: "missing required input", path: "/Job", body: #"{"type":"AmeJob","jobProfile":{"label":"ExtractTechnicalMetadata","type":"JobProfile"}}"#, status: 422, pointer: "/hasRelatedResource"),
+        Case(name: "missing required job input", path: "/Job", body: #"{"type":"TransformJob","jobProfile":{"label":"Transcode","type":"JobProfile"},"hasRelatedResource":{"type":"BMEssence","locator":"file:///clip.mp4"}}"#, status: 422, pointer: "/jobInput/preset"),
         Case(name: "an input of the wrong JSON type", path: "/Job", body: #"{"type":"TransformJob","jobProfile":{"label":"CreateProxy","type":"JobProfile"},"hasRelatedResource":{"type":"BMEssence","locator":"file:///clip.mp4"},"jobInput":{"width":"wide"}}"#, status: 422, pointer: "/jobInput/width"),
         Case(name: "locator of the wrong type", path: "/Job", body: seedJob.replacingOccurrences(of: #""file:///clip.mp4""#, with: "42"), status: 422, pointer: "/hasRelatedResource/locator"),
         Case(name: "unsupported locator scheme", path: "/Job", body: seedJob.replacingOccurrences(of: "file:///clip.mp4", with: "ftp://host/clip.mp4"), status: 422, pointer: "/hasRelatedResource/locator"),

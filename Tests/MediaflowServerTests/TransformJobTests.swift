@@ -83,7 +83,7 @@ import Testing
         }
     }
 
-    @Test func theAudioIsExtractedInTheFormatAsked() async throws {
+    @Test func audioAndTranscodesAreMadeAsAsked() async throws {
         let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory(), seconds: 2)
         try await withCallbackReceiver { receiver, callback in
             try await withServer { server in
@@ -97,6 +97,13 @@ import Testing
                 let unknown = try await run.finished(.transformJob, "ExtractAudio", ["format": "mp3"])
                 #expect(unknown.status == .failed)
                 #expect(unknown.statusMessage == "jobInput.format must be one of wav, flac, m4a")
+
+                let editing = try await run.finished(.transformJob, "Transcode", ["preset": "prores-proxy"])
+                #expect(editing.status == .completed, "\(editing.statusMessage ?? "")")
+                #expect(editing.jobOutput?["transcoded"]?["format"] == "QuickTime (ProRes 422 Proxy, PCM)")
+                #expect(try await Self.get(try #require(editing.jobOutput?["transcoded"]?["locator"]?.stringValue)).status == 200)
+                let unknownPreset = try await run.finished(.transformJob, "Transcode", ["preset": "vhs"])
+                #expect(unknownPreset.statusMessage == "jobInput.preset must be one of h264-1080p, h264-720p, prores-proxy, dnxhr-lb")
             }
         }
     }

@@ -23,6 +23,11 @@ enum BuiltInCatalogue {
         optionalInputParameters: [JobParameter("atSeconds", type: "number"), JobParameter("width", type: "number")],
         outputParameters: [JobParameter("thumbnail", type: "BMEssence"), JobParameter("atSeconds", type: "number")])
 
+    /// A file for delivery or editing, by a named preset (see `TranscodeWorker`).
+    static let transcode = JobProfile(
+        label: "Transcode", jobType: .transformJob, inputParameters: [media, JobParameter("preset", type: "string")],
+        outputParameters: [JobParameter("transcoded", type: "BMEssence")])
+
     /// The first audio stream as a file of its own (see `AudioWorker`).
     static let extractAudio = JobProfile(
         label: "ExtractAudio", jobType: .transformJob, inputParameters: [media],
@@ -55,8 +60,8 @@ enum BuiltInCatalogue {
         outputParameters: [JobParameter("executionArn", type: "string"), JobParameter("output")])
 
     static let profiles = [
-        extractTechnicalMetadata, createProxy, createThumbnail, extractAudio, measureLoudness, detectBlackAndSilence, noOp,
-        runStateMachine,
+        extractTechnicalMetadata, createProxy, createThumbnail, transcode, extractAudio, measureLoudness, detectBlackAndSilence,
+        noOp, runStateMachine,
     ]
 
     /// The built-in services of the process at `baseURL`, with ids derived from it, so that a restart
@@ -76,7 +81,7 @@ enum BuiltInCatalogue {
         }
         let media = [
             builtIn("Mediaflow AME service", profiles: extractTechnicalMetadata, capacity: capacity),
-            builtIn("Mediaflow transform service", profiles: createProxy, createThumbnail, extractAudio, capacity: capacity),
+            builtIn("Mediaflow transform service", profiles: createProxy, createThumbnail, transcode, extractAudio, capacity: capacity),
             builtIn("Mediaflow QA service", profiles: measureLoudness, detectBlackAndSilence, capacity: capacity),
             builtIn("Mediaflow no-op service", profiles: noOp, capacity: 256),
         ]

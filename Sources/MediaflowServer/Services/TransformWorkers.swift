@@ -7,6 +7,20 @@ struct TransformTools: Sendable {
     let resolver: LocatorResolver
     let transforms: MediaTransforms
     let storage: OutputStorage
+
+    /// Has `make` write a file `name` of the job's media, from 20% to 95% of the job's progress with the message
+    /// `doing`, and returns it as the output `key`, described as `format`.
+    func makeFile(
+        _ name: String, of job: Job, context: WorkContext, doing: String, as key: String, format: String,
+        _ make: (_ input: String, _ output: String, _ progress: @escaping @Sendable (Double) async -> Void) async throws -> Void
+    ) async throws -> JSONObject {
+        try await resolver.withMedia(of: job, context: context) { media in
+            let file = try storage.place(jobID: context.jobID, name: name)
+            await context.progress(20, doing)
+            try await make(media.path, file.path) { done in await context.progress(20 + 75 * done, doing) }
+            return [key: file.resource(format: format)]
+        }
+    }
 }
 
 /// `CreateProxy`: an H.264/AAC MP4 to view the media by, `jobInput.width` pixels wide (640 unless given).
@@ -15,13 +29,10 @@ struct ProxyWorker: JobWorker {
 
     func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
         let width = try job.whole("width", default: 640, in: 16...7680)
-        return try await tools.resolver.withMedia(of: job, context: context) { media in
-            let file = try tools.storage.place(jobID: context.jobID, name: "proxy.mp4")
-            await context.progress(20, "Making a proxy \(width) pixels wide")
-            try await tools.transforms.makeProxy(from: media.path, to: file.path, width: width) { done in
-                await context.progress(20 + 75 * done, "Making a proxy \(width) pixels wide")
-            }
-            return ["proxy": file.resource(format: "MPEG-4 (H.264, AAC)")]
+        return try await tools.makeFile(
+            "proxy.mp4", of: job, context: context, doing: "Making a proxy \(width) pixels wide", as: "proxy", format: "MPEG-4 (H.264, AAC)"
+        ) { input, output, progress in
+            try await tools.transforms.makeProxy(from: input, to: output, width: width, progress: progress)
         }
     }
 }
@@ -45,23 +56,33 @@ struct ThumbnailWorker: JobWorker {
     }
 }
 
+/// `Transcode`: the media's first video and audio streams as `jobInput.preset` says (see `TranscodePreset`).
+struct TranscodeWorker: JobWorker {
+    let tools: TransformTools
+
+    func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
+        let preset: TranscodePreset = try job.choice("preset")
+        return try await tools.makeFile(
+            "transcoded.\(preset.fileExtension)", of: job, context: context, doing: "Transcoding to \(preset.rawValue)", as: "transcoded",
+            format: preset.description
+        ) { input, output, progress in
+            try await tools.transforms.transcode(from: input, to: output, preset: preset, progress: progress)
+        }
+    }
+}
+
 /// `ExtractAudio`: the media's first audio stream as a file of its own, in `jobInput.format` (`wav` unless given,
 /// `flac` or `m4a`; see `AudioFormat`).
 struct AudioWorker: JobWorker {
     let tools: TransformTools
 
     func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
-        let name = job.jobInput?["format"]?.stringValue ?? AudioFormat.wav.rawValue
-        guard let format = AudioFormat(rawValue: name) else {
-            throw JobInputError(name: "format", oneOf: AudioFormat.allCases.map(\.rawValue))
-        }
-        return try await tools.resolver.withMedia(of: job, context: context) { media in
-            let file = try tools.storage.place(jobID: context.jobID, name: "audio.\(format.rawValue)")
-            await context.progress(20, "Extracting the audio as \(format.description)")
-            try await tools.transforms.extractAudio(from: media.path, to: file.path, format: format) { done in
-                await context.progress(20 + 75 * done, "Extracting the audio as \(format.description)")
-            }
-            return ["audio": file.resource(format: format.description)]
+        let format: AudioFormat = try job.choice("format", default: .wav)
+        return try await tools.makeFile(
+            "audio.\(format.rawValue)", of: job, context: context, doing: "Extracting the audio as \(format.description)", as: "audio",
+            format: format.description
+        ) { input, output, progress in
+            try await tools.transforms.extractAudio(from: input, to: output, format: format, progress: progress)
         }
     }
 }
@@ -110,6 +131,15 @@ extension Job {
         guard let value = jobInput?[name]?.numberValue else { return nil }
         guard range.contains(value) else { throw JobInputError(name: name, range: range) }
         return value
+    }
+
+    /// The choice `jobInput[name]` names, or `fallback` when it is not given.
+    /// - Throws: `JobInputError` when it names none of them, or is not given and there is no fallback.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, default fallback: Choice? = nil) throws -> Choice
+    where Choice.RawValue == String {
+        let choice = jobInput?[name].map { $0.stringValue.flatMap(Choice.init(rawValue:)) } ?? fallback
+        guard let choice else { throw JobInputError(name: name, oneOf: Choice.allCases.map(\.rawValue)) }
+        return choice
     }
 
     /// The whole number `jobInput[name]`, rounded, or `fallback` when it is not given.
