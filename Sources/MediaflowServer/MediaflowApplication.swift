@@ -170,7 +170,12 @@ struct ApplicationParts {
             let mediaFolder = media.path
             routeAdders.append { router in
                 router.add(
-                    middleware: FileMiddleware(mediaFolder, urlBasePath: "/media", searchForIndexHtml: false, logger: logger))
+                    middleware: FileMiddleware(mediaFolder, urlBasePath: "/media", searchForIndexHtml: false, logger: logger)
+                        // What the built-in services write that Hummingbird's table leaves without a type.
+                        .withAdditionalMediaTypes(forFileExtensions: [
+                            "mov": MediaType(type: .video, subType: "quicktime"), "flac": MediaType(type: .audio, subType: "flac"),
+                            "m4a": MediaType(type: .audio, subType: "mp4"),
+                        ]))
             }
         }
 

@@ -92,7 +92,7 @@ import Testing
                 #expect(extracted.status == .completed, "\(extracted.statusMessage ?? "")")
                 #expect(extracted.jobOutput?["audio"]?["format"] == "FLAC")
                 let served = try await Self.get(try #require(extracted.jobOutput?["audio"]?["locator"]?.stringValue))
-                #expect(served.status == 200 && served.bytes > 1000)
+                #expect(served.status == 200 && served.bytes > 1000 && served.contentType == "audio/flac")
 
                 let unknown = try await run.finished(.transformJob, "ExtractAudio", ["format": "mp3"])
                 #expect(unknown.status == .failed)
@@ -101,7 +101,8 @@ import Testing
                 let editing = try await run.finished(.transformJob, "Transcode", ["preset": "prores-proxy"])
                 #expect(editing.status == .completed, "\(editing.statusMessage ?? "")")
                 #expect(editing.jobOutput?["transcoded"]?["format"] == "QuickTime (ProRes 422 Proxy, PCM)")
-                #expect(try await Self.get(try #require(editing.jobOutput?["transcoded"]?["locator"]?.stringValue)).status == 200)
+                let movie = try await Self.get(try #require(editing.jobOutput?["transcoded"]?["locator"]?.stringValue))
+                #expect(movie.status == 200 && movie.contentType == "video/quicktime")
                 let unknownPreset = try await run.finished(.transformJob, "Transcode", ["preset": "vhs"])
                 #expect(unknownPreset.statusMessage == "jobInput.preset must be one of h264-1080p, h264-720p, prores-proxy, dnxhr-lb")
             }
