@@ -105,28 +105,38 @@ public struct MediaTransforms: Sendable {
         return Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
     }
 
-    /// Measures the first audio stream of the file at `input` as EBU R128 (ITU-R BS.1770) asks, telling
+    /// The channel count of each audio stream of the file at `path`, in order, as ffprobe reads them.
+    func audioChannels(of path: String) async throws -> [Int] {
+        let text = try await tools.run(
+            "ffprobe", ["-v", "error", "-select_streams", "a", "-show_entries", "stream=channels", "-of", "csv=p=0", "file:" + path])
+        return text.split(whereSeparator: \.isNewline).compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// Measures the programme audio of the file at `input` as EBU R128 (ITU-R BS.1770) asks: its first audio stream,
+    /// or where that and the second are mono, the two as a stereo pair, as broadcast masters carry one. Tells
     /// `progress` the share done every `interval` as `makeProxy` does.
     /// - Throws: `MediaError.unreadable` when the media has no audio, `ToolError` when ffmpeg fails.
     public func measureLoudness(
         of input: String, every interval: Duration = .seconds(1), progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws -> Loudness {
+        let channels = try await audioChannels(of: input)
+        guard let first = channels.first else { throw MediaError.unreadable("the media has no audio to measure") }
+        // Measured alone, the left of a pair of mono streams would read 3 LU below the programme.
+        let monoPair = first == 1 && channels.count > 1 && channels[1] == 1
+        // The per-frame lines are logged at the verbose level, below what is printed: only the summary is.
+        let measure = "ebur128=peak=true:framelog=40"
+        let route = monoPair
+            ? ["-filter_complex", "[0:a:0][0:a:1]join=inputs=2:channel_layout=stereo," + measure] : ["-map", "0:a:0", "-af", measure]
         let outcome = try await reportingProgress(of: input, every: interval, to: progress) { report, tools in
             try await tools.execute(
-                "ffmpeg",
-                [
-                    "-nostdin", "-hide_banner", "-nostats", "-progress", "file:" + report, "-i", "file:" + input, "-map", "0:a:0",
-                    // The per-frame lines are logged at the verbose level, below what is printed: only the summary is.
-                    "-af", "ebur128=peak=true:framelog=40", "-f", "null", "-",
-                ])
+                "ffmpeg", ["-nostdin", "-hide_banner", "-nostats", "-progress", "file:" + report, "-i", "file:" + input] + route + ["-f", "null", "-"])
         }
-        guard outcome.exitCode == 0 else {
-            if outcome.error.contains("matches no streams") { throw MediaError.unreadable("the media has no audio to measure") }
-            throw ToolError.failed("ffmpeg", status: outcome.exitCode, message: outcome.lastErrorLine)
-        }
-        guard let loudness = Loudness(ebur128Summary: outcome.error) else {
+        guard outcome.exitCode == 0 else { throw ToolError.failed("ffmpeg", status: outcome.exitCode, message: outcome.lastErrorLine) }
+        guard var loudness = Loudness(ebur128Summary: outcome.error) else {
             throw ToolError.failed("ffmpeg", status: 0, message: "its ebur128 summary could not be read")
         }
+        loudness.streams = monoPair ? 2 : 1
+        loudness.channels = monoPair ? 2 : first
         return loudness
     }
 
@@ -156,6 +166,10 @@ public struct Loudness: Codable, Sendable, Equatable {
     public var loudnessRangeLU: Double?
     /// The highest true peak, in dBTP.
     public var truePeakDBTP: Double?
+    /// How many audio streams were measured together: 2 for a pair of mono streams.
+    public var streams: Int?
+    /// How many channels were measured.
+    public var channels: Int?
 
     public init(integratedLUFS: Double?, loudnessRangeLU: Double?, truePeakDBTP: Double?) {
         self.integratedLUFS = integratedLUFS
@@ -164,9 +178,10 @@ public struct Loudness: Codable, Sendable, Equatable {
     }
 
     /// Reads the summary ffmpeg's `ebur128` filter logs at the end (`I: -23.0 LUFS`, `LRA: 5.1 LU`,
-    /// `Peak: -1.2 dBFS`); nil when one of the three is missing.
+    /// `Peak: -1.2 dBFS`); nil when one of the three is missing. Run in a `-filter_complex` graph, ffmpeg logs a
+    /// summary of nothing (−70 LUFS) before the real one: the last is read.
     public init?(ebur128Summary text: String) {
-        guard let summary = text.range(of: "Summary:").map({ text[$0.upperBound...] }) else { return nil }
+        guard let summary = text.range(of: "Summary:", options: .backwards).map({ text[$0.upperBound...] }) else { return nil }
         func reading(_ label: String) -> Double? {
             let line = summary.split(whereSeparator: \.isNewline).first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }
             return line?.split(separator: " ").dropFirst().first.flatMap { Double($0) }

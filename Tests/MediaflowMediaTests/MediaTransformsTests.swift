@@ -33,8 +33,23 @@ import Testing
         // The fixture's tone: 1 kHz at −18 dBFS, spread over two channels at −3 dB each.
         let loudness = try await transforms.measureLoudness(of: clip.path)
         #expect(abs((loudness.integratedLUFS ?? 0) + 21.1) < 0.5, "\(loudness)")
+        #expect(loudness.streams == 1 && loudness.channels == 2)
         #expect(abs((loudness.truePeakDBTP ?? 0) + 20.5) < 1, "\(loudness)")
         #expect(loudness.loudnessRangeLU != nil, "a range, though three seconds are too few for a meaningful one")
+    }
+
+    @Test func twoMonoStreamsAreMeasuredAsTheStereoPairTheyCarry() async throws {
+        let folder = MediaFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // As a broadcast master carries its programme: left and right as two mono PCM streams, each a tone at −18 dBFS.
+        let master = folder.appendingPathComponent("master.mov").path
+        let tone = ["-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=3"]
+        _ = try await ToolRunner().run(
+            "ffmpeg", ["-nostdin", "-v", "error"] + tone + tone + ["-map", "0", "-map", "1", "-c:a", "pcm_s24le", master])
+        let loudness = try await transforms.measureLoudness(of: master)
+        #expect(loudness.streams == 2 && loudness.channels == 2)
+        // The pair reads 3 LU above either stream alone (−21.1 LUFS).
+        #expect(abs((loudness.integratedLUFS ?? 0) + 18.1) < 0.5, "\(loudness)")
     }
 
     @Test func aProxyAndAMeasurementReportHowFarTheyHaveGone() async throws {

@@ -87,7 +87,8 @@ struct AudioWorker: JobWorker {
     }
 }
 
-/// `MeasureLoudness`: the EBU R128 loudness of the media's first audio stream, and whether it meets the target:
+/// `MeasureLoudness`: the EBU R128 loudness of the media's programme audio (see `MediaTransforms.measureLoudness`),
+/// and whether it meets the target:
 /// `jobInput.targetLUFS` (−23 unless given) within `toleranceLU` (1), true peaks at most `maxTruePeakDBTP` (−1).
 /// Missing the target is a finding of the completed job, not a failure of it.
 struct LoudnessWorker: JobWorker {
