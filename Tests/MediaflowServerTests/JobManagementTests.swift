@@ -219,7 +219,9 @@ import Testing
                 #expect(try await client.job(blocker).status == .running)
                 let lowDone = try await client.wait(for: low)
                 let urgentDone = try await client.wait(for: urgent)
-                #expect(try #require(urgentDone.dateModified) < (try #require(lowDone.dateModified)))
+                #expect(
+                    try #require(urgentDone.dateModified) < (try #require(lowDone.dateModified)),
+                    "urgent \(urgentDone.status) \(urgentDone.statusMessage ?? ""), low \(lowDone.status) \(lowDone.statusMessage ?? "")")
             }
         }
     }
