@@ -196,6 +196,9 @@ import Testing
         let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
         var single = try TestServer.configuration()
         single.serviceCapacity = 1
+        // Not the tests' 2 s lease: a heartbeat late beside the whole suite let the blocker's lease lapse, its
+        // place looked free, and the low job went first.
+        single.leaseSeconds = 30
         let configuration = single
         try await withSlowMediaServer(serving: clip) { media in
             try await withServer(configuration) { server in
