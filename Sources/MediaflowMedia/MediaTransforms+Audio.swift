@@ -33,8 +33,9 @@ extension MediaTransforms {
         from input: String, to output: String, format: AudioFormat, every interval: Duration = .seconds(1),
         progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws {
-        guard try await streamKinds(of: input).contains("audio") else { throw MediaError.unreadable("the media has no audio to extract") }
-        try await reportingProgress(of: input, every: interval, to: progress) { report, tools in
+        let probed = try await probe(input)
+        guard probed.kinds.contains("audio") else { throw MediaError.unreadable("the media has no audio to extract") }
+        try await reportingProgress(duration: probed.duration, every: interval, to: progress) { report, tools in
             try await Self.writeThroughPartialFile(output, with: tools, orElse: MediaError.unreadable("ffmpeg wrote no audio")) { partial in
                 ["-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input, "-map", "0:a:0", "-vn"]
                     + format.codecArguments + ["file:" + partial]

@@ -85,12 +85,12 @@ extension MediaTransforms {
         in input: String, thresholds: BlackAndSilenceThresholds = BlackAndSilenceThresholds(),
         every interval: Duration = .seconds(1), progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws -> BlackAndSilence {
-        let kinds = try await streamKinds(of: input)
-        let video = kinds.contains("video")
-        let audio = kinds.contains("audio")
+        let probed = try await probe(input)
+        let video = probed.kinds.contains("video")
+        let audio = probed.kinds.contains("audio")
         guard video || audio else { throw MediaError.unreadable("the media has no video or audio to check") }
         let t = thresholds
-        let outcome = try await reportingProgress(of: input, every: interval, to: progress) { report, tools in
+        let outcome = try await reportingProgress(duration: probed.duration, every: interval, to: progress) { report, tools in
             try await tools.execute(
                 "ffmpeg",
                 [

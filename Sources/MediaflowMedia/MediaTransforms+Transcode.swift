@@ -53,9 +53,9 @@ extension MediaTransforms {
         from input: String, to output: String, preset: TranscodePreset, every interval: Duration = .seconds(1),
         progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws {
-        let kinds = try await streamKinds(of: input)
-        guard kinds.contains("video") || kinds.contains("audio") else { throw MediaError.unreadable("the media has no video or audio to transcode") }
-        try await reportingProgress(of: input, every: interval, to: progress) { report, tools in
+        let probed = try await probe(input)
+        guard probed.kinds.contains("video") || probed.kinds.contains("audio") else { throw MediaError.unreadable("the media has no video or audio to transcode") }
+        try await reportingProgress(duration: probed.duration, every: interval, to: progress) { report, tools in
             try await Self.writeThroughPartialFile(output, with: tools, orElse: MediaError.unreadable("ffmpeg wrote nothing")) { partial in
                 ["-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input, "-map", "0:v:0?", "-map", "0:a:0?"]
                     + preset.arguments + ["file:" + partial]

@@ -1,4 +1,5 @@
 import Foundation
+import MediaflowModel
 
 /// What ffmpeg makes of a media file for the built-in transform and QA services: a proxy to view, a
 /// thumbnail, its audio (`+Audio`), an EBU R128 loudness measurement, and its black and silent stretches
@@ -18,7 +19,9 @@ public struct MediaTransforms: Sendable {
         from input: String, to output: String, width: Int, every interval: Duration = .seconds(1),
         progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws {
-        try await reportingProgress(of: input, every: interval, to: progress) { report, tools in
+        // ffmpeg says best why it cannot read the input: a probe that fails only leaves the progress unknown.
+        let duration = (try? await probe(input))?.duration
+        try await reportingProgress(duration: duration, every: interval, to: progress) { report, tools in
             try await Self.writeThroughPartialFile(
                 output, with: tools, orElse: MediaError.unreadable("ffmpeg made no proxy of it")
             ) { partial in
@@ -33,15 +36,14 @@ public struct MediaTransforms: Sendable {
     }
 
     /// Runs `work`, which has ffmpeg write its `-progress` report to the file named, and meanwhile tells
-    /// `progress` every `interval` the share of the media at `input` done, where the media has a duration.
+    /// `progress` every `interval` the share done of media `duration` seconds long, where that is known.
     /// The tool's time limit bounds a stall rather than the run: `work` gets a runner without one, and is
     /// stopped with `ToolError.stalled` once the report has not moved on for that long (noticed within an
     /// `interval`), so that long media take as long as they need while ffmpeg makes headway.
     func reportingProgress<Result: Sendable>(
-        of input: String, every interval: Duration, to progress: @escaping @Sendable (Double) async -> Void,
+        duration: Double?, every interval: Duration, to progress: @escaping @Sendable (Double) async -> Void,
         _ work: @escaping @Sendable (_ report: String, _ tools: ToolRunner) async throws -> Result
     ) async throws -> Result {
-        let duration = (try? await self.duration(of: input)) ?? nil
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("mediaflow-progress-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: report) }
         var unlimited = tools
@@ -93,23 +95,19 @@ public struct MediaTransforms: Sendable {
 
     /// The duration of the file at `path`, in seconds, as ffprobe reads it from the container; nil when it
     /// has none.
-    public func duration(of path: String) async throws -> Double? {
-        let text = try await tools.run(
-            "ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", "file:" + path])
-        return Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
+    public func duration(of path: String) async throws -> Double? { try await probe(path).duration }
 
-    /// The kinds of stream (`video`, `audio`, `subtitle`, `data`) the file at `path` holds, as ffprobe reads them.
-    func streamKinds(of path: String) async throws -> Set<String> {
-        let text = try await tools.run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", "file:" + path])
-        return Set(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
-    }
-
-    /// The channel count of each audio stream of the file at `path`, in order, as ffprobe reads them.
-    func audioChannels(of path: String) async throws -> [Int] {
+    /// What one ffprobe run reads of the file at `path`: enough to choose a recipe and to tell progress.
+    func probe(_ path: String) async throws -> MediaProbe {
         let text = try await tools.run(
-            "ffprobe", ["-v", "error", "-select_streams", "a", "-show_entries", "stream=channels", "-of", "csv=p=0", "file:" + path])
-        return text.split(whereSeparator: \.isNewline).compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            "ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_type,channels", "-of", "json", "file:" + path])
+        let report = try JSONParser.parse(text)
+        let streams = report["streams"]?.arrayValue ?? []
+        let audio = streams.filter { $0["codec_type"]?.stringValue == "audio" }
+        return MediaProbe(
+            duration: report["format"]?["duration"]?.stringValue.flatMap { Double($0) },
+            kinds: Set(streams.compactMap { $0["codec_type"]?.stringValue }),
+            audioChannels: audio.compactMap { stream in stream["channels"]?.numberValue.map { Int($0) } })
     }
 
     /// Measures the programme audio of the file at `input` as EBU R128 (ITU-R BS.1770) asks: its first audio stream,
@@ -119,7 +117,8 @@ public struct MediaTransforms: Sendable {
     public func measureLoudness(
         of input: String, every interval: Duration = .seconds(1), progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws -> Loudness {
-        let channels = try await audioChannels(of: input)
+        let probed = try await probe(input)
+        let channels = probed.audioChannels
         guard let first = channels.first else { throw MediaError.unreadable("the media has no audio to measure") }
         // Measured alone, the left of a pair of mono streams would read 3 LU below the programme.
         let monoPair = first == 1 && channels.count > 1 && channels[1] == 1
@@ -127,7 +126,7 @@ public struct MediaTransforms: Sendable {
         let measure = "ebur128=peak=true:framelog=40"
         let route = monoPair
             ? ["-filter_complex", "[0:a:0][0:a:1]join=inputs=2:channel_layout=stereo," + measure] : ["-map", "0:a:0", "-af", measure]
-        let outcome = try await reportingProgress(of: input, every: interval, to: progress) { report, tools in
+        let outcome = try await reportingProgress(duration: probed.duration, every: interval, to: progress) { report, tools in
             try await tools.execute(
                 "ffmpeg", ["-nostdin", "-hide_banner", "-nostats", "-progress", "file:" + report, "-i", "file:" + input] + route + ["-f", "null", "-"])
         }
@@ -156,6 +155,16 @@ public struct MediaTransforms: Sendable {
 
     /// H.264 in 4:2:0 wants even dimensions.
     private static func even(_ width: Int) -> Int { max(2, width - width % 2) }
+}
+
+/// What ffprobe reads of a media file (see `MediaTransforms.probe`).
+struct MediaProbe: Sendable {
+    /// The container's duration in seconds; nil when it has none.
+    var duration: Double?
+    /// The kinds of stream it holds: `video`, `audio`, `subtitle`, `data`.
+    var kinds: Set<String>
+    /// The channel count of each audio stream, in order.
+    var audioChannels: [Int]
 }
 
 /// An EBU R128 loudness measurement. A value is nil where the audio is silent (ffmpeg reads `-inf`).

@@ -77,7 +77,7 @@ import Testing
         let transforms = MediaTransforms(tools: ToolRunner(timeout: .seconds(2)))
         let started = ContinuousClock.now
         // In ffmpeg's stead, a report that moves on every tenth of a second for four seconds: no CPU to contend for.
-        let limitHanded = try await transforms.reportingProgress(of: "/nonexistent", every: .milliseconds(100), to: { _ in }) {
+        let limitHanded = try await transforms.reportingProgress(duration: nil, every: .milliseconds(100), to: { _ in }) {
             report, tools in
             var lines = ""
             for tenth in 0..<40 {
@@ -92,7 +92,7 @@ import Testing
 
         let stalling = ContinuousClock.now
         await #expect(throws: ToolError.stalled("ffmpeg", after: .seconds(2))) {
-            try await transforms.reportingProgress(of: "/nonexistent", every: .milliseconds(100), to: { _ in }) { report, _ in
+            try await transforms.reportingProgress(duration: nil, every: .milliseconds(100), to: { _ in }) { report, _ in
                 try "out_time_us=500000\n".write(toFile: report, atomically: true, encoding: .utf8)
                 try await Task.sleep(for: .seconds(60))
             }
