@@ -192,7 +192,7 @@ struct ApplicationParts {
             services.append(
                 OutboxDispatcher(
                     store: store, transport: transport, handover: outboxHandover,
-                    maxAttempts: configuration.callbackAttempts, logger: logger))
+                    maxAttempts: configuration.callbackAttempts, signer: configuration.callbackSigner, logger: logger))
             if let announcer = store as? any WorkAnnouncer {
                 services.append(
                     WakeupListener(

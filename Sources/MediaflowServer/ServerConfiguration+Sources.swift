@@ -23,6 +23,7 @@ import Foundation
 /// | `retentionDays`   | `--retention-days`   | `MEDIAFLOW_RETENTION_DAYS`     | `30` (0 keeps jobs forever)|
 /// | `minFreeMB`       | `--min-free-mb`      | `MEDIAFLOW_MIN_FREE_MB`        | `100` (0: no floor)        |
 /// | `functions`       | `--functions`        | `MEDIAFLOW_FUNCTIONS`          | none (see `FunctionBindings`)|
+/// | `callbackSecret`  | `--callback-secret`  | `MEDIAFLOW_CALLBACK_SECRET`    | none: callbacks unsigned   |
 extension ServerConfiguration {
     /// The keys, as they are spelled in the config file; flags and variables derive from them.
     public static let keys: [(file: String, flag: String, variable: String)] = [
@@ -41,6 +42,7 @@ extension ServerConfiguration {
         ("retentionDays", "retention-days", "MEDIAFLOW_RETENTION_DAYS"),
         ("minFreeMB", "min-free-mb", "MEDIAFLOW_MIN_FREE_MB"),
         ("functions", "functions", "MEDIAFLOW_FUNCTIONS"),
+        ("callbackSecret", "callback-secret", "MEDIAFLOW_CALLBACK_SECRET"),
     ]
 
     /// Resolves the configuration from flags (by file key), the environment and a config file.
@@ -89,6 +91,7 @@ extension ServerConfiguration {
         retentionDays = try number("retentionDays", Double.self) ?? retentionDays
         minFreeMegabytes = try number("minFreeMB", Double.self) ?? minFreeMegabytes
         functionsFile = values["functions"]
+        callbackSigner = try values["callbackSecret"].map(CallbackSigner.init(secrets:))
         if let text = values["roles"] {
             var roles = Set<Role>()
             for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {

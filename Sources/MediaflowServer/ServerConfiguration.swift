@@ -49,6 +49,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var minFreeMegabytes: Double = 100
     /// The functions file: what runs the function resources (Lambda ARNs) of state machines.
     public var functionsFile: String?
+    /// Signs callbacks with the secrets of `--callback-secret`; nil sends them unsigned.
+    public var callbackSigner: CallbackSigner?
 
     public init() {}
 

@@ -5,5 +5,7 @@ struct Mediaflow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediaflow",
         abstract: "A self-hostable platform for media-processing services.",
-        subcommands: [Serve.self, JobCommand.self, WorkflowCommand.self, BusCommand.self, Migrate.self, Bench.self])
+        subcommands: [
+            Serve.self, JobCommand.self, WorkflowCommand.self, BusCommand.self, Migrate.self, CallbackSecret.self, Bench.self,
+        ])
 }

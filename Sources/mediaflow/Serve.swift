@@ -33,6 +33,8 @@ struct Serve: AsyncParsableCommand {
     var minFreeMb: String?
     @Option(help: "A JSON file binding state machines' function resources (Lambda ARNs) to commands, URLs or jobs (MEDIAFLOW_FUNCTIONS).")
     var functions: String?
+    @Option(help: "Signs callbacks as Standard Webhooks do with these secrets (whsec_…, comma-separated; MEDIAFLOW_CALLBACK_SECRET, which keeps them out of the process list).")
+    var callbackSecret: String?
     @Option(help: "A JSON config file (MEDIAFLOW_CONFIG).") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
 
@@ -43,7 +45,7 @@ struct Serve: AsyncParsableCommand {
             "registryURL": serviceRegistryUrl, "leaseSeconds": leaseSeconds, "callbackAttempts": callbackAttempts,
             "maxBodyBytes": maxBodyBytes, "toolTimeoutSeconds": toolTimeoutSeconds, "shutdownSeconds": shutdownSeconds,
             "serviceCapacity": serviceCapacity, "retentionDays": retentionDays, "minFreeMB": minFreeMb, "functions": functions,
-            "config": config,
+            "callbackSecret": callbackSecret, "config": config,
         ]
         let configuration: ServerConfiguration
         do {

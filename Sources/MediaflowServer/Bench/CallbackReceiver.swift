@@ -9,7 +9,7 @@ public final class CallbackReceiver: Sendable {
     private struct State {
         var waiters: [String: CheckedContinuation<Void, Never>] = [:]
         var arrived: [String: Data] = [:]
-        var deliveries: [(job: String, idempotencyKey: String?)] = []
+        var deliveries: [Delivery] = []
         var refusing = false
     }
     private let state = Mutex(State())
@@ -26,8 +26,8 @@ public final class CallbackReceiver: Sendable {
             guard let id = (try? JSONParser.parse(body.readableBytesView))?["id"]?.stringValue else {
                 return Response(status: .badRequest)
             }
-            let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
-            guard self.received(Data(body.readableBytesView), jobURL: id, idempotencyKey: key) else {
+            let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }) { first, _ in first }
+            guard self.received(Delivery(job: id, headers: headers, body: Data(body.readableBytesView))) else {
                 return Response(status: .serviceUnavailable)
             }
             return Response(status: .noContent)
@@ -53,18 +53,27 @@ public final class CallbackReceiver: Sendable {
         state.withLock { $0.arrived[jobURL] }.flatMap { try? ProtocolJSON.decode(Job.self, from: $0) }
     }
 
-    /// Every accepted delivery so far: the job URL and the `Idempotency-Key` it came with.
-    public var deliveries: [(job: String, idempotencyKey: String?)] { state.withLock { $0.deliveries } }
+    /// One accepted callback: the job it was about, and the headers and body it came with.
+    public struct Delivery: Sendable {
+        public var job: String
+        /// By lowercase name; the first of a name given twice.
+        public var headers: [String: String]
+        public var body: Data
+        public var idempotencyKey: String? { headers["idempotency-key"] }
+    }
+
+    /// Every accepted delivery so far.
+    public var deliveries: [Delivery] { state.withLock { $0.deliveries } }
 
     /// While refusing, every callback is answered 503, as by a caller that is down.
     public func setRefusing(_ refusing: Bool) { state.withLock { $0.refusing = refusing } }
 
-    private func received(_ job: Data, jobURL id: String, idempotencyKey: String?) -> Bool {
+    private func received(_ delivery: Delivery) -> Bool {
         let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
             if state.refusing { return (false, nil) }
-            state.arrived[id] = job
-            state.deliveries.append((id, idempotencyKey))
-            return (true, state.waiters.removeValue(forKey: id))
+            state.arrived[delivery.job] = delivery.body
+            state.deliveries.append(delivery)
+            return (true, state.waiters.removeValue(forKey: delivery.job))
         }
         waiter?.resume()
         return accepted

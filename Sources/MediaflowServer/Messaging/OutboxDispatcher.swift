@@ -6,13 +6,15 @@ import ServiceLifecycle
 import Synchronization
 
 /// Delivers the outbox: callbacks to callers' `asyncEndpoint`s, at least once, each with a stable
-/// `Idempotency-Key`, retried with exponential backoff until it becomes a dead letter.
+/// `Idempotency-Key` (and signed, given a `CallbackSigner`), retried with exponential backoff until it
+/// becomes a dead letter.
 final class OutboxDispatcher: Service, Sendable {
     let store: any JobProcessorStore
     let transport: HTTPTransport
     /// The callbacks this node's job changes wrote, claimed for it, and the claims it makes.
     let handover: OutboxHandover
     let maxAttempts: Int
+    let signer: CallbackSigner?
     let logger: Logger
     let batchSize = 128
     let maxInFlight = 512
@@ -22,11 +24,15 @@ final class OutboxDispatcher: Service, Sendable {
     /// Deliveries under way, and messages delivered but not yet recorded so, since when the first waits.
     private let progress = Mutex<(inFlight: Int, delivered: [String], since: ContinuousClock.Instant)>((0, [], .now))
 
-    init(store: any JobProcessorStore, transport: HTTPTransport, handover: OutboxHandover, maxAttempts: Int, logger: Logger) {
+    init(
+        store: any JobProcessorStore, transport: HTTPTransport, handover: OutboxHandover, maxAttempts: Int,
+        signer: CallbackSigner?, logger: Logger
+    ) {
         self.store = store
         self.transport = transport
         self.handover = handover
         self.maxAttempts = maxAttempts
+        self.signer = signer
         self.logger = logger
     }
 
@@ -109,9 +115,9 @@ final class OutboxDispatcher: Service, Sendable {
     private func deliver(_ message: OutboxMessage) async -> Bool {
         let failure: String
         do {
-            let reply = try await transport.send(
-                .POST, message.target, json: message.body,
-                headers: [("Idempotency-Key", message.id), ("Mediaflow-Delivery-Attempt", String(message.attempts + 1))])
+            var headers = [("Idempotency-Key", message.id), ("Mediaflow-Delivery-Attempt", String(message.attempts + 1))]
+            if let signer { headers += signer.headers(id: message.id, body: message.body, at: Date()) }
+            let reply = try await transport.send(.POST, message.target, json: message.body, headers: headers)
             if reply.isSuccess { return true }
             failure = "\(message.target) answered \(reply.status)"
         } catch {
