@@ -23,14 +23,35 @@ extension PostgresStore {
             """)
     }
 
-    public func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage] {
+    public func outboxMessages(state: OutboxState, after: String?, limit: Int) async throws -> [OutboxMessage] {
         let rows = try await query(
             """
-            SELECT id, target, body, attempts, next_attempt_at, state, last_error, created_at FROM outbox
-            WHERE state = \(state.rawValue) ORDER BY seq LIMIT \(limit)
+            SELECT \(unescaped: Self.messageColumns) FROM outbox
+            WHERE state = \(state.rawValue) AND (\(after)::text IS NULL OR seq > (SELECT seq FROM outbox WHERE id = \(after)))
+            ORDER BY seq LIMIT \(limit)
             """)
         return try Self.messages(rows)
     }
+
+    public func outboxMessage(id: String) async throws -> OutboxMessage? {
+        try Self.messages(try await query("SELECT \(unescaped: Self.messageColumns) FROM outbox WHERE id = \(id)")).first
+    }
+
+    public func redeliver(id: String, now: Date) async throws -> OutboxMessage? {
+        let redelivered = try await query(
+            """
+            UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = \(StoreCoding.millis(now)),
+                lease_owner = NULL, lease_until = NULL
+            WHERE id = \(id) AND state = 'dead'
+            RETURNING \(unescaped: Self.messageColumns)
+            """)
+        if let message = try Self.messages(redelivered).first { return message }
+        let rows = try await query("SELECT state FROM outbox WHERE id = \(id)")
+        guard let state = try rows.first?.decode(String.self) else { return nil }
+        throw StoreError.notDead(callback: id, state: OutboxState(rawValue: state) ?? .pending)
+    }
+
+    private static let messageColumns = "id, target, body, attempts, next_attempt_at, state, last_error, created_at"
 
     private static func messages(_ rows: [PostgresRow]) throws -> [OutboxMessage] {
         try rows.decode(HotQuery.ClaimOutbox.Row.self).map(message)

@@ -48,11 +48,42 @@ extension SQLiteStore {
         }
     }
 
-    public func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage] {
+    public func outboxMessages(state: OutboxState, after: String?, limit: Int) async throws -> [OutboxMessage] {
         try await read { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(Self.messageColumns) FROM outbox WHERE state = ? ORDER BY seq LIMIT ?",
-                arguments: [state.rawValue, limit]
+                db,
+                sql: """
+                    SELECT \(Self.messageColumns) FROM outbox
+                    WHERE state = ? AND (? IS NULL OR seq > (SELECT seq FROM outbox WHERE id = ?))
+                    ORDER BY seq LIMIT ?
+                    """,
+                arguments: [state.rawValue, after, after, limit]
+            ).map(Self.message(from:))
+        }
+    }
+
+    public func outboxMessage(id: String) async throws -> OutboxMessage? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.messageColumns) FROM outbox WHERE id = ?", arguments: [id])
+                .map(Self.message(from:))
+        }
+    }
+
+    public func redeliver(id: String, now: Date) async throws -> OutboxMessage? {
+        try await write { db in
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM outbox WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            guard state == OutboxState.dead.rawValue else {
+                throw StoreError.notDead(callback: id, state: OutboxState(rawValue: state) ?? .pending)
+            }
+            return try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_owner = NULL, lease_until = NULL
+                    WHERE id = ? RETURNING \(Self.messageColumns)
+                    """,
+                arguments: [StoreCoding.millis(now), id]
             ).map(Self.message(from:))
         }
     }

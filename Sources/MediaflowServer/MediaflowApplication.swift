@@ -200,6 +200,7 @@ struct ApplicationParts {
                         onWorkflow: { [engine] in engine?.signal.notify() }))
             }
             routeAdders.append { JobProcessorController(processor: processor, maxBodyBytes: limit).addRoutes(to: $0) }
+            routeAdders.append { CallbackController(store: store, handover: outboxHandover, baseURL: baseURL).addRoutes(to: $0) }
         }
         var workflowOperations: WorkflowOperations?
         if let engine {

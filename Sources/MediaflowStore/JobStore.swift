@@ -70,8 +70,15 @@ public protocol JobProcessorStore: Sendable {
     func markDelivered(ids: [String]) async throws
     /// Records a failed delivery: when to try again, or that the message is dead.
     func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String, dead: Bool) async throws
-    /// Outbox messages in a state, oldest first (dead letters for operators, pending for tests).
-    func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage]
+    /// Outbox messages in a state, oldest first, from the one after the message with id `after` (none when
+    /// there is no such message): dead letters for operators, pending ones for tests.
+    func outboxMessages(state: OutboxState, after: String?, limit: Int) async throws -> [OutboxMessage]
+    /// The outbox message with this id, or nil.
+    func outboxMessage(id: String) async throws -> OutboxMessage?
+    /// Gives a dead letter another round of delivery attempts: pending, due at `now`, its attempts counted
+    /// afresh (its last error kept). Answers it as it is now, or nil when there is no message with this id.
+    /// - Throws: `StoreError.conflict` when the message is not dead.
+    func redeliver(id: String, now: Date) async throws -> OutboxMessage?
 }
 
 /// One store holding both roles' records, so that their changes commit together.

@@ -236,9 +236,31 @@ public final class MemoryStore: JobStore {
         }
     }
 
-    public func outboxMessages(state wanted: OutboxState, limit: Int) async throws -> [OutboxMessage] {
+    public func outboxMessages(state wanted: OutboxState, after: String?, limit: Int) async throws -> [OutboxMessage] {
         state.withLock { state in
-            Array(state.outbox.filter { $0.message.state == wanted }.prefix(limit).map(\.message))
+            var rows = state.outbox[...]
+            if let after {
+                guard let index = rows.firstIndex(where: { $0.message.id == after }) else { return [] }
+                rows = rows[(index + 1)...]
+            }
+            return Array(rows.filter { $0.message.state == wanted }.prefix(limit).map(\.message))
+        }
+    }
+
+    public func outboxMessage(id: String) async throws -> OutboxMessage? {
+        state.withLock { state in state.outbox.first { $0.message.id == id }?.message }
+    }
+
+    public func redeliver(id: String, now: Date) async throws -> OutboxMessage? {
+        try state.withLock { state in
+            guard let index = state.outbox.firstIndex(where: { $0.message.id == id }) else { return nil }
+            let message = state.outbox[index].message
+            guard message.state == .dead else { throw StoreError.notDead(callback: id, state: message.state) }
+            state.outbox[index].message.state = .pending
+            state.outbox[index].message.attempts = 0
+            state.outbox[index].message.nextAttemptAt = now
+            state.outbox[index].lease = nil
+            return state.outbox[index].message
         }
     }
 

@@ -19,6 +19,11 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func startedBy(startJob id: String) -> StoreError {
         .conflict("StartJob \(id) started its job; it goes with the job")
     }
+    /// Callback `id` is `state`, not dead, so it is not delivered again on request.
+    public static func notDead(callback id: String, state: OutboxState) -> StoreError {
+        let reason = state == .delivered ? "was delivered" : "is pending: it is delivered without being asked"
+        return .conflict("Callback \(id) \(reason); only a dead letter is delivered again")
+    }
     /// The backend failed; the operation may be retried.
     public static func unavailable(_ message: String) -> StoreError { StoreError(code: .unavailable, message: message) }
 

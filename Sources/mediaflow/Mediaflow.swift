@@ -6,6 +6,6 @@ struct Mediaflow: AsyncParsableCommand {
         commandName: "mediaflow",
         abstract: "A self-hostable platform for media-processing services.",
         subcommands: [
-            Serve.self, JobCommand.self, WorkflowCommand.self, BusCommand.self, Migrate.self, CallbackSecret.self, Bench.self,
+            Serve.self, JobCommand.self, WorkflowCommand.self, BusCommand.self, Migrate.self, CallbackCommand.self, Bench.self,
         ])
 }

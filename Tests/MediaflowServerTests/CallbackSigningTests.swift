@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func aDeliveryIsSignedSoThatItsCallerCanCheckIt() async throws {
-        let made = try await ServerProcess.command(["callback-secret"])
+        let made = try await ServerProcess.command(["callback", "secret"])
         #expect(made.status == 0)
         let secret = made.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(secret.hasPrefix("whsec_") && Data(base64Encoded: String(secret.dropFirst(6)))?.count == 32)

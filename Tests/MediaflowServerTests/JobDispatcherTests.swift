@@ -135,9 +135,11 @@ private final class BlindToDeadlines: JobProcessorStore {
     func markFailed(id: String, attempts: Int, nextAttemptAt: Date, error: String, dead: Bool) async throws {
         try await inner.markFailed(id: id, attempts: attempts, nextAttemptAt: nextAttemptAt, error: error, dead: dead)
     }
-    func outboxMessages(state: OutboxState, limit: Int) async throws -> [OutboxMessage] {
-        try await inner.outboxMessages(state: state, limit: limit)
+    func outboxMessages(state: OutboxState, after: String?, limit: Int) async throws -> [OutboxMessage] {
+        try await inner.outboxMessages(state: state, after: after, limit: limit)
     }
+    func outboxMessage(id: String) async throws -> OutboxMessage? { try await inner.outboxMessage(id: id) }
+    func redeliver(id: String, now: Date) async throws -> OutboxMessage? { try await inner.redeliver(id: id, now: now) }
 }
 
 /// A registry with no services: the dispatcher sends nothing off, and only looks for overdue jobs.

@@ -39,7 +39,7 @@ import Testing
                 quiet, in: writer, endpoint: AsyncEndpoint(success: "http://caller/ok"), claimedBy: Lease(owner: "this node", until: now.addingTimeInterval(30)))
             let stop = JobReport.stop(job: quiet.id!, processJob: nil, status: .completed, output: [:])
             _ = try await writer.applyEvent(.reported(stop), toJob: id(quiet), lease: nil, now: now)
-            #expect(try await writer.outboxMessages(state: .pending, limit: 10).count == 1)
+            #expect(try await writer.outboxMessages(state: .pending, after: nil, limit: 10).count == 1)
             let unclaimed = makeJob()
             try await writer.insertJob(unclaimed)
             try await start(unclaimed, in: writer)

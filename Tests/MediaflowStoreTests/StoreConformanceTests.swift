@@ -206,7 +206,7 @@ extension RepositoryConformanceTests {
             #expect(page.jobs.map(\.id) == (998...1000).reversed().map { String(format: "http://history/Job/00000000-0000-4000-8000-%012d", $0) })
             #expect(page.jobs.allSatisfy { $0.status == .completed && $0.jobProfile.label == "NoOp" })
             #expect(try await store.jobs(matching: JobQuery(createdBefore: now.addingTimeInterval(-0.5), limit: 1000)).jobs.count == 499)
-            let delivered = try await store.outboxMessages(state: .delivered, limit: 2_000)
+            let delivered = try await store.outboxMessages(state: .delivered, after: nil, limit: 2_000)
             #expect(delivered.count == 1_000)
             #expect(try ProtocolJSON.decode(Job.self, from: try #require(delivered.first?.body)).status == .completed)
             let start = try #require(page.jobs.first?.startJob.flatMap { ResourceLink(parsing: $0, collection: "StartJob") })
@@ -385,7 +385,7 @@ extension RepositoryConformanceTests {
             #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).isEmpty)
             let duplicate = try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now)
             #expect(!duplicate.changed)
-            #expect(try await store.outboxMessages(state: .pending, limit: 10).count == 1)
+            #expect(try await store.outboxMessages(state: .pending, after: nil, limit: 10).count == 1)
         }
     }
 
@@ -413,7 +413,7 @@ extension RepositoryConformanceTests {
 
             let pending = try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(60))
             #expect(try pending.map { try ProtocolJSON.decode(Job.self, from: $0.body) } == [completed])
-            let deadLetters = try await store.outboxMessages(state: .dead, limit: 10)
+            let deadLetters = try await store.outboxMessages(state: .dead, after: nil, limit: 10)
             #expect(try deadLetters.map { try ProtocolJSON.decode(Job.self, from: $0.body).status } == [.failed])
         }
     }
@@ -491,8 +491,53 @@ extension RepositoryConformanceTests {
             #expect(retry.first?.attempts == 1)
             #expect(retry.first?.lastError == "503")
             try await store.markFailed(id: message.id, attempts: 2, nextAttemptAt: now, error: "503", dead: true)
-            #expect(try await store.outboxMessages(state: .dead, limit: 10).map(\.id) == [message.id])
+            #expect(try await store.outboxMessages(state: .dead, after: nil, limit: 10).map(\.id) == [message.id])
             #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now.addingTimeInterval(99)).isEmpty)
+        }
+    }
+
+    @Test(arguments: Driver.allCases) func deadLettersArePagedAndDeliveredAgainOnRequest(driver: Driver) async throws {
+        try await driver.withStore { store in
+            let messages = (0..<3).map { index in
+                OutboxMessage(target: "http://caller/\(index)", body: Data("{}".utf8), nextAttemptAt: now, createdAt: now)
+            }
+            for message in messages {
+                try await store.settle(
+                    JobTransition(job: makeJob(), changed: true, leavesQueue: false, notify: nil, cancelProcessJob: nil),
+                    jobID: "none", lease: nil, notification: message)
+            }
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: now).count == 3)
+            for message in [messages[0], messages[2]] {
+                try await store.markFailed(id: message.id, attempts: 12, nextAttemptAt: now, error: "410 Gone", dead: true)
+            }
+            try await store.markDelivered(ids: [messages[1].id])
+
+            let first = try await store.outboxMessages(state: .dead, after: nil, limit: 1)
+            #expect(first.map(\.id) == [messages[0].id])
+            #expect(try await store.outboxMessages(state: .dead, after: messages[0].id, limit: 5).map(\.id) == [messages[2].id])
+            #expect(try await store.outboxMessages(state: .dead, after: messages[2].id, limit: 5).isEmpty)
+            #expect(try await store.outboxMessages(state: .dead, after: "no-such-message", limit: 5).isEmpty)
+            let stored = try #require(try await store.outboxMessage(id: messages[2].id))
+            #expect(stored.state == .dead && stored.attempts == 12 && stored.lastError == "410 Gone")
+            #expect(stored.target == "http://caller/2" && stored.body == Data("{}".utf8))
+            #expect(try await store.outboxMessage(id: "no-such-message") == nil)
+
+            let due = now.addingTimeInterval(60)
+            let again = try #require(try await store.redeliver(id: messages[2].id, now: due))
+            #expect(again.state == .pending && again.attempts == 0 && again.lastError == "410 Gone")
+            #expect(again.nextAttemptAt == due)
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: due.addingTimeInterval(-1)).isEmpty)
+            #expect(try await store.claimOutbox(limit: 10, lease: lease, now: due).map(\.id) == [messages[2].id])
+            #expect(try await store.outboxMessages(state: .dead, after: nil, limit: 5).map(\.id) == [messages[0].id])
+
+            for id in [messages[1].id, messages[2].id] {
+                await #expect(throws: StoreError.self) { try await store.redeliver(id: id, now: due) }
+            }
+            let refusal = await #expect(throws: StoreError.self) { try await store.redeliver(id: messages[1].id, now: due) }
+            #expect(refusal?.isConflict == true)
+            #expect(refusal?.message.contains("was delivered") == true)
+            #expect(try await store.redeliver(id: "no-such-message", now: due) == nil)
         }
     }
 

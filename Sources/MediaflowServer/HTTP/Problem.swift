@@ -35,6 +35,12 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         Problem(.unprocessableContent, slug: "invalid-field", title: "Invalid field", detail: detail, pointer: pointer)
     }
 
+    /// A query parameter is unknown or has a value that is not allowed.
+    public static func invalidParameter(_ name: some StringProtocol, _ detail: String) -> Problem {
+        Problem(.badRequest, slug: "invalid-parameter", title: "Invalid query parameter", detail: "\(name) \(detail)",
+            pointer: nil, parameter: String(name))
+    }
+
     /// The request body is not JSON at all.
     public static func malformedBody(_ detail: String) -> Problem {
         Problem(.badRequest, slug: "malformed-body", title: "Malformed request body", detail: detail, pointer: "")

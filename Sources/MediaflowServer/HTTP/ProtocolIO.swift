@@ -37,6 +37,15 @@ enum ProtocolIO {
         if let entityTag { headers[.eTag] = entityTag }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    /// The URL of the page after `request`'s of a listing at `url`: the same query, from `cursor`.
+    static func nextPage(of request: Request, at url: String, cursor: String) -> String? {
+        var next = URLComponents(string: url)
+        next?.queryItems = request.uri.queryParameters.filter { $0.key != "cursor" }
+            .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+            + [URLQueryItem(name: "cursor", value: cursor)]
+        return next?.string
+    }
 }
 
 extension StoreError {

@@ -24,7 +24,7 @@ public struct CallbackSigner: Sendable, Equatable, CustomStringConvertible {
             let base64 = text.hasPrefix(Self.secretPrefix) ? text.dropFirst(Self.secretPrefix.count) : text[...]
             let ordinal = texts.count == 1 ? "callbackSecret" : "callbackSecret's secret \(index + 1)"
             guard let key = Data(base64Encoded: String(base64)) else {
-                throw ConfigurationError("\(ordinal) must be whsec_ followed by Base64 (make one with `mediaflow callback-secret`)")
+                throw ConfigurationError("\(ordinal) must be whsec_ followed by Base64 (make one with `mediaflow callback secret`)")
             }
             guard key.count >= Self.minimumKeyBytes else {
                 throw ConfigurationError("\(ordinal) must hold at least \(Self.minimumKeyBytes) bytes, not \(key.count)")

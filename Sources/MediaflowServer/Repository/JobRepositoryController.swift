@@ -103,15 +103,8 @@ struct JobRepositoryController<Context: RequestContext>: Sendable {
     func list(_ request: Request) async throws -> Response {
         let query = try JobQueryParser.parse(request.uri.queryParameters)
         let page = try await storeCall { try await store.jobs(matching: query) }
-        var listing = JobListing(items: page.jobs, nextCursor: page.nextCursor)
-        if let cursor = page.nextCursor {
-            var next = URLComponents(string: "\(baseURL)/Job")!
-            next.queryItems = request.uri.queryParameters.filter { $0.key != "cursor" }
-                .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
-                + [URLQueryItem(name: "cursor", value: cursor)]
-            listing.next = next.string
-        }
-        return try ProtocolIO.response(listing)
+        let next = page.nextCursor.flatMap { ProtocolIO.nextPage(of: request, at: "\(baseURL)/Job", cursor: $0) }
+        return try ProtocolIO.response(JobListing(items: page.jobs, next: next, nextCursor: page.nextCursor))
     }
 
     /// `POST /StartJob` on a repository without a processor (seed messages 6–7).

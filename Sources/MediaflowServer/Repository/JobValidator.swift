@@ -63,33 +63,28 @@ enum JobQueryParser {
             case "createdAfter": query.createdAfter = try date(text, key)
             case "createdBefore": query.createdBefore = try date(text, key)
             case "cursor":
-                guard Int(text) != nil else { throw invalid(key, "is not a cursor this server gave") }
+                guard Int(text) != nil else { throw Problem.invalidParameter(key, "is not a cursor this server gave") }
                 query.cursor = text
             case "limit":
-                guard let limit = Int(text), (1...1000).contains(limit) else { throw invalid(key, "must be 1 to 1000") }
+                guard let limit = Int(text), (1...1000).contains(limit) else { throw Problem.invalidParameter(key, "must be 1 to 1000") }
                 query.limit = limit
-            default: throw invalid(key, "is not a known parameter")
+            default: throw Problem.invalidParameter(key, "is not a known parameter")
             }
         }
         return query
     }
 
-    private static func enumValue<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ text: String, _ key: Substring)
+    static func enumValue<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ text: String, _ key: Substring)
         throws -> T where T.RawValue == String
     {
         guard let value = T(rawValue: text) else {
-            throw invalid(key, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw Problem.invalidParameter(key, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
     }
 
     private static func date(_ text: String, _ key: Substring) throws -> Date {
-        guard let date = Timestamp.parse(text) else { throw invalid(key, "must be an ISO 8601 timestamp") }
+        guard let date = Timestamp.parse(text) else { throw Problem.invalidParameter(key, "must be an ISO 8601 timestamp") }
         return date
-    }
-
-    private static func invalid(_ key: Substring, _ detail: String) -> Problem {
-        Problem(.badRequest, slug: "invalid-parameter", title: "Invalid query parameter", detail: "\(key) \(detail)",
-            pointer: nil, parameter: String(key))
     }
 }
