@@ -8,15 +8,20 @@ import MediaflowModel
 struct BlackAndSilenceWorker: JobWorker {
     let tools: TransformTools
 
-    static let inputs = ["minBlackSeconds", "blackPictureRatio", "blackPixelThreshold", "minSilenceSeconds", "silenceThresholdDB"]
+    typealias Threshold = any WritableKeyPath<BlackAndSilenceThresholds, Double> & Sendable
+
+    /// The thresholds a job may set: the input's name, the values allowed, and the threshold it sets.
+    static let settings: [(input: String, range: ClosedRange<Double>, threshold: Threshold)] = [
+        ("minBlackSeconds", 0.04...3600, \.minBlackSeconds), ("blackPictureRatio", 0...1, \.blackPictureRatio),
+        ("blackPixelThreshold", 0...1, \.blackPixelThreshold), ("minSilenceSeconds", 0.01...3600, \.minSilenceSeconds),
+        ("silenceThresholdDB", -120...0, \.silenceThresholdDB),
+    ]
 
     func run(_ job: Job, context: WorkContext) async throws -> JSONObject {
         var thresholds = BlackAndSilenceThresholds()
-        thresholds.minBlackSeconds = try job.number("minBlackSeconds", in: 0.04...3600) ?? thresholds.minBlackSeconds
-        thresholds.blackPictureRatio = try job.number("blackPictureRatio", in: 0...1) ?? thresholds.blackPictureRatio
-        thresholds.blackPixelThreshold = try job.number("blackPixelThreshold", in: 0...1) ?? thresholds.blackPixelThreshold
-        thresholds.minSilenceSeconds = try job.number("minSilenceSeconds", in: 0.01...3600) ?? thresholds.minSilenceSeconds
-        thresholds.silenceThresholdDB = try job.number("silenceThresholdDB", in: -120...0) ?? thresholds.silenceThresholdDB
+        for (input, range, threshold) in Self.settings {
+            if let value = try job.number(input, in: range) { thresholds[keyPath: threshold] = value }
+        }
         return try await tools.resolver.withMedia(of: job, context: context) { media in
             await context.progress(20, "Looking for black and silence")
             let found = try await tools.transforms.detectBlackAndSilence(in: media.path, thresholds: thresholds) { done in

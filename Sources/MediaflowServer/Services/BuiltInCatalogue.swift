@@ -44,7 +44,7 @@ enum BuiltInCatalogue {
     /// The black and silent stretches of the media (see `BlackAndSilenceWorker`).
     static let detectBlackAndSilence = JobProfile(
         label: "DetectBlackAndSilence", jobType: .qaJob, inputParameters: [media],
-        optionalInputParameters: BlackAndSilenceWorker.inputs.map { JobParameter($0, type: "number") },
+        optionalInputParameters: BlackAndSilenceWorker.settings.map { JobParameter($0.input, type: "number") },
         outputParameters: [
             JobParameter("blackSegments", type: "array"), JobParameter("silentSegments", type: "array"),
             JobParameter("passed", type: "boolean"), JobParameter("findings", type: "array"),
