@@ -225,7 +225,8 @@ struct ApplicationParts {
         let database = store as? any ReachabilityReporting
         let freeSpace = FreeSpaceFloor(directory: configuration.dataDirectory, megabytes: configuration.minFreeMegabytes)
         routeAdders.append {
-            SystemRoutes(roles: roles, baseURL: baseURL, database: database, freeSpace: freeSpace).addRoutes(to: $0)
+            SystemRoutes(roles: roles, baseURL: baseURL, database: database, freeSpace: freeSpace, gauges: store.gauges)
+                .addRoutes(to: $0)
         }
     }
 

@@ -89,6 +89,9 @@ public protocol JobStore: JobRepositoryStore, JobProcessorStore, RegistryStore {
     /// - Throws: `StoreError.notFound` or a `JobLifecycleError` when the job is not `NEW`.
     func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job
 
+    /// The work not yet done and the callbacks not yet delivered, counted now.
+    func gauges() async throws -> StoreGauges
+
     /// Applies an event to a job and settles the queue and outbox, in one transaction.
     /// - Parameters:
     ///   - lease: the lease to renew on the job's dispatch entry, if any.

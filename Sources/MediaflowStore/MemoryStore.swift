@@ -108,6 +108,20 @@ public final class MemoryStore: JobStore {
 
     // MARK: Processor
 
+    public func gauges() async throws -> StoreGauges {
+        state.withLock { state in
+            var gauges = StoreGauges()
+            for (_, job, _) in state.jobs.values where !job.status.isFinal { gauges.unfinishedJobs[job.status, default: 0] += 1 }
+            for row in state.queue.values {
+                if row.lease == nil { gauges.waitingJobs[row.entry.profile, default: 0] += 1 } else { gauges.heldJobs += 1 }
+            }
+            for (_, message, _) in state.outbox where message.state != .delivered {
+                gauges.undeliveredCallbacks[message.state, default: 0] += 1
+            }
+            return gauges
+        }
+    }
+
     public func queueJob(id: String, startJob: StartJob, entry: DispatchEntry, now: Date) async throws -> Job {
         let startID = try StoreCoding.id(of: startJob.id, in: "StartJob")
         return try state.withLock { state in

@@ -24,6 +24,10 @@ import Testing
                 JSONValue.self, from: try await server.client.call(.GET, "/health", timeout: .seconds(5)).body)
             #expect(health["status"] == "unavailable")
             #expect(health["detail"]?.stringValue?.contains("PostgreSQL at 127.0.0.1:\(relay.port)") == true)
+            let metrics = try await server.client.call(.GET, "/metrics", timeout: .seconds(5))
+            let exposition = String(decoding: metrics.body, as: UTF8.self)
+            #expect(metrics.status == 200 && exposition.contains("\nmediaflow_database_up 0\n"), "\(exposition)")
+            #expect(!exposition.contains("mediaflow_jobs"))
             var post = HTTPClientRequest(url: server.baseURL + "/Job")
             post.method = .POST
             post.headers.add(name: "Content-Type", value: "application/json")

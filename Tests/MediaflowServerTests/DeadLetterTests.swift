@@ -25,6 +25,13 @@ import Testing
                 try await eventually("both callbacks are dead letters") {
                     try await http.get("/Callback").json["items"]?.arrayValue?.count == 2
                 }
+                let metrics = try await http.get("/metrics")
+                #expect(metrics.contentType == "text/plain; version=0.0.4; charset=utf-8")
+                let exposition = String(decoding: metrics.body, as: UTF8.self)
+                for line in ["mediaflow_callbacks{state=\"dead\"} 2", "mediaflow_callbacks{state=\"pending\"} 0", "mediaflow_jobs{status=\"RUNNING\"} 0"] {
+                    #expect(exposition.contains("\n\(line)\n"), "\(exposition)")
+                }
+
                 let first = try await http.get("/Callback?limit=1")
                 #expect(first.status == 200)
                 let dead = try #require(first.json["items"]?.arrayValue?.first)

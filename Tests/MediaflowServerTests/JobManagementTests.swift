@@ -261,7 +261,7 @@ import Testing
             #expect(openAPI.status == 200)
             let paths = try #require(openAPI.json["paths"]?.objectValue)
             let routes = [
-                "/Job", "/Job/{id}", "/StartJob", "/UpdateJob", "/StopJob", "/CancelJob", "/Callback", "/Callback/{id}/redeliver", "/ProcessJob", "/Service", "/JobProfile", "/bus",
+                "/Job", "/Job/{id}", "/StartJob", "/UpdateJob", "/StopJob", "/CancelJob", "/Callback", "/Callback/{id}/redeliver", "/metrics", "/ProcessJob", "/Service", "/JobProfile", "/bus",
                 "/bus/services", "/StateMachine", "/Execution", "/Execution/{machine}/{name}", "/Activity/{name}/task", "/",
             ]
             for path in routes {

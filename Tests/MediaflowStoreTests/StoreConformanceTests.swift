@@ -496,6 +496,30 @@ extension RepositoryConformanceTests {
         }
     }
 
+    @Test(arguments: Driver.allCases) func gaugesCountTheWorkNotYetDoneAndTheCallbacksNotYetDelivered(driver: Driver) async throws {
+        try await driver.withStore { store in
+            #expect(try await store.gauges() == StoreGauges())
+            let jobs = [makeJob(), makeJob(), makeJob(), makeJob(profile: "Q"), makeJob()]
+            for job in jobs { try await store.insertJob(job) }
+            let endpoint = AsyncEndpoint(success: "http://caller/ok", failure: "http://caller/ko")
+            for job in jobs.prefix(4) { try await start(job, in: store, endpoint: endpoint) }
+            let lease = Lease(owner: "node", until: now.addingTimeInterval(30))
+            #expect(try await store.claimDispatch(profiles: ["P"], limit: 1, lease: lease, now: now).map(\.jobID) == [id(jobs[0])])
+            for (job, status) in [(jobs[1], JobStatus.completed), (jobs[2], .failed)] {
+                let stop = JobReport.stop(job: job.id!, processJob: nil, status: status)
+                _ = try await store.applyEvent(.reported(stop), toJob: id(job), lease: nil, now: now)
+            }
+            let failed = try #require(try await store.claimOutbox(limit: 10, lease: lease, now: now).first { $0.target == "http://caller/ko" })
+            try await store.markFailed(id: failed.id, attempts: 12, nextAttemptAt: now, error: "410 Gone", dead: true)
+
+            let gauges = try await store.gauges()
+            #expect(gauges.unfinishedJobs == [.new: 1, .queued: 2])
+            #expect(gauges.waitingJobs == ["Q": 1])
+            #expect(gauges.heldJobs == 1)
+            #expect(gauges.undeliveredCallbacks == [.pending: 1, .dead: 1])
+        }
+    }
+
     @Test(arguments: Driver.allCases) func deadLettersArePagedAndDeliveredAgainOnRequest(driver: Driver) async throws {
         try await driver.withStore { store in
             let messages = (0..<3).map { index in

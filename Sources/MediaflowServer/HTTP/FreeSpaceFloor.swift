@@ -29,6 +29,9 @@ final class FreeSpaceFloor: Sendable {
         return shortage
     }
 
+    /// The bytes an unprivileged process may still write in the data directory, or nil when they cannot be read.
+    var freeBytes: UInt64? { Self.freeBytes(directory) }
+
     /// The bytes that an unprivileged process may still write on `directory`'s file system.
     private static func freeBytes(_ directory: String) -> UInt64? {
         var stats = statvfs()

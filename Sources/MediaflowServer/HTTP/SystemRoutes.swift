@@ -3,13 +3,15 @@ import Hummingbird
 import MediaflowModel
 import MediaflowStore
 
-/// Routes every role serves: health, the JSON-LD context, the OpenAPI document and produced media files.
+/// Routes every role serves: health, metrics, the JSON-LD context, the OpenAPI document and produced media files.
 struct SystemRoutes<Context: RequestContext>: Sendable {
     let roles: Set<Role>
     let baseURL: String
     /// The store, when it is on a database server this node can lose sight of.
     let database: (any ReachabilityReporting)?
     let freeSpace: FreeSpaceFloor
+    /// The store's gauges, for `GET /metrics`.
+    let gauges: @Sendable () async throws -> StoreGauges
 
     func addRoutes(to router: Router<Context>) {
         let roleNames = JSONValue.array(roles.map(\.rawValue).sorted().map(JSONValue.string))
@@ -22,6 +24,14 @@ struct SystemRoutes<Context: RequestContext>: Sendable {
                     status: .serviceUnavailable)
             }
             return try ProtocolIO.response(["status": "ok", "roles": roleNames] as JSONValue)
+        }
+        router.get("/metrics") { _, _ in
+            // A database known to be out of reach is not asked: the scrape is answered at once.
+            let read = database?.outage == nil ? try? await gauges() : nil
+            let text = MetricsExposition.text(gauges: read, freeBytes: freeSpace.freeBytes)
+            var headers = HTTPFields()
+            headers[.contentType] = MetricsExposition.contentType
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/context/default") { _, _ in try ProtocolIO.response(Self.context(baseURL: baseURL)) }
         router.get("/openapi.json") { _, _ in
