@@ -7,6 +7,9 @@ public final class OneTimeEvent: Sendable {
 
     public init() {}
 
+    /// Whether the event has happened.
+    public var hasHappened: Bool { state.withLock { $0.happened } }
+
     /// Returns once the event has happened: at once if it has.
     public func awaited() async {
         await withCheckedContinuation { continuation in

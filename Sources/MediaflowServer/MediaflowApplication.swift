@@ -66,6 +66,8 @@ struct ApplicationParts {
         self.configuration = configuration
         let roles = configuration.roles
         let baseURL = configuration.baseURL
+        /// Why the node is not ready for work yet (besides its database and disk), each nil once it is.
+        var readiness: [@Sendable () -> String?] = []
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let store: any JobStore
@@ -167,6 +169,7 @@ struct ApplicationParts {
             } else {
                 services.append(registration)
             }
+            readiness.append { registration.pending }
             let mediaFolder = media.path
             routeAdders.append { router in
                 router.add(
@@ -224,9 +227,12 @@ struct ApplicationParts {
         }
         let database = store as? any ReachabilityReporting
         let freeSpace = FreeSpaceFloor(directory: configuration.dataDirectory, megabytes: configuration.minFreeMegabytes)
+        let checks = readiness
         routeAdders.append {
-            SystemRoutes(roles: roles, baseURL: baseURL, database: database, freeSpace: freeSpace, gauges: store.gauges)
-                .addRoutes(to: $0)
+            SystemRoutes(
+                roles: roles, baseURL: baseURL, database: database, freeSpace: freeSpace, readiness: checks,
+                gauges: store.gauges
+            ).addRoutes(to: $0)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MediaflowModel
 import MediaflowServer
 import MediaflowTesting
@@ -52,6 +53,31 @@ import Testing
 
     /// Two processors change one job through one repository: a `StopJob` through one and heartbeats through
     /// the other, all at once. Each writes from what it read with `If-Match`, so no heartbeat undoes the end.
+    /// A node whose services register with a registry in another process takes no work before they are registered:
+    /// its health says so, for a load balancer, and for a processor that would find no service for its jobs.
+    @Test func aNodeIsNotReadyUntilItsServicesAreRegistered() async throws {
+        let registry = try TestServer.configuration(roles: [.serviceRegistry])
+        var ame = try TestServer.configuration(roles: [.ameService])
+        ame.repositoryURL = registry.baseURL
+        ame.registryURL = registry.baseURL
+        let logger = Logger.server(label: "test", level: .critical)
+        let node = try await buildApplication(ame, logger: logger)
+        let nodeURL = ame.baseURL
+        let http = RawHTTP(baseURL: nodeURL)
+        try await whileServing([node], logger: logger) {
+            try await eventually("the node to answer") { (try? await http.get("/health"))?.status == 503 }
+            let health = try await http.get("/health")
+            #expect(health.json["detail"] == .string("Registering the built-in services with the registry at \(registry.baseURL)"))
+            try await withServer(registry) { registryServer in
+                try await waitForHealth(nodeURL)
+                let services = try await RawHTTP(baseURL: registryServer.baseURL).get("/Service").json.arrayValue ?? []
+                let offered = services.filter { $0["processJobEndpoint"]?.stringValue == "\(nodeURL)/ProcessJob" }
+                    .flatMap { $0["jobProfiles"]?.arrayValue ?? [] }
+                #expect(offered.contains("NoOp") && offered.contains("ExtractTechnicalMetadata"), "\(offered)")
+            }
+        }
+    }
+
     @Test func processorsSharingARepositoryDoNotUndoEachOthersChanges() async throws {
         let clip = try await MediaFixtures.clip(in: MediaFixtures.temporaryDirectory())
         let repository = try TestServer.configuration(roles: [.jobRepository, .serviceRegistry])

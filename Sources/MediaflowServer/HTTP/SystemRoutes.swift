@@ -10,15 +10,17 @@ struct SystemRoutes<Context: RequestContext>: Sendable {
     /// The store, when it is on a database server this node can lose sight of.
     let database: (any ReachabilityReporting)?
     let freeSpace: FreeSpaceFloor
+    /// Why the node is not ready for work yet for other reasons (its services still registering), each nil once it is.
+    let readiness: [@Sendable () -> String?]
     /// The store's gauges, for `GET /metrics`.
     let gauges: @Sendable () async throws -> StoreGauges
 
     func addRoutes(to router: Router<Context>) {
         let roleNames = JSONValue.array(roles.map(\.rawValue).sorted().map(JSONValue.string))
-        // 503 while the database cannot be reached or the disk is nearly full, so that a load balancer sends
-        // the work to other nodes.
+        // 503 while the database cannot be reached, the disk is nearly full or the node's services are not yet
+        // registered, so that a load balancer sends the work to other nodes.
         router.get("/health") { _, _ in
-            if let outage = database?.outage ?? freeSpace.shortage {
+            if let outage = database?.outage ?? freeSpace.shortage ?? readiness.lazy.compactMap({ $0() }).first {
                 return try ProtocolIO.response(
                     ["status": "unavailable", "detail": .string(outage), "roles": roleNames] as JSONValue,
                     status: .serviceUnavailable)

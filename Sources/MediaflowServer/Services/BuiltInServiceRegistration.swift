@@ -4,13 +4,28 @@ import MediaflowModel
 import ServiceLifecycle
 
 /// Registers the built-in services: before the server starts when the registry runs in this process
-/// (`registerAll`), otherwise over HTTP as a background service, retrying until the registry answers.
+/// (`registerAll`), otherwise over HTTP as a background service, retrying until the registry answers; the node
+/// is not ready for work until then (see `pending`).
 struct BuiltInServiceRegistration: Service {
     let services: [MediaService]
     let registry: ServiceRegistry?
     let registryURL: String?
     let transport: HTTPTransport
     let logger: Logger
+    private let registered = OneTimeEvent()
+
+    init(services: [MediaService], registry: ServiceRegistry?, registryURL: String?, transport: HTTPTransport, logger: Logger) {
+        self.services = services
+        self.registry = registry
+        self.registryURL = registryURL
+        self.transport = transport
+        self.logger = logger
+    }
+
+    /// Why the node is not ready for work yet, while its services are not all registered; nil once they are.
+    var pending: String? {
+        registered.hasHappened ? nil : "Registering the built-in services with the registry at \(registryURL ?? "")"
+    }
 
     func run() async throws {
         for service in services {
@@ -26,12 +41,14 @@ struct BuiltInServiceRegistration: Service {
                 }
             }
         }
+        if !Task.isCancelled { registered.happen() }
         try? await gracefulShutdown()
     }
 
     /// Registers every built-in service in the local registry.
     func registerAll() async throws {
         for service in services { try await register(service) }
+        registered.happen()
     }
 
     private func register(_ service: MediaService) async throws {
