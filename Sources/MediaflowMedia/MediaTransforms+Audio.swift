@@ -35,11 +35,8 @@ extension MediaTransforms {
     ) async throws {
         let probed = try await probe(input)
         guard probed.kinds.contains("audio") else { throw MediaError.unreadable("the media has no audio to extract") }
-        try await reportingProgress(duration: probed.duration, every: interval, to: progress) { report, tools in
-            try await Self.writeThroughPartialFile(output, with: tools, orElse: MediaError.unreadable("ffmpeg wrote no audio")) { partial in
-                ["-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input, "-map", "0:a:0", "-vn"]
-                    + format.codecArguments + ["file:" + partial]
-            }
-        }
+        try await write(
+            output, from: input, duration: probed.duration, orElse: MediaError.unreadable("ffmpeg wrote no audio"),
+            options: ["-map", "0:a:0", "-vn"] + format.codecArguments, every: interval, progress: progress)
     }
 }

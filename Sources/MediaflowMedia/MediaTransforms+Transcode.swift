@@ -55,11 +55,8 @@ extension MediaTransforms {
     ) async throws {
         let probed = try await probe(input)
         guard probed.kinds.contains("video") || probed.kinds.contains("audio") else { throw MediaError.unreadable("the media has no video or audio to transcode") }
-        try await reportingProgress(duration: probed.duration, every: interval, to: progress) { report, tools in
-            try await Self.writeThroughPartialFile(output, with: tools, orElse: MediaError.unreadable("ffmpeg wrote nothing")) { partial in
-                ["-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input, "-map", "0:v:0?", "-map", "0:a:0?"]
-                    + preset.arguments + ["file:" + partial]
-            }
-        }
+        try await write(
+            output, from: input, duration: probed.duration, orElse: MediaError.unreadable("ffmpeg wrote nothing"),
+            options: ["-map", "0:v:0?", "-map", "0:a:0?"] + preset.arguments, every: interval, progress: progress)
     }
 }

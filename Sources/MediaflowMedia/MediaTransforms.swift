@@ -20,17 +20,26 @@ public struct MediaTransforms: Sendable {
         progress: @escaping @Sendable (Double) async -> Void = { _ in }
     ) async throws {
         // ffmpeg says best why it cannot read the input: a probe that fails only leaves the progress unknown.
-        let duration = (try? await probe(input))?.duration
+        try await write(
+            output, from: input, duration: (try? await probe(input))?.duration, orElse: MediaError.unreadable("ffmpeg made no proxy of it"),
+            options: [
+                "-map", "0:v:0?", "-map", "0:a:0?", "-vf", "scale=\(Self.even(width)):-2", "-c:v", "libx264",
+                "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
+                "-movflags", "+faststart", "-f", "mp4",
+            ],
+            every: interval, progress: progress)
+    }
+
+    /// Has ffmpeg write `output` from the file at `input` with the output `options`, through a partial file (see
+    /// `writeThroughPartialFile`), telling `progress` the share done of media `duration` seconds long (see
+    /// `reportingProgress`). - Throws: `empty` when ffmpeg succeeds but writes nothing, `ToolError` when it fails.
+    func write(
+        _ output: String, from input: String, duration: Double?, orElse empty: MediaError, options: [String],
+        every interval: Duration, progress: @escaping @Sendable (Double) async -> Void
+    ) async throws {
         try await reportingProgress(duration: duration, every: interval, to: progress) { report, tools in
-            try await Self.writeThroughPartialFile(
-                output, with: tools, orElse: MediaError.unreadable("ffmpeg made no proxy of it")
-            ) { partial in
-                [
-                    "-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input,
-                    "-map", "0:v:0?", "-map", "0:a:0?", "-vf", "scale=\(Self.even(width)):-2", "-c:v", "libx264",
-                    "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
-                    "-movflags", "+faststart", "-f", "mp4", "file:" + partial,
-                ]
+            try await Self.writeThroughPartialFile(output, with: tools, orElse: empty) { partial in
+                ["-nostdin", "-v", "error", "-y", "-progress", "file:" + report, "-i", "file:" + input] + options + ["file:" + partial]
             }
         }
     }
@@ -141,7 +150,7 @@ public struct MediaTransforms: Sendable {
 
     /// Runs ffmpeg with `tools` to write `output` through a partial file beside it, renamed into place once whole,
     /// so that a file at `output` is never half written. - Throws: `empty` when ffmpeg succeeds but writes nothing.
-    static func writeThroughPartialFile(
+    private static func writeThroughPartialFile(
         _ output: String, with tools: ToolRunner, orElse empty: MediaError, arguments: (String) -> [String]
     ) async throws {
         let partial = output + ".partial"

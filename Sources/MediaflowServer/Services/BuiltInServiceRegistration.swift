@@ -12,15 +12,8 @@ struct BuiltInServiceRegistration: Service {
     let registryURL: String?
     let transport: HTTPTransport
     let logger: Logger
-    private let registered = OneTimeEvent()
-
-    init(services: [MediaService], registry: ServiceRegistry?, registryURL: String?, transport: HTTPTransport, logger: Logger) {
-        self.services = services
-        self.registry = registry
-        self.registryURL = registryURL
-        self.transport = transport
-        self.logger = logger
-    }
+    /// Happens once every service is registered.
+    let registered = OneTimeEvent()
 
     /// Why the node is not ready for work yet, while its services are not all registered; nil once they are.
     var pending: String? {
