@@ -110,7 +110,8 @@ import Testing
         let (status, answer) = try await poll.value
         #expect(status == 200)
         #expect(answer["taskToken"] == nil, "\(answer)")
-        #expect(ContinuousClock.now - stopping < .seconds(15), "the shutdown did not wait for the poll")
+        // The bound is 30 s: a shutdown held by the poll takes that long. A busy 2-core machine took 17 s without it.
+        #expect(ContinuousClock.now - stopping < .seconds(25), "the shutdown did not wait for the poll")
     }
 
     /// A shutdown that waits on something that never ends is cancelled after its bound, so the server stops.
